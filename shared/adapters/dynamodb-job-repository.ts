@@ -1,0 +1,107 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { JOB_TABLE } from '../config/resources.js';
+import { type CloneJob, canTransition, type JobStatus } from '../domain/clone-job.js';
+import { StaleTransitionError } from '../domain/errors.js';
+import type { JobPatch, JobRepository } from '../ports/job-repository.js';
+
+const keyOf = (jobId: string) => ({ [JOB_TABLE.partitionKey]: `JOB#${jobId}` });
+const statusKeys = (status: JobStatus, job: Pick<CloneJob, 'createdAt' | 'jobId'>) => ({
+  [JOB_TABLE.statusIndex.partitionKey]: `STATUS#${status}`,
+  [JOB_TABLE.statusIndex.sortKey]: `${job.createdAt}#${job.jobId}`,
+});
+const INTERNAL = new Set<string>([
+  JOB_TABLE.partitionKey,
+  JOB_TABLE.statusIndex.partitionKey,
+  JOB_TABLE.statusIndex.sortKey,
+]);
+
+const toJob = (item: Record<string, unknown>): CloneJob =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as CloneJob;
+
+/**
+ * JobRepository on one DynamoDB item per job (`pk = JOB#<id>`), with the status GSI keys kept in step.
+ * Every change is a conditional update on the expected status and version, so a stale or duplicate delivery
+ * fails with StaleTransitionError instead of moving a job backwards. No transactions: it runs on dynalite too.
+ */
+export class DynamoDbJobRepository implements JobRepository {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async create(job: CloneJob): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...job, ...keyOf(job.jobId), ...statusKeys(job.status, job) },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey },
+      }),
+    );
+  }
+
+  async get(jobId: string): Promise<CloneJob | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(jobId), ConsistentRead: true }),
+    );
+    return Item ? toJob(Item) : undefined;
+  }
+
+  async update(
+    job: Pick<CloneJob, 'jobId' | 'status' | 'version' | 'createdAt'>,
+    change: { to?: JobStatus; patch?: JobPatch; now: Date },
+  ): Promise<CloneJob> {
+    if (change.to && !canTransition(job.status, change.to)) {
+      throw new Error(`Illegal transition ${job.status} -> ${change.to} for job ${job.jobId}`);
+    }
+    const sets: Record<string, unknown> = {
+      ...(change.to && { status: change.to }),
+      updatedAt: change.now.toISOString(),
+    };
+    if (change.to) Object.assign(sets, statusKeys(change.to, job));
+    const removes: string[] = [];
+    for (const [field, value] of Object.entries(change.patch ?? {})) {
+      if (value === undefined) removes.push(field);
+      else sets[field] = value;
+    }
+    const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
+    const values: Record<string, unknown> = {
+      ':expectedStatus': job.status,
+      ':expectedVersion': job.version,
+      ':one': 1,
+    };
+    const setClauses = Object.entries(sets).map(([field, value], i) => {
+      names[`#s${i}`] = field;
+      values[`:s${i}`] = value;
+      return `#s${i} = :s${i}`;
+    });
+    const removeClauses = removes.map((field, i) => {
+      names[`#r${i}`] = field;
+      return `#r${i}`;
+    });
+    const expression = `SET ${[...setClauses, '#version = #version + :one'].join(', ')}${removeClauses.length ? ` REMOVE ${removeClauses.join(', ')}` : ''}`;
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(job.jobId),
+          UpdateExpression: expression,
+          ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toJob(Attributes ?? {});
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException)
+        throw new StaleTransitionError(job.jobId, `${job.status} v${job.version}`);
+      throw err;
+    }
+  }
+}

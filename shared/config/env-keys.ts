@@ -1,0 +1,21 @@
+/**
+ * Names of every environment variable the deployed functions and the local runtime read.
+ * Infra sets them from these constants, so a rename cannot leave the two out of step.
+ */
+export const ENV = {
+  JOBS_TABLE_NAME: 'JOBS_TABLE_NAME',
+  CLONE_QUEUE_URL: 'CLONE_QUEUE_URL',
+  EVENT_BUS_NAME: 'EVENT_BUS_NAME',
+  VCENTER_URL: 'VCENTER_URL',
+  VCENTER_USERNAME: 'VCENTER_USERNAME',
+  VCENTER_PASSWORD: 'VCENTER_PASSWORD',
+  VCENTER_SECRET_ARN: 'VCENTER_SECRET_ARN',
+  VCENTER_CA_FILE: 'VCENTER_CA_FILE',
+  VCENTER_INSECURE: 'VCENTER_INSECURE',
+  VCENTER_MAX_CONCURRENCY: 'VCENTER_MAX_CONCURRENCY',
+  AWS_ENDPOINT_URL_SQS: 'AWS_ENDPOINT_URL_SQS',
+  AWS_ENDPOINT_URL_DYNAMODB: 'AWS_ENDPOINT_URL_DYNAMODB',
+  AWS_ENDPOINT_URL_EVENTBRIDGE: 'AWS_ENDPOINT_URL_EVENTBRIDGE',
+} as const;
+
+export type EnvKey = (typeof ENV)[keyof typeof ENV];

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { DEFAULT_VCENTER_MAX_CONCURRENCY } from './resources.js';
+
+const required = (hint: string) => z.string({ error: `is required (${hint})` }).min(1, `is required (${hint})`);
+const optionalUrl = z.url().optional();
+
+/** AWS endpoints: set only locally, where every client must be pointed at an emulator explicitly. */
+export const AwsEndpointsSchema = z.object({
+  AWS_REGION: z.string().default('us-east-1'),
+  AWS_ENDPOINT_URL_SQS: optionalUrl,
+  AWS_ENDPOINT_URL_DYNAMODB: optionalUrl,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: optionalUrl,
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: optionalUrl,
+});
+
+export const ApiConfigSchema = AwsEndpointsSchema.extend({
+  JOBS_TABLE_NAME: required('the job table name'),
+  CLONE_QUEUE_URL: required('the clone queue URL'),
+});
+export type ApiConfig = z.infer<typeof ApiConfigSchema>;
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+/**
+ * The worker's settings. vCenter credentials come either from env (local runs) or from a Secrets Manager
+ * secret (AWS); exactly one of the two must be configured.
+ */
+export const WorkerConfigSchema = AwsEndpointsSchema.extend({
+  JOBS_TABLE_NAME: required('the job table name'),
+  EVENT_BUS_NAME: required('the event bus name'),
+  VCENTER_URL: z.url({ error: 'is required: the vCenter SDK URL, e.g. https://vcenter.example.com/sdk' }),
+  VCENTER_USERNAME: z.string().optional(),
+  VCENTER_PASSWORD: z.string().optional(),
+  VCENTER_SECRET_ARN: z.string().optional(),
+  VCENTER_CA_FILE: z.string().optional(),
+  VCENTER_INSECURE: booleanFlag,
+  VCENTER_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_VCENTER_MAX_CONCURRENCY),
+}).refine((c) => c.VCENTER_SECRET_ARN !== undefined || (c.VCENTER_USERNAME && c.VCENTER_PASSWORD), {
+  path: ['VCENTER_SECRET_ARN'],
+  message: 'is required unless VCENTER_USERNAME and VCENTER_PASSWORD are set',
+});
+export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;

@@ -1,0 +1,124 @@
+/**
+ * Every error the service raises on purpose. `code` drives all dispatch (HTTP status, retry or fail);
+ * nothing dispatches on `name`, which minifiers rename.
+ */
+export type AppErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'INVALID_JSON'
+  | 'JOB_NOT_FOUND'
+  | 'STALE_TRANSITION'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'VCENTER_FAULT'
+  | 'VCENTER_UNAVAILABLE'
+  | 'TASK_STILL_RUNNING'
+  | 'MALFORMED_MESSAGE'
+  | 'CONFIG_INVALID';
+
+/** One problem with one field of an input, e.g. `{ field: 'nics.0.mac', message: 'Invalid MAC' }`. */
+export type FieldIssue = { field: string; message: string };
+
+export abstract class AppError extends Error {
+  abstract readonly code: AppErrorCode;
+  /** True when the same input may succeed later (SQS should redeliver). */
+  abstract readonly retryable: boolean;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input broke its schema; `issues` names each field and what is wrong with it. */
+export class ValidationError extends AppError {
+  readonly code = 'VALIDATION_FAILED';
+  readonly retryable = false;
+  constructor(
+    readonly issues: FieldIssue[],
+    message = `Invalid request: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+  ) {
+    super(message);
+  }
+}
+
+/** The body is not JSON at all. */
+export class InvalidJsonError extends AppError {
+  readonly code = 'INVALID_JSON';
+  readonly retryable = false;
+  readonly issues: FieldIssue[] = [{ field: 'body', message: 'must be a JSON object' }];
+}
+
+export class JobNotFoundError extends AppError {
+  readonly code = 'JOB_NOT_FOUND';
+  readonly retryable = false;
+  constructor(readonly jobId: string) {
+    super(`No clone job with id ${jobId}`);
+  }
+}
+
+/** Another delivery moved the job first; the caller reloads and re-decides. */
+export class StaleTransitionError extends AppError {
+  readonly code = 'STALE_TRANSITION';
+  readonly retryable = true;
+  constructor(
+    readonly jobId: string,
+    readonly expected: string,
+  ) {
+    super(`Job ${jobId} is no longer ${expected}`);
+  }
+}
+
+/** The same Idempotency-Key came with a different body. */
+export class IdempotencyConflictError extends AppError {
+  readonly code = 'IDEMPOTENCY_CONFLICT';
+  readonly retryable = false;
+}
+
+/** How the worker must treat a vCenter fault (design §6). */
+export type FaultClass = 'retryable' | 'reconcile' | 'terminal';
+
+/** vCenter answered with a fault (SOAP fault or task error). */
+export class VcenterFaultError extends AppError {
+  readonly code = 'VCENTER_FAULT';
+  readonly retryable: boolean;
+  constructor(
+    readonly faultType: string,
+    message: string,
+    readonly classification: FaultClass,
+    readonly fields: Record<string, unknown> = {},
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.retryable = classification === 'retryable';
+  }
+}
+
+/** vCenter could not be reached or answered something that is not SOAP. Always worth a retry. */
+export class VcenterUnavailableError extends AppError {
+  readonly code = 'VCENTER_UNAVAILABLE';
+  readonly retryable = true;
+}
+
+/** The clone task outlived this invocation's deadline; the next delivery resumes waiting on it. */
+export class TaskStillRunningError extends AppError {
+  readonly code = 'TASK_STILL_RUNNING';
+  readonly retryable = true;
+  constructor(
+    readonly jobId: string,
+    readonly taskRef: string,
+  ) {
+    super(`Clone task ${taskRef} of job ${jobId} is still running`);
+  }
+}
+
+/** An SQS message that is not a clone message; it can never succeed. */
+export class MalformedMessageError extends AppError {
+  readonly code = 'MALFORMED_MESSAGE';
+  readonly retryable = false;
+}
+
+/** Configuration (env, context) failed its schema; the message names every bad key. */
+export class ConfigError extends AppError {
+  readonly code = 'CONFIG_INVALID';
+  readonly retryable = false;
+}
+
+export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

@@ -1,0 +1,20 @@
+import type { CloneJob, JobStatus } from '../domain/clone-job.js';
+
+/** Fields a transition may set alongside the new status. */
+export type JobPatch = Partial<Pick<CloneJob, 'task' | 'vm' | 'error' | 'eventPublished'>>;
+
+/** Persistence of clone jobs. The table is the source of truth; every write is conditional. */
+export interface JobRepository {
+  /** Stores a new job. Rejects if a job with that id exists. */
+  create(job: CloneJob): Promise<void>;
+  /** The job, or undefined when there is none. */
+  get(jobId: string): Promise<CloneJob | undefined>;
+  /**
+   * Writes `patch` (and `to`, when given) only if the stored job still has `expected.status` and
+   * `expected.version`. Returns the job as stored. Rejects with StaleTransitionError otherwise.
+   */
+  update(
+    job: Pick<CloneJob, 'jobId' | 'status' | 'version' | 'createdAt'>,
+    change: { to?: JobStatus; patch?: JobPatch; now: Date },
+  ): Promise<CloneJob>;
+}

@@ -1,0 +1,41 @@
+import type { CloneJob, JobStatus } from '#shared/domain/clone-job';
+import { canTransition } from '#shared/domain/clone-job';
+import { StaleTransitionError } from '#shared/domain/errors';
+import type { JobPatch, JobRepository } from '#shared/ports/job-repository';
+
+/** JobRepository in a Map, with the same conditional-update rules as the DynamoDB adapter. */
+export class InMemoryJobRepository implements JobRepository {
+  readonly items = new Map<string, CloneJob>();
+
+  async create(job: CloneJob): Promise<void> {
+    if (this.items.has(job.jobId)) throw new Error(`Job ${job.jobId} exists`);
+    this.items.set(job.jobId, structuredClone(job));
+  }
+
+  async get(jobId: string): Promise<CloneJob | undefined> {
+    const job = this.items.get(jobId);
+    return job && structuredClone(job);
+  }
+
+  async update(
+    job: Pick<CloneJob, 'jobId' | 'status' | 'version'>,
+    change: { to?: JobStatus; patch?: JobPatch; now: Date },
+  ): Promise<CloneJob> {
+    const stored = this.items.get(job.jobId);
+    if (!stored || stored.status !== job.status || stored.version !== job.version) {
+      throw new StaleTransitionError(job.jobId, job.status);
+    }
+    if (change.to && !canTransition(stored.status, change.to))
+      throw new Error(`Illegal ${stored.status} -> ${change.to}`);
+    const next: CloneJob = {
+      ...stored,
+      ...change.patch,
+      version: stored.version + 1,
+      updatedAt: change.now.toISOString(),
+    };
+    for (const [k, v] of Object.entries(change.patch ?? {})) if (v === undefined) delete next[k as keyof JobPatch];
+    if (change.to) next.status = change.to;
+    this.items.set(job.jobId, next);
+    return structuredClone(next);
+  }
+}

@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const filesUnder = (dir: string): string[] =>
+  readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
+
+const importsOf = (file: string): string[] =>
+  [...readFileSync(join(root, file), 'utf8').matchAll(/from\s+'([^']+)'/g)].map((m) => m[1] ?? '');
+
+const forbiddenIn = (dirs: string[], forbidden: RegExp): string[] =>
+  dirs.flatMap(filesUnder).flatMap((file) =>
+    importsOf(file)
+      .filter((i) => forbidden.test(i))
+      .map((i) => `${file} imports ${i}`),
+  );
+
+describe('Architecture', () => {
+  it('keeps SDKs, middleware and adapters out of the domain, ports, events and use cases', () => {
+    // Act
+    const violations = forbiddenIn(
+      ['shared/domain', 'shared/ports', 'shared/use-cases', 'shared/events'],
+      /^@aws-sdk\/|^@middy\/|^@aws-lambda-powertools\/|^soap$|adapters\/|vsphere\//,
+    );
+    // Assess
+    expect(violations).toEqual([]);
+  });
+
+  it('lets only adapters and the vSphere client import AWS SDKs or soap', () => {
+    // Act
+    const violations = forbiddenIn(['shared/http', 'shared/config', 'functions'], /^@aws-sdk\/|^soap$/);
+    // Assess
+    expect(violations).toEqual([]);
+  });
+});

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { CloneJob } from '#shared/domain/clone-job';
+import { CloneRequestSchema } from '#shared/domain/clone-request';
+import { TaskStillRunningError, VcenterFaultError, VcenterUnavailableError } from '#shared/domain/errors';
+import { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY, makeExecuteClone } from '#shared/use-cases/execute-clone';
+import { fixedClock } from '#test/fakes/fixed-clock';
+import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+import { RecordingEventPublisher } from '#test/fakes/recording-event-publisher';
+import { ScriptedVmCloner } from '#test/fakes/scripted-vm-cloner';
+
+const jobId = 'job-0001-aaaa';
+const message = { version: '1', jobId } as const;
+const context = { deadline: Date.now() + 60_000 };
+
+const setup = async (status: CloneJob['status'] = 'QUEUED', extra: Partial<CloneJob> = {}) => {
+  const jobs = new InMemoryJobRepository();
+  const cloner = new ScriptedVmCloner();
+  const events = new RecordingEventPublisher();
+  const request = CloneRequestSchema.parse({ source: { path: '/DC0/vm/src' }, guestinfo: { 'ci.job': '42' } });
+  await jobs.create({
+    jobId,
+    status,
+    version: 1,
+    request,
+    vmName: `instaclone-${jobId}`,
+    createdAt: '2026-11-25T12:00:00.000Z',
+    updatedAt: '2026-11-25T12:00:00.000Z',
+    ...extra,
+  });
+  const execute = makeExecuteClone({ jobs, cloner, events, clock: fixedClock() });
+  return { jobs, cloner, events, execute };
+};
+
+describe('Use case: executeClone', () => {
+  it('clones a queued job, records SUCCEEDED with the VM and announces Clone Succeeded', async () => {
+    // Prepare
+    const { jobs, cloner, events, execute } = await setup();
+    // Act
+    const job = await execute(message, context);
+    // Assess
+    expect(job).toMatchObject({
+      status: 'SUCCEEDED',
+      vm: { moref: 'vm-100' },
+      task: { moref: 'task-1' },
+      eventPublished: true,
+    });
+    expect(cloner.calls).toEqual([`startClone instaclone-${jobId}`, 'waitForClone task-1']);
+    expect(events.events.map((e) => e.detailType)).toEqual(['Clone Succeeded']);
+    expect((await jobs.get(jobId))?.status).toBe('SUCCEEDED');
+  });
+
+  it('marks every clone with its job id and prefixes guestinfo keys', async () => {
+    // Prepare
+    const { jobs } = await setup();
+    const job = (await jobs.get(jobId)) as CloneJob;
+    // Act
+    const plan = clonePlanFor(job);
+    // Assess
+    expect(plan.extraConfig).toEqual({ 'guestinfo.ci.job': '42', [JOB_ID_EXTRA_CONFIG_KEY]: jobId });
+  });
+
+  it('resumes waiting on the recorded task instead of cloning again', async () => {
+    // Prepare
+    const { cloner, execute } = await setup();
+    cloner.outcome = () => ({ state: 'running' });
+    await expect(execute(message, context)).rejects.toBeInstanceOf(TaskStillRunningError);
+    cloner.outcome = undefined;
+    // Act
+    const job = await execute(message, context);
+    // Assess
+    expect(job?.status).toBe('SUCCEEDED');
+    expect(cloner.calls.filter((c) => c.startsWith('startClone'))).toHaveLength(1);
+  });
+
+  it('adopts the VM an earlier attempt made when the job is RUNNING without a task', async () => {
+    // Prepare
+    const { cloner, execute, jobs } = await setup('RUNNING');
+    const job = (await jobs.get(jobId)) as CloneJob;
+    cloner.createVm(clonePlanFor(job));
+    // Act
+    const done = await execute(message, context);
+    // Assess
+    expect(done).toMatchObject({ status: 'SUCCEEDED', vm: { moref: 'vm-100' } });
+    expect(cloner.calls.some((c) => c.startsWith('startClone'))).toBe(false);
+  });
+
+  it('fails with DuplicateName and never adopts a foreign VM of the same name', async () => {
+    // Prepare
+    const { cloner, execute, jobs, events } = await setup('RUNNING');
+    const job = (await jobs.get(jobId)) as CloneJob;
+    cloner.createVm(clonePlanFor(job), { [JOB_ID_EXTRA_CONFIG_KEY]: 'someone-else' });
+    // Act
+    const done = await execute(message, context);
+    // Assess
+    expect(done).toMatchObject({ status: 'FAILED', error: { fault: 'DuplicateName', retryable: false } });
+    expect(events.events.map((e) => e.detailType)).toEqual(['Clone Failed']);
+  });
+
+  it('records FAILED with the fault type when vCenter answers a terminal fault', async () => {
+    // Prepare
+    const { cloner, execute } = await setup();
+    cloner.outcome = () => ({
+      state: 'failed',
+      error: new VcenterFaultError(
+        'InvalidPowerState',
+        'The attempted operation cannot be performed in the current state (Powered off).',
+        'terminal',
+      ),
+    });
+    // Act
+    const job = await execute(message, context);
+    // Assess
+    expect(job).toMatchObject({
+      status: 'FAILED',
+      error: { code: 'VCENTER_FAULT', fault: 'InvalidPowerState', retryable: false },
+    });
+  });
+
+  it('throws a retryable fault for redelivery and forgets the failed task', async () => {
+    // Prepare
+    const { cloner, execute, jobs } = await setup();
+    cloner.outcome = () => ({ state: 'failed', error: new VcenterFaultError('TaskInProgress', 'busy', 'retryable') });
+    // Act
+    const attempt = execute(message, context);
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ faultType: 'TaskInProgress', retryable: true });
+    expect(await jobs.get(jobId)).toMatchObject({ status: 'RUNNING' });
+    expect((await jobs.get(jobId))?.task).toBeUndefined();
+  });
+
+  it('reconciles DuplicateName by adopting its own VM', async () => {
+    // Prepare
+    const { cloner, execute } = await setup();
+    cloner.outcome = (plan) => {
+      cloner.createVm(plan);
+      return { state: 'failed', error: new VcenterFaultError('DuplicateName', 'exists', 'reconcile') };
+    };
+    // Act
+    const job = await execute(message, context);
+    // Assess
+    expect(job?.status).toBe('SUCCEEDED');
+  });
+
+  it('lets a transport error through for redelivery without touching the job', async () => {
+    // Prepare
+    const { cloner, execute, jobs } = await setup();
+    cloner.startError = new VcenterUnavailableError('connection reset');
+    // Act
+    const attempt = execute(message, context);
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(VcenterUnavailableError);
+    expect(await jobs.get(jobId)).toMatchObject({ status: 'RUNNING' });
+  });
+
+  it('acknowledges a terminal job and re-publishes only an unpublished event', async () => {
+    // Prepare
+    const { cloner, execute, events } = await setup();
+    events.failNext = 1;
+    await expect(execute(message, context)).rejects.toThrow('bus unavailable');
+    // Act
+    const job = await execute(message, context);
+    await execute(message, context);
+    // Assess
+    expect(job).toMatchObject({ status: 'SUCCEEDED', eventPublished: true });
+    expect(events.events).toHaveLength(1);
+    expect(cloner.calls.filter((c) => c.startsWith('startClone'))).toHaveLength(1);
+  });
+
+  it('does nothing for a message whose job does not exist', async () => {
+    // Prepare
+    const { cloner, execute } = await setup();
+    // Act
+    const job = await execute({ version: '1', jobId: 'no-such-job' }, context);
+    // Assess
+    expect(job).toBeUndefined();
+    expect(cloner.calls).toEqual([]);
+  });
+});
