@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { JOB_TABLE } from '../config/resources.js';
 import { type CloneJob, canTransition, type JobStatus } from '../domain/clone-job.js';
-import { StaleTransitionError } from '../domain/errors.js';
-import type { JobPatch, JobRepository } from '../ports/job-repository.js';
+import { StaleTransitionError, ValidationError } from '../domain/errors.js';
+import type { JobPage, JobPatch, JobRepository } from '../ports/job-repository.js';
 
 const keyOf = (jobId: string) => ({ [JOB_TABLE.partitionKey]: `JOB#${jobId}` });
 const statusKeys = (status: JobStatus, job: Pick<CloneJob, 'createdAt' | 'jobId'>) => ({
@@ -18,6 +18,17 @@ const INTERNAL = new Set<string>([
 
 const toJob = (item: Record<string, unknown>): CloneJob =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as CloneJob;
+
+const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+const decodeCursor = (cursor: string): Record<string, unknown> => {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
+};
 
 /**
  * JobRepository on one DynamoDB item per job (`pk = JOB#<id>`), with the status GSI keys kept in step.
@@ -50,6 +61,21 @@ export class DynamoDbJobRepository implements JobRepository {
       new GetCommand({ TableName: this.tableName, Key: keyOf(jobId), ConsistentRead: true }),
     );
     return Item ? toJob(Item) : undefined;
+  }
+
+  async listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage> {
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: JOB_TABLE.statusIndex.name,
+        KeyConditionExpression: '#gpk = :gpk',
+        ExpressionAttributeNames: { '#gpk': JOB_TABLE.statusIndex.partitionKey },
+        ExpressionAttributeValues: { ':gpk': `STATUS#${status}` },
+        Limit: page.limit,
+        ...(page.cursor !== undefined && { ExclusiveStartKey: decodeCursor(page.cursor) }),
+      }),
+    );
+    return { jobs: Items.map(toJob), ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }) };
   }
 
   async update(

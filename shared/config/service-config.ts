@@ -31,6 +31,7 @@ const booleanFlag = z
 export const WorkerConfigSchema = AwsEndpointsSchema.extend({
   JOBS_TABLE_NAME: required('the job table name'),
   EVENT_BUS_NAME: required('the event bus name'),
+  CLONE_QUEUE_URL: required('the clone queue URL, to hand back messages whose task is still running'),
   VCENTER_URL: z.url({ error: 'is required: the vCenter SDK URL, e.g. https://vcenter.example.com/sdk' }),
   VCENTER_USERNAME: z.string().optional(),
   VCENTER_PASSWORD: z.string().optional(),
@@ -43,3 +44,15 @@ export const WorkerConfigSchema = AwsEndpointsSchema.extend({
   message: 'is required unless VCENTER_USERNAME and VCENTER_PASSWORD are set',
 });
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
+
+/** The scheduled reconciler: a job untouched this long in QUEUED or RUNNING is re-driven. */
+export const ReconcilerConfigSchema = AwsEndpointsSchema.extend({
+  JOBS_TABLE_NAME: required('the job table name'),
+  CLONE_QUEUE_URL: required('the clone queue URL'),
+  STUCK_AFTER_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+});

@@ -3,12 +3,17 @@ import type { CloneJob, JobStatus } from '../domain/clone-job.js';
 /** Fields a transition may set alongside the new status. */
 export type JobPatch = Partial<Pick<CloneJob, 'task' | 'vm' | 'error' | 'eventPublished'>>;
 
+/** One page of a listing; `cursor` is opaque and absent on the last page. */
+export type JobPage = { jobs: CloneJob[]; cursor?: string };
+
 /** Persistence of clone jobs. The table is the source of truth; every write is conditional. */
 export interface JobRepository {
   /** Stores a new job. Rejects if a job with that id exists. */
   create(job: CloneJob): Promise<void>;
   /** The job, or undefined when there is none. */
   get(jobId: string): Promise<CloneJob | undefined>;
+  /** Jobs in `status`, oldest first. Rejects with ValidationError on a cursor it did not issue. */
+  listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage>;
   /**
    * Writes `patch` (and `to`, when given) only if the stored job still has `expected.status` and
    * `expected.version`. Returns the job as stored. Rejects with StaleTransitionError otherwise.

@@ -1,7 +1,7 @@
 import type { CloneJob, JobStatus } from '#shared/domain/clone-job';
 import { canTransition } from '#shared/domain/clone-job';
 import { StaleTransitionError } from '#shared/domain/errors';
-import type { JobPatch, JobRepository } from '#shared/ports/job-repository';
+import type { JobPage, JobPatch, JobRepository } from '#shared/ports/job-repository';
 
 /** JobRepository in a Map, with the same conditional-update rules as the DynamoDB adapter. */
 export class InMemoryJobRepository implements JobRepository {
@@ -15,6 +15,15 @@ export class InMemoryJobRepository implements JobRepository {
   async get(jobId: string): Promise<CloneJob | undefined> {
     const job = this.items.get(jobId);
     return job && structuredClone(job);
+  }
+
+  async listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage> {
+    const all = [...this.items.values()]
+      .filter((j) => j.status === status)
+      .sort((a, b) => `${a.createdAt}#${a.jobId}`.localeCompare(`${b.createdAt}#${b.jobId}`));
+    const start = page.cursor ? Number(page.cursor) : 0;
+    const jobs = all.slice(start, start + page.limit).map((j) => structuredClone(j));
+    return { jobs, ...(start + page.limit < all.length && { cursor: String(start + page.limit) }) };
   }
 
   async update(

@@ -1,0 +1,16 @@
+import { cpus, platform, release, totalmem } from 'node:os';
+
+/** The machine a figure was measured on; every benchmark prints it as its first JSON line. */
+export const machine = () => ({
+  kind: 'machine',
+  node: process.version,
+  platform: `${platform()} ${release()}`,
+  cpu: cpus()[0]?.model.trim() ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+});
+
+/** Prints one JSON line. */
+export const emit = (figure: Record<string, unknown>): void => {
+  process.stdout.write(`${JSON.stringify(figure)}\n`);
+};

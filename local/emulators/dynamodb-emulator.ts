@@ -1,0 +1,121 @@
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { JOB_TABLE, RESOURCE_NAMES } from '#shared/config/resources';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws.js';
+import { lockDirectory } from './directory-lock.js';
+
+/** dynalite ships no types; this is the part of its factory we use. */
+type DynaliteFactory = (options: {
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+  path?: string;
+}) => Server;
+const dynalite = createRequire(import.meta.url)('dynalite') as DynaliteFactory;
+
+export type DynamoDbEmulatorOptions = {
+  /** Directory of an on-disk LevelDB store (created if missing); in-memory when absent. */
+  path?: string;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+};
+
+export type DynamoDbEmulator = {
+  /** `http://127.0.0.1:<port>`: pass it as `endpoint` to every DynamoDB client. */
+  endpoint: string;
+  region: string;
+  /** The jobs table name from `RESOURCE_NAMES`, created if it did not exist. */
+  tableName: string;
+  /** A new DynamoDB client bound to this emulator; destroyed by `close()`. */
+  client(): DynamoDBClient;
+  /** Destroys handed-out clients, stops the server and closes (flushes) the LevelDB store. Idempotent. */
+  close(): Promise<void>;
+};
+
+/**
+ * Starts dynalite in-process on 127.0.0.1 and creates the jobs table with the deployed key schema
+ * (pk; GSI on gsi1pk/gsi1sk, projection ALL; on-demand). An existing table (re-opened `path`) is kept
+ * as is. No TTL and no transactions: dynalite lacks UpdateTimeToLive and TransactWriteItems.
+ *
+ * Rejects with `DirectoryLockedError` when `path` is already open (in this or another live process:
+ * dynalite itself would crash the process), and when the port is taken or table creation fails; the
+ * server is closed in those cases.
+ */
+export async function startDynamoDbEmulator(options: DynamoDbEmulatorOptions = {}): Promise<DynamoDbEmulator> {
+  const unlock = options.path ? await lockDirectory(options.path) : async () => {};
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const clients: DynamoDBClient[] = [];
+  const makeClient = (): DynamoDBClient => {
+    const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    clients.push(client);
+    return client;
+  };
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      for (const client of clients.splice(0)) client.destroy();
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets from callers' own clients would otherwise hold close() open.
+        server.closeIdleConnections();
+      });
+      await unlock();
+    })();
+    return closed;
+  };
+
+  try {
+    await createJobsTableIfMissing(makeClient());
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { endpoint, region: LOCAL_REGION, tableName: RESOURCE_NAMES.jobsTable, client: makeClient, close };
+}
+
+async function createJobsTableIfMissing(client: DynamoDBClient): Promise<void> {
+  const { partitionKey, statusIndex } = JOB_TABLE;
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: RESOURCE_NAMES.jobsTable,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: partitionKey, AttributeType: 'S' },
+          { AttributeName: statusIndex.partitionKey, AttributeType: 'S' },
+          { AttributeName: statusIndex.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: statusIndex.name,
+            KeySchema: [
+              { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
+              { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    // A re-opened on-disk store already has the table: that is the point of `path`.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}

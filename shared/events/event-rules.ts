@@ -1,0 +1,11 @@
+import { DETAIL_TYPES, EVENT_SOURCE } from './clone-events.js';
+import type { EventPattern } from './event-pattern.js';
+
+/**
+ * Rule patterns shared by the CDK stacks and the local bus, so both route the same events.
+ * `allCloneEvents` feeds the archive and the local events.ndjson file.
+ */
+export const EVENT_RULES = {
+  allCloneEvents: { source: [EVENT_SOURCE] },
+  cloneCompleted: { source: [EVENT_SOURCE], 'detail-type': [DETAIL_TYPES.succeeded, DETAIL_TYPES.failed] },
+} as const satisfies Record<string, EventPattern>;

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from '#local/emulators/dynamodb-emulator';
+import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
+import type { CloneJob } from '#shared/domain/clone-job';
+import { CloneRequestSchema } from '#shared/domain/clone-request';
+import { StaleTransitionError } from '#shared/domain/errors';
+
+let dynamo: DynamoDbEmulator;
+let jobs: DynamoDbJobRepository;
+const now = new Date('2026-11-25T12:00:00.000Z');
+
+const newJob = (jobId: string): CloneJob => ({
+  jobId,
+  status: 'QUEUED',
+  version: 1,
+  request: CloneRequestSchema.parse({ source: { path: '/DC0/vm/DC0_H0_VM0' } }),
+  vmName: `instaclone-${jobId}`,
+  createdAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+});
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbEmulator();
+  jobs = new DynamoDbJobRepository(dynamo.client(), dynamo.tableName);
+});
+afterAll(() => dynamo.close());
+
+describe('Adapter: DynamoDbJobRepository on dynalite', () => {
+  it('stores a job and reads it back without its table keys', async () => {
+    // Prepare
+    await jobs.create(newJob('job-a-0001'));
+    // Act
+    const job = await jobs.get('job-a-0001');
+    // Assess
+    expect(job).toEqual(newJob('job-a-0001'));
+  });
+
+  it('refuses to create the same job twice', async () => {
+    // Prepare
+    await jobs.create(newJob('job-b-0001'));
+    // Act
+    const again = jobs.create(newJob('job-b-0001'));
+    // Assess
+    await expect(again).rejects.toThrow();
+  });
+
+  it('moves a job forward, bumps its version and removes fields patched to undefined', async () => {
+    // Prepare
+    await jobs.create(newJob('job-c-0001'));
+    const running = await jobs.update(newJob('job-c-0001'), {
+      to: 'RUNNING',
+      patch: { task: { moref: 'task-1' } },
+      now,
+    });
+    // Act
+    const cleared = await jobs.update(running, { patch: { task: undefined }, now });
+    // Assess
+    expect(running).toMatchObject({ status: 'RUNNING', version: 2, task: { moref: 'task-1' } });
+    expect(cleared).toMatchObject({ status: 'RUNNING', version: 3 });
+    expect(cleared.task).toBeUndefined();
+  });
+
+  it('rejects a stale writer with StaleTransitionError and keeps the stored job', async () => {
+    // Prepare
+    await jobs.create(newJob('job-d-0001'));
+    await jobs.update(newJob('job-d-0001'), { to: 'RUNNING', now });
+    // Act
+    const stale = jobs.update(newJob('job-d-0001'), { to: 'FAILED', now });
+    // Assess
+    await expect(stale).rejects.toBeInstanceOf(StaleTransitionError);
+    expect(await jobs.get('job-d-0001')).toMatchObject({ status: 'RUNNING', version: 2 });
+  });
+
+  it('never moves a terminal job', async () => {
+    // Prepare
+    await jobs.create(newJob('job-e-0001'));
+    const running = await jobs.update(newJob('job-e-0001'), { to: 'RUNNING', now });
+    const done = await jobs.update(running, { to: 'SUCCEEDED', now });
+    // Act
+    const backwards = jobs.update(done, { to: 'RUNNING', now });
+    // Assess
+    await expect(backwards).rejects.toThrow('Illegal transition');
+  });
+
+  it('answers undefined for a job that does not exist', async () => {
+    // Act
+    const job = await jobs.get('no-such-job');
+    // Assess
+    expect(job).toBeUndefined();
+  });
+});
