@@ -11,12 +11,16 @@ export const RESOURCE_NAMES = {
 
 /** Worker Lambda timeout; everything time-coupled to the queue derives from it. */
 export const WORKER_TIMEOUT_SECONDS = 300;
-/** AWS advice: visibility timeout at least 6x the function timeout. */
-export const CLONE_QUEUE_VISIBILITY_TIMEOUT_SECONDS = WORKER_TIMEOUT_SECONDS * 6;
+/** AWS advice: the queue's visibility timeout is at least 6x the function timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+export const CLONE_QUEUE_VISIBILITY_TIMEOUT_SECONDS = WORKER_TIMEOUT_SECONDS * VISIBILITY_TIMEOUT_FACTOR;
 /** Deliveries before a message is moved to the DLQ. */
 export const CLONE_QUEUE_MAX_RECEIVE_COUNT = 5;
-/** Records per worker invocation: clones are long calls, so keep batches small. */
-export const WORKER_BATCH_SIZE = 5;
+/**
+ * Records per worker invocation. One, so that the concurrency cap on invocations (the event source mapping's
+ * MaximumConcurrency, the local poller's cap) is also a cap on concurrent InstantClone tasks.
+ */
+export const WORKER_BATCH_SIZE = 1;
 /** Parallel worker invocations (the vCenter protection cap), unless VCENTER_MAX_CONCURRENCY says otherwise. */
 export const DEFAULT_VCENTER_MAX_CONCURRENCY = 8;
 

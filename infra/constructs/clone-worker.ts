@@ -1,0 +1,87 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '#shared/config/env-keys';
+import { WORKER_BATCH_SIZE } from '#shared/config/resources';
+import type { StatefulResources } from '../stacks/stateful-stack.js';
+import type { StageConfig } from '../stage-config.js';
+import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import { type BundledFile, NodeFunction } from './node-function.js';
+import type { WorkerNetwork } from './worker-network.js';
+
+/** Lambda unpacks the bundle here (LAMBDA_TASK_ROOT). */
+const TASK_ROOT = '/var/task';
+/**
+ * The vim25 WSDL subset node-soap loads from disk; `defaultWsdlPath()` in shared/vsphere/soap/transport.ts looks
+ * for it in a `wsdl/` folder next to the bundle.
+ */
+export const VIM_WSDL_FOLDER = { source: 'shared/vsphere/wsdl', target: 'wsdl' } as const;
+/** File name of the vCenter CA bundle inside the worker's bundle. */
+export const VCENTER_CA_BUNDLE_NAME = 'vcenter-ca.pem';
+
+export type CloneWorkerProps = {
+  readonly entry: string;
+  readonly config: StageConfig;
+  readonly stateful: StatefulResources;
+  readonly network: WorkerNetwork;
+  readonly logRetention: RetentionDays;
+};
+
+/**
+ * The SQS worker that performs the instant clones. It runs in the private subnets next to vCenter and is fed by
+ * an event source mapping with `ReportBatchItemFailures` (one bad record never retries its neighbours), small
+ * batches (`WORKER_BATCH_SIZE`) and `MaximumConcurrency` = the stage's vCenter cap. Reserved concurrency is not
+ * used: the mapping ignores it and would only be throttled by it.
+ * Permissions: the job table (worker actions), PutEvents on the service bus, read of the vCenter secret only,
+ * and the queue-consume actions the event source mapping adds.
+ */
+export class CloneWorker extends Construct {
+  readonly function: IFunction;
+  readonly nodeFunction: NodeFunction;
+
+  constructor(scope: Construct, id: string, props: CloneWorkerProps) {
+    super(scope, id);
+    const { config, stateful } = props;
+    const { vcenter } = config;
+    const bundledFiles: BundledFile[] = [
+      VIM_WSDL_FOLDER,
+      ...(vcenter.caBundleFile ? [{ source: vcenter.caBundleFile, target: VCENTER_CA_BUNDLE_NAME }] : []),
+    ];
+
+    this.nodeFunction = new NodeFunction(this, 'Worker', {
+      entry: props.entry,
+      serviceName: 'instaclone-worker',
+      description: 'instaclone worker: runs InstantClone_Task for queued jobs',
+      timeout: Duration.seconds(config.worker.timeoutSeconds),
+      memorySize: config.worker.memorySizeMb,
+      logRetention: props.logRetention,
+      logLevel: config.logLevel,
+      vpc: { vpc: props.network.vpc, subnets: props.network.subnets, securityGroup: props.network.securityGroup },
+      bundledFiles,
+      environment: {
+        [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName,
+        [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,
+        [ENV.EVENT_BUS_NAME]: stateful.eventBus.eventBusName,
+        [ENV.VCENTER_URL]: vcenter.url,
+        [ENV.VCENTER_SECRET_ARN]: stateful.vcenterSecret.secretArn,
+        [ENV.VCENTER_INSECURE]: String(vcenter.insecure),
+        [ENV.VCENTER_MAX_CONCURRENCY]: String(vcenter.maxConcurrency),
+        ...(vcenter.caBundleFile && { [ENV.VCENTER_CA_FILE]: `${TASK_ROOT}/${VCENTER_CA_BUNDLE_NAME}` }),
+      },
+    });
+    this.function = this.nodeFunction.function;
+    const role = this.nodeFunction.role;
+    stateful.jobTable.grant(role, ...JOB_TABLE_ACTIONS.worker);
+    stateful.eventBus.grantPutEventsTo(role);
+    stateful.vcenterSecret.grantRead(role);
+    this.nodeFunction.function.addEventSource(
+      new SqsEventSource(stateful.cloneQueue, {
+        batchSize: WORKER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        maxConcurrency: vcenter.maxConcurrency,
+      }),
+    );
+  }
+}

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { CallbackNotifier } from '../constructs/callback-notifier.js';
+import { CloneApi } from '../constructs/clone-api.js';
+import { CloneWorker } from '../constructs/clone-worker.js';
+import { ScheduledFunction } from '../constructs/scheduled-function.js';
+import { ServiceAlarms } from '../constructs/service-alarms.js';
+import { ServiceDashboard } from '../constructs/service-dashboard.js';
+import { WorkerNetwork } from '../constructs/worker-network.js';
+import { FUNCTIONS_DIR } from '../paths.js';
+import type { StageConfig } from '../stage-config.js';
+import type { StatefulResources } from './stateful-stack.js';
+
+/** Folder under `functions/` of each function's `handler.ts`. */
+export const FUNCTION_FOLDERS = {
+  api: 'clone-api',
+  worker: 'clone-worker',
+  reconciler: 'reconciler',
+  reaper: 'reaper',
+  callbackNotifier: 'callback-notifier',
+} as const;
+
+/** How often the reconciler looks for jobs stuck in QUEUED or RUNNING. */
+export const RECONCILER_RATE = Duration.minutes(5);
+/** How often the reaper looks for expired leases. */
+export const REAPER_RATE = Duration.minutes(15);
+
+export type ServiceStackProps = StackProps & {
+  readonly config: StageConfig;
+  readonly stateful: StatefulResources;
+  /** Folder with one `<name>/handler.ts` per function. @default the repository's `functions/` */
+  readonly functionsDir?: string;
+};
+
+/**
+ * The stateless part, safe to destroy and redeploy: API (HTTP API + function), worker in the VPC with its event
+ * source mapping, optional housekeeping and notifier functions (stage `features`), alarms and dashboard.
+ */
+export class ServiceStack extends Stack {
+  readonly api: CloneApi;
+  readonly worker: CloneWorker;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config, stateful } = props;
+    const entry = (folder: string) => join(props.functionsDir ?? FUNCTIONS_DIR, folder, 'handler.ts');
+    // Validated against RetentionDays' values by the stage schema.
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const shared = { stateful, logRetention };
+    const vcenterUrl = new URL(config.vcenter.url);
+
+    const network = new WorkerNetwork(this, 'WorkerNetwork', {
+      network: config.network,
+      vcenterCidr: config.vcenter.cidr,
+      vcenterPort: Number(vcenterUrl.port || 443),
+    });
+    this.worker = new CloneWorker(this, 'CloneWorker', {
+      ...shared,
+      entry: entry(FUNCTION_FOLDERS.worker),
+      config,
+      network,
+    });
+    this.api = new CloneApi(this, 'CloneApi', { ...shared, entry: entry(FUNCTION_FOLDERS.api), config });
+
+    const { features, logLevel } = config;
+    if (features.reconciler) {
+      new ScheduledFunction(this, 'Reconciler', {
+        ...shared,
+        logLevel,
+        entry: entry(FUNCTION_FOLDERS.reconciler),
+        serviceName: 'instaclone-reconciler',
+        description: 'instaclone reconciler: re-drives jobs stuck in QUEUED or RUNNING',
+        rate: RECONCILER_RATE,
+      });
+    }
+    if (features.reaper) {
+      new ScheduledFunction(this, 'Reaper', {
+        ...shared,
+        logLevel,
+        entry: entry(FUNCTION_FOLDERS.reaper),
+        serviceName: 'instaclone-reaper',
+        description: 'instaclone reaper: destroys clones whose lease expired',
+        rate: REAPER_RATE,
+      });
+    }
+    if (features.callbackNotifier) {
+      new CallbackNotifier(this, 'CallbackNotifier', {
+        ...shared,
+        logLevel,
+        entry: entry(FUNCTION_FOLDERS.callbackNotifier),
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { description: 'Base URL of the v1 API (SigV4)', value: this.api.api.apiEndpoint });
+    new CfnOutput(this, 'WorkerSecurityGroupId', {
+      description: 'Allow this group on vCenter 443 if vCenter filters by source',
+      value: network.securityGroup.securityGroupId,
+    });
+
+    const alarms = new ServiceAlarms(this, 'Alarms', {
+      worker: this.worker.function,
+      api: this.api.function,
+      cloneQueue: stateful.cloneQueue,
+      oldestMessageAge: Duration.seconds(config.alarms.oldestMessageAgeSeconds),
+      action: new SnsAction(stateful.alarmTopic),
+    });
+    new ServiceDashboard(this, 'Dashboard', {
+      dashboardName: `instaclone-${config.stage}`,
+      api: this.api.function,
+      worker: this.worker.function,
+      cloneQueue: stateful.cloneQueue,
+      deadLetterQueue: stateful.cloneDeadLetterQueue,
+      alarms: alarms.alarms,
+    });
+  }
+}

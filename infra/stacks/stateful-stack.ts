@@ -1,0 +1,64 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { RESOURCE_NAMES } from '#shared/config/resources';
+import { AlarmTopic } from '../constructs/alarm-topic.js';
+import { CloneEventBus } from '../constructs/clone-event-bus.js';
+import { CloneQueue } from '../constructs/clone-queue.js';
+import { JobTable } from '../constructs/job-table.js';
+import { VcenterSecret } from '../constructs/vcenter-secret.js';
+import type { StageConfig } from '../stage-config.js';
+
+/** What the service stack consumes from the stateful stack. */
+export type StatefulResources = {
+  readonly jobTable: ITableV2;
+  readonly cloneQueue: IQueue;
+  readonly cloneDeadLetterQueue: IQueue;
+  readonly eventBus: IEventBus;
+  readonly vcenterSecret: ISecret;
+  readonly alarmTopic: ITopic;
+};
+
+export type StatefulStackProps = StackProps & { readonly config: StageConfig };
+
+/** Physical name of a shared resource in one stage, so stages can share an account and region. */
+export const stageResourceName = (base: string, stage: string): string => `${base}-${stage}`;
+
+/**
+ * Everything that holds data or identity and must outlive redeploys: job table, clone queue + DLQ (+ DLQ alarm),
+ * event bus + archive, vCenter secret and the alarm topic. Data resources are retained on stack deletion.
+ */
+export class StatefulStack extends Stack implements StatefulResources {
+  readonly jobTable: ITableV2;
+  readonly cloneQueue: IQueue;
+  readonly cloneDeadLetterQueue: IQueue;
+  readonly eventBus: IEventBus;
+  readonly vcenterSecret: ISecret;
+  readonly alarmTopic: ITopic;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const name = (base: string) => stageResourceName(base, config.stage);
+
+    this.alarmTopic = new AlarmTopic(this, 'AlarmTopic', {
+      ...(config.alarms.topicArn && { topicArn: config.alarms.topicArn }),
+      ...(config.alarms.email && { email: config.alarms.email }),
+    }).topic;
+    this.jobTable = new JobTable(this, 'JobTable', { tableName: name(RESOURCE_NAMES.jobsTable) }).table;
+    const queues = new CloneQueue(this, 'CloneQueue', {
+      queueName: name(RESOURCE_NAMES.cloneQueue),
+      deadLetterQueueName: name(RESOURCE_NAMES.cloneDeadLetterQueue),
+      workerTimeout: Duration.seconds(config.worker.timeoutSeconds),
+      alarmTopic: this.alarmTopic,
+    });
+    this.cloneQueue = queues.queue;
+    this.cloneDeadLetterQueue = queues.deadLetterQueue;
+    this.eventBus = new CloneEventBus(this, 'EventBus', { eventBusName: name(RESOURCE_NAMES.eventBus) }).bus;
+    this.vcenterSecret = new VcenterSecret(this, 'VcenterSecret', { secretName: config.vcenter.secretName }).secret;
+  }
+}

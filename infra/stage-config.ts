@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { z } from 'zod';
+import { DEFAULT_VCENTER_MAX_CONCURRENCY, WORKER_TIMEOUT_SECONDS } from '#shared/config/resources';
+import { REPO_ROOT } from './paths.js';
+
+/** Every value CloudWatch Logs accepts as a retention period, in days. */
+const RETENTION_DAYS = Object.values(RetentionDays).filter((value): value is number => typeof value === 'number');
+
+const awsId = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `expected ${prefix}-<hex>`);
+const nonEmptyList = <T extends z.ZodType>(item: T) => z.array(item).min(1);
+
+/**
+ * How the worker reaches the AWS APIs it calls (DynamoDB, EventBridge, Secrets Manager, SQS) from private subnets.
+ * No default: the choice changes cost and the worker's egress, so each stage states it.
+ * - `vpc-endpoints`: the stack creates interface endpoints (SQS, EventBridge, Secrets Manager) and a
+ *   DynamoDB gateway endpoint; the worker's egress stays limited to those endpoints plus vCenter. The DynamoDB
+ *   prefix list id (`aws ec2 describe-managed-prefix-lists`) is needed because a gateway endpoint is reached by
+ *   the service's public ranges, which CloudFormation cannot look up.
+ * - `nat`: the subnets already route to a NAT gateway; the worker then needs 443 to anywhere, which is wider.
+ */
+const AwsApiAccessSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('vpc-endpoints'), dynamoDbPrefixListId: awsId('pl') }),
+  z.object({ mode: z.literal('nat') }),
+]);
+
+const NetworkSchema = z
+  .object({
+    vpcId: awsId('vpc'),
+    availabilityZones: nonEmptyList(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, 'expected an AZ name')),
+    privateSubnetIds: nonEmptyList(awsId('subnet')),
+    /** Needed for the DynamoDB gateway endpoint's routes; one per subnet, same order. */
+    privateSubnetRouteTableIds: nonEmptyList(awsId('rtb')),
+    awsApiAccess: AwsApiAccessSchema,
+  })
+  .superRefine((network, ctx) => {
+    const azs = network.availabilityZones.length;
+    for (const key of ['privateSubnetIds', 'privateSubnetRouteTableIds'] as const) {
+      if (network[key].length !== azs) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `needs one entry per availability zone (${azs})` });
+      }
+    }
+  });
+
+const VcenterSchema = z.object({
+  /** The SDK endpoint, e.g. `https://vcenter.example.internal/sdk`; its port opens the worker's egress. */
+  url: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }),
+  /** Where vCenter lives; the only non-AWS destination the worker may reach. */
+  cidr: z.cidrv4(),
+  /** PEM bundle (path relative to the repository root) copied into the worker bundle to verify vCenter's TLS. */
+  caBundleFile: z
+    .string()
+    .refine((file) => existsSync(resolve(REPO_ROOT, file)), 'file not found (relative to the repository root)')
+    .optional(),
+  /** Skips TLS verification for this client only. Labs only; never together with a CA bundle. */
+  insecure: z.boolean().default(false),
+  /** Name of the Secrets Manager secret holding `{ "username", "password" }`; created by the stateful stack. */
+  secretName: z.string().regex(/^[\w/+=.@-]{1,512}$/),
+  /** Parallel worker invocations, i.e. the SQS event source's MaximumConcurrency (Lambda allows 2–1000). */
+  maxConcurrency: z.number().int().min(2).max(1000).default(DEFAULT_VCENTER_MAX_CONCURRENCY),
+});
+
+const WorkerSchema = z.object({
+  /** Lambda timeout; the queue's visibility timeout is derived from it. */
+  timeoutSeconds: z.number().int().min(30).max(900).default(WORKER_TIMEOUT_SECONDS),
+  memorySizeMb: z.number().int().min(128).max(10240).default(512),
+});
+
+const AlarmsSchema = z
+  .object({
+    /** Subscribed to a new alarm topic; ignored when `topicArn` is set. */
+    email: z.email().optional(),
+    /** An existing SNS topic for alarm actions (e.g. the on-call integration). */
+    topicArn: z
+      .string()
+      .regex(/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/, 'expected an SNS topic ARN')
+      .optional(),
+    /** Alarm when the oldest clone request has waited longer than this. */
+    oldestMessageAgeSeconds: z.number().int().min(60).default(900),
+  })
+  .default({ oldestMessageAgeSeconds: 900 });
+
+/** Optional parts, off until their functions exist (issues 6 and 9). */
+const FeaturesSchema = z
+  .object({
+    reconciler: z.boolean().default(false),
+    reaper: z.boolean().default(false),
+    callbackNotifier: z.boolean().default(false),
+    /** Webhook and chat routes without IAM auth; the API function verifies their signatures. */
+    signedRoutes: z.boolean().default(false),
+  })
+  .default({ reconciler: false, reaper: false, callbackNotifier: false, signedRoutes: false });
+
+/** Per-stage deployment settings, validated before any construct is built. */
+export const StageConfigSchema = z
+  .object({
+    stage: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'expected a short lower-case name'),
+    env: z.object({
+      /** Omit to deploy into the CLI's current account (CDK_DEFAULT_ACCOUNT). */
+      account: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
+      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected a region name'),
+    }),
+    network: NetworkSchema,
+    vcenter: VcenterSchema,
+    worker: WorkerSchema.default({ timeoutSeconds: WORKER_TIMEOUT_SECONDS, memorySizeMb: 512 }),
+    logRetentionDays: z
+      .number()
+      .refine((days) => RETENTION_DAYS.includes(days), `expected one of ${RETENTION_DAYS.join(', ')}`)
+      .default(30),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    alarms: AlarmsSchema,
+    features: FeaturesSchema,
+  })
+  .refine((config) => !(config.vcenter.insecure && config.vcenter.caBundleFile), {
+    path: ['vcenter', 'insecure'],
+    message: 'cannot be true together with vcenter.caBundleFile',
+  });
+
+/** Validated stage settings (defaults applied). */
+export type StageConfig = z.infer<typeof StageConfigSchema>;
+
+/** Thrown by {@link parseStageConfig}; the message lists every invalid key with its dotted path. */
+export class StageConfigError extends Error {
+  override readonly name = 'StageConfigError';
+}
+
+/**
+ * Validates raw settings (a parsed stage file or a context object).
+ * @param source - where the settings came from, quoted in the error message.
+ * @throws StageConfigError naming every missing or invalid key, e.g. `vcenter.cidr: Invalid IPv4 range`.
+ */
+export function parseStageConfig(raw: unknown, source: string): StageConfig {
+  const result = StageConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  throw new StageConfigError(`Invalid stage config (${source}):\n${lines.join('\n')}`);
+}

@@ -1,0 +1,16 @@
+/**
+ * DynamoDB actions each function may perform on the job table (granted on the table and its indexes).
+ * Kept together so a new repository call means one reviewed edit here. Scan, batch and transact calls are left
+ * out on purpose: the repository never uses them (dynalite cannot run transactions either).
+ * The API's DeleteItem is for its Powertools idempotency records (Idempotency-Key), which share the table.
+ */
+export const JOB_TABLE_ACTIONS = {
+  /** Create, read, list (status GSI), cancel; idempotency records. */
+  api: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+  /** Load one job and move it through its states (conditional updates only; the API creates jobs). */
+  worker: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /** Reconciler and reaper: find jobs by status, then transition them. */
+  housekeeping: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  /** Callback notifier: read the job behind an event (the callback URL is not in the event). */
+  notifier: ['dynamodb:GetItem'],
+} as const;
