@@ -1,5 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { CloneMessage } from '../domain/clone-message.js';
+import type { CloneMessageInput } from '../domain/clone-message.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
 
 /** CloneQueue on SQS. The job id also travels as a message attribute, for DLQ triage without parsing bodies. */
@@ -9,7 +9,7 @@ export class SqsCloneQueue implements CloneQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(message: CloneMessage): Promise<void> {
+  async enqueue(message: CloneMessageInput): Promise<void> {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,

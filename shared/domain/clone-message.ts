@@ -1,11 +1,13 @@
 import { z } from 'zod';
 
-/** The SQS body: only the job id; the job row carries everything else. */
+/** The SQS body: the job id and what to do with it; the job row carries everything else. */
 export const CloneMessageSchema = z
   .object({
     version: z.literal('1'),
     jobId: z.string().regex(/^[a-z0-9-]{8,64}$/, 'must be a job id'),
+    action: z.enum(['clone', 'destroy']).default('clone'),
   })
   .strict();
 
 export type CloneMessage = z.infer<typeof CloneMessageSchema>;
+export type CloneMessageInput = z.input<typeof CloneMessageSchema>;

@@ -2,9 +2,12 @@ import { z } from 'zod';
 
 /** vSphere rejects VM names of 80 characters or more. */
 export const MAX_VM_NAME_LENGTH = 79;
+export const MAX_CLONES_PER_REQUEST = 100;
+/** extraConfig keys the service owns; a request may not set them. */
+export const RESERVED_EXTRA_CONFIG_PREFIX = 'instaclone.';
 
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
-/** VMware's OUI range for manually assigned MACs: 00:50:56:00:00:00 to 00:50:56:3f:ff:ff. */
+/** VMware's OUI range for manually assigned MACs: 00:50:56:00:00:00 to 00:50:56:3f:ff:ff (all unicast). */
 const isManualVmwareMac = (mac: string): boolean =>
   mac.startsWith('00:50:56:') && Number.parseInt(mac.slice(9, 11), 16) <= 0x3f;
 
@@ -18,13 +21,24 @@ const InventoryPathSchema = z
   .max(1024)
   .regex(/^\/[^/]/, 'must be an inventory path starting with "/", e.g. /DC0/vm/golden');
 const MoRefIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/, 'must be a managed object id such as vm-42');
+const VmNameSchema = z
+  .string()
+  .min(1)
+  .max(MAX_VM_NAME_LENGTH, `vSphere VM names are at most ${MAX_VM_NAME_LENGTH} characters`)
+  .refine((name) => !hasForbiddenNameCharacter(name), 'must not contain control characters, "/", "\\" or "%"');
 
 export const CloneSourceSchema = z
-  .object({ path: InventoryPathSchema.optional(), moref: MoRefIdSchema.optional() })
+  .object({ path: InventoryPathSchema.optional(), moref: MoRefIdSchema.optional(), name: VmNameSchema.optional() })
   .strict()
-  .refine((s) => (s.path === undefined) !== (s.moref === undefined), {
-    message: 'give exactly one of "path" or "moref"',
+  .refine((s) => [s.path, s.moref, s.name].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of "path", "moref" or "name"',
   });
+export type CloneSource = z.infer<typeof CloneSourceSchema>;
+
+/** A placement target: an inventory path (`/DC0/vm/ci`) or a moref (`group-v4`). */
+export const PlacementSchema = z.union([InventoryPathSchema, MoRefIdSchema], {
+  error: 'must be an inventory path such as /DC0/vm/ci or a moref such as group-v4',
+});
 
 export const MacSchema = z
   .string()
@@ -32,41 +46,95 @@ export const MacSchema = z
   .refine((s) => s === 'auto' || MAC.test(s), 'must be "auto" or a MAC such as 00:50:56:3a:12:34')
   .refine((s) => s === 'auto' || isManualVmwareMac(s), 'manual MACs must be in 00:50:56:00:00:00-00:50:56:3f:ff:ff');
 
+const DeviceKeySchema = z.number().int().min(0).max(2_147_483_647);
+const DeviceLabelSchema = z.string().min(1).max(80);
+const byKeyOrLabel = <T extends { key?: number; label?: string }>(d: T) =>
+  (d.key === undefined) !== (d.label === undefined);
+const KEY_OR_LABEL = { message: 'give exactly one of "key" or "label"' };
+
 export const NicChangeSchema = z
   .object({
-    key: z.number().int().min(0).max(2_147_483_647),
+    key: DeviceKeySchema.optional(),
+    label: DeviceLabelSchema.optional(),
     mac: MacSchema.optional(),
+    /** Standard or distributed portgroup, by name. */
+    network: z.string().min(1).max(80).optional(),
+    /** `false` clones the NIC disconnected (reconnect after the guest re-identified itself). */
+    connected: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine(byKeyOrLabel, KEY_OR_LABEL);
 
-const GuestinfoKeySchema = z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'keys are letters, digits, "_", "." or "-"');
+export const PortFileSchema = z
+  .object({
+    key: DeviceKeySchema.optional(),
+    label: DeviceLabelSchema.optional(),
+    /** Datastore path of the backing file, e.g. `[LocalDS_0] ci-1/serial0.log`. */
+    file: z
+      .string()
+      .regex(/^\[[^\]]+\] \S/, 'must be a datastore path such as "[LocalDS_0] ci-1/serial0.log"')
+      .max(1024),
+  })
+  .strict()
+  .refine(byKeyOrLabel, KEY_OR_LABEL);
+
+const uniqueDevices = (list: Array<{ key?: number; label?: string }>) =>
+  new Set(list.map((d) => d.key ?? d.label)).size === list.length;
+
+const ConfigKeySchema = z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'keys are letters, digits, "_", "." or "-"');
+const ConfigMapSchema = z
+  .record(ConfigKeySchema, z.string().max(64 * 1024))
+  .refine((m) => Object.keys(m).length <= 64, 'at most 64 entries');
+
+const LabelsSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9_.:/-]{1,63}$/, 'label keys are 1-63 letters, digits or "_.:/-"'),
+    z.string().max(256),
+  )
+  .refine((m) => Object.keys(m).length <= 20, 'at most 20 labels');
 
 /**
  * Body of `POST /v1/clones`, version 1. Unknown fields are rejected so a typo never silently does nothing.
- * `guestinfo` keys without the `guestinfo.` prefix get it; the result lands in the clone's extraConfig.
+ * `guestinfo` keys without the `guestinfo.` prefix get it; guestinfo and extraConfig land in the clone's extraConfig.
  */
 export const CloneRequestSchema = z
   .object({
     version: z.literal('1').default('1'),
     source: CloneSourceSchema,
-    name: z
-      .string()
+    name: VmNameSchema.optional(),
+    folder: PlacementSchema.optional(),
+    pool: PlacementSchema.optional(),
+    datastore: PlacementSchema.optional(),
+    nics: z.array(NicChangeSchema).max(10).refine(uniqueDevices, 'each NIC may appear once').optional(),
+    serialPorts: z.array(PortFileSchema).max(4).refine(uniqueDevices, 'each port may appear once').optional(),
+    parallelPorts: z.array(PortFileSchema).max(3).refine(uniqueDevices, 'each port may appear once').optional(),
+    guestinfo: ConfigMapSchema.optional(),
+    extraConfig: ConfigMapSchema.refine(
+      (m) => Object.keys(m).every((k) => !k.startsWith(RESERVED_EXTRA_CONFIG_PREFIX)),
+      `keys starting with "${RESERVED_EXTRA_CONFIG_PREFIX}" are reserved`,
+    ).optional(),
+    biosUuid: z.uuid({ error: 'must be a UUID such as 4217c6f2-8a0e-2b7f-1a3b-2c9d8e7f6a5b' }).optional(),
+    labels: LabelsSchema.optional(),
+    /** Lease: the clone is destroyed this many minutes after it is ready. */
+    ttlMinutes: z
+      .number()
+      .int()
       .min(1)
-      .max(MAX_VM_NAME_LENGTH, `vSphere VM names are at most ${MAX_VM_NAME_LENGTH} characters`)
-      .refine((name) => !hasForbiddenNameCharacter(name), 'must not contain control characters, "/", "\\" or "%"')
+      .max(30 * 24 * 60)
       .optional(),
-    folder: InventoryPathSchema.optional(),
-    nics: z
-      .array(NicChangeSchema)
-      .max(10)
-      .refine((nics) => new Set(nics.map((n) => n.key)).size === nics.length, 'each NIC key may appear once')
+    callbackUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+      .max(2048)
       .optional(),
-    guestinfo: z
-      .record(GuestinfoKeySchema, z.string().max(64 * 1024))
-      .refine((m) => Object.keys(m).length <= 64, 'at most 64 entries')
-      .optional(),
+    count: z.number().int().min(1).max(MAX_CLONES_PER_REQUEST).default(1),
+    /** `task`: done when the clone task succeeds. `ip`: done when the guest reports an IP other than the source's. */
+    waitFor: z.enum(['task', 'ip']).default('task'),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.count === 1 || r.name === undefined, {
+    path: ['name'],
+    message: 'cannot be given with count > 1: each clone gets a name derived from its job id',
+  });
 
 export type CloneRequest = z.infer<typeof CloneRequestSchema>;
 export type CloneRequestInput = z.input<typeof CloneRequestSchema>;

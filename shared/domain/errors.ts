@@ -11,6 +11,7 @@ export type AppErrorCode =
   | 'VCENTER_FAULT'
   | 'VCENTER_UNAVAILABLE'
   | 'TASK_STILL_RUNNING'
+  | 'WAITING_FOR_GUEST'
   | 'MALFORMED_MESSAGE'
   | 'CONFIG_INVALID';
 
@@ -106,6 +107,15 @@ export class TaskStillRunningError extends AppError {
     readonly taskRef: string,
   ) {
     super(`Clone task ${taskRef} of job ${jobId} is still running`);
+  }
+}
+
+/** The clone exists but its guest has not re-identified itself yet (`waitFor: ip`); the next delivery keeps waiting. */
+export class WaitingForGuestError extends AppError {
+  readonly code = 'WAITING_FOR_GUEST';
+  readonly retryable = true;
+  constructor(readonly jobId: string) {
+    super(`Clone of job ${jobId} has not reported a new guest IP yet`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CloneJob, JOB_STATUSES } from '../domain/clone-job.js';
+import { type CloneJob, JOB_STATUSES, type JobStatus } from '../domain/clone-job.js';
 
 /** EventBridge `source` of every event the service publishes. */
 export const EVENT_SOURCE = 'instaclone';
@@ -7,6 +7,8 @@ export const EVENT_SOURCE = 'instaclone';
 export const DETAIL_TYPES = {
   succeeded: 'Clone Succeeded',
   failed: 'Clone Failed',
+  ready: 'Clone Ready',
+  destroyed: 'Clone Destroyed',
 } as const;
 export type CloneDetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
 
@@ -17,38 +19,59 @@ export const CloneEventDetailSchema = z.object({
   version: z.literal('1'),
   jobId: z.string(),
   status: z.enum(JOB_STATUSES),
-  source: z.object({ path: z.string().optional(), moref: z.string().optional() }),
+  source: z.object({ path: z.string().optional(), moref: z.string().optional(), name: z.string().optional() }),
+  labels: z.record(z.string(), z.string()),
   vmName: z.string(),
-  vm: z.object({ moref: z.string(), name: z.string(), nics: z.array(NicSchema) }).optional(),
+  vm: z
+    .object({ moref: z.string(), name: z.string(), nics: z.array(NicSchema), ipAddress: z.string().optional() })
+    .optional(),
   task: z.object({ moref: z.string() }).optional(),
   error: z
     .object({ code: z.string(), fault: z.string().optional(), message: z.string(), retryable: z.boolean() })
     .optional(),
+  callbackUrl: z.string().optional(),
+  leaseExpiresAt: z.string().optional(),
   createdAt: z.string(),
-  finishedAt: z.string(),
+  readyAt: z.string().optional(),
+  /** When the job reached the status this event announces. */
+  at: z.string(),
+  /** Milliseconds from the request to this event's status. */
+  durationMs: z.number(),
 });
 export type CloneEventDetail = z.infer<typeof CloneEventDetailSchema>;
 
 /** An event as the service hands it to the EventPublisher port. */
 export type CloneEvent = { detailType: CloneDetailType; detail: CloneEventDetail };
 
-/** The completion event announcing a terminal job. Rejects non-terminal jobs: an event never runs ahead of the table. */
-export const cloneEventFor = (job: CloneJob): CloneEvent => {
-  if (job.status !== 'SUCCEEDED' && job.status !== 'FAILED')
-    throw new Error(`Job ${job.jobId} is ${job.status}, not terminal`);
-  return {
-    detailType: job.status === 'SUCCEEDED' ? DETAIL_TYPES.succeeded : DETAIL_TYPES.failed,
+/** The detail types announcing each status; statuses in between announce nothing. */
+const detailTypesFor = (job: CloneJob): CloneDetailType[] => {
+  const byStatus: Partial<Record<JobStatus, CloneDetailType[]>> = {
+    SUCCEEDED: job.request.waitFor === 'ip' ? [DETAIL_TYPES.succeeded, DETAIL_TYPES.ready] : [DETAIL_TYPES.succeeded],
+    FAILED: [DETAIL_TYPES.failed],
+    DESTROYED: [DETAIL_TYPES.destroyed],
+  };
+  return byStatus[job.status] ?? [];
+};
+
+/** The events announcing the job's current status (none for QUEUED, RUNNING, DESTROYING). */
+export const cloneEventsFor = (job: CloneJob): CloneEvent[] =>
+  detailTypesFor(job).map((detailType) => ({
+    detailType,
     detail: {
       version: '1',
       jobId: job.jobId,
       status: job.status,
       source: job.request.source,
+      labels: job.request.labels ?? {},
       vmName: job.vmName,
       ...(job.vm && { vm: job.vm }),
       ...(job.task && { task: job.task }),
       ...(job.error && { error: job.error }),
+      ...(job.request.callbackUrl && { callbackUrl: job.request.callbackUrl }),
+      ...(job.leaseExpiresAt && { leaseExpiresAt: job.leaseExpiresAt }),
       createdAt: job.createdAt,
-      finishedAt: job.updatedAt,
+      ...(job.readyAt && { readyAt: job.readyAt }),
+      at: job.updatedAt,
+      durationMs: Date.parse(job.updatedAt) - Date.parse(job.createdAt),
     },
-  };
-};
+  }));

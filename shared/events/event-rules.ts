@@ -8,4 +8,10 @@ import type { EventPattern } from './event-pattern.js';
 export const EVENT_RULES = {
   allCloneEvents: { source: [EVENT_SOURCE] },
   cloneCompleted: { source: [EVENT_SOURCE], 'detail-type': [DETAIL_TYPES.succeeded, DETAIL_TYPES.failed] },
+  /** Completion events of jobs that asked for a callback. */
+  callbackWanted: {
+    source: [EVENT_SOURCE],
+    'detail-type': [DETAIL_TYPES.succeeded, DETAIL_TYPES.failed, DETAIL_TYPES.ready, DETAIL_TYPES.destroyed],
+    detail: { callbackUrl: [{ exists: true }] },
+  },
 } as const satisfies Record<string, EventPattern>;

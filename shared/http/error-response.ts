@@ -25,6 +25,7 @@ export const statusFor = (err: AppError): number => {
     case 'VCENTER_FAULT':
     case 'VCENTER_UNAVAILABLE':
     case 'TASK_STILL_RUNNING':
+    case 'WAITING_FOR_GUEST':
       return 502;
     case 'MALFORMED_MESSAGE':
     case 'CONFIG_INVALID':

@@ -1,6 +1,6 @@
-import type { CloneMessage } from '../domain/clone-message.js';
+import type { CloneMessageInput } from '../domain/clone-message.js';
 
 /** Delivery of clone messages to the worker (at least once). */
 export interface CloneQueue {
-  enqueue(message: CloneMessage): Promise<void>;
+  enqueue(message: CloneMessageInput): Promise<void>;
 }

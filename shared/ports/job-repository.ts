@@ -1,7 +1,9 @@
 import type { CloneJob, JobStatus } from '../domain/clone-job.js';
 
 /** Fields a transition may set alongside the new status. */
-export type JobPatch = Partial<Pick<CloneJob, 'task' | 'vm' | 'error' | 'eventPublished'>>;
+export type JobPatch = Partial<
+  Pick<CloneJob, 'task' | 'vm' | 'error' | 'announced' | 'sourceIp' | 'leaseExpiresAt' | 'readyAt' | 'destroyRequested'>
+>;
 
 /** One page of a listing; `cursor` is opaque and absent on the last page. */
 export type JobPage = { jobs: CloneJob[]; cursor?: string };

@@ -1,30 +1,20 @@
-import { type ClonedVm, type CloneJob, isTerminal, type JobError, type JobStatus } from '../domain/clone-job.js';
+import { type ClonedVm, type CloneJob, isCloneFinished, type JobError } from '../domain/clone-job.js';
 import type { CloneMessage } from '../domain/clone-message.js';
-import { guestinfoExtraConfig } from '../domain/clone-request.js';
-import { isAppError, TaskStillRunningError, type VcenterFaultError } from '../domain/errors.js';
-import { cloneEventFor } from '../events/clone-events.js';
+import { isAppError, TaskStillRunningError, type VcenterFaultError, WaitingForGuestError } from '../domain/errors.js';
 import type { EventPublisher } from '../ports/event-publisher.js';
-import type { JobPatch, JobRepository } from '../ports/job-repository.js';
+import type { JobRepository } from '../ports/job-repository.js';
 import type { Clock } from '../ports/runtime.js';
-import type { ClonePlan, VmCallOptions, VmCloner } from '../ports/vm-cloner.js';
+import type { ClonePlan, FoundVm, VmCallOptions, VmCloner } from '../ports/vm-cloner.js';
+import { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
+import { makeJobWriter } from './job-announcer.js';
 
-/** extraConfig key that marks a VM as the clone of one job; reconciliation adopts only VMs that carry it. */
-export const JOB_ID_EXTRA_CONFIG_KEY = 'instaclone.jobId';
+export { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
 
 export type ExecuteCloneDeps = { jobs: JobRepository; cloner: VmCloner; events: EventPublisher; clock: Clock };
 export type ExecuteCloneContext = { deadline: number; signal?: AbortSignal };
 
-/** The plan is a pure function of the job, so every attempt asks vCenter for the same VM. */
-export const clonePlanFor = (job: CloneJob): ClonePlan => {
-  const { source, folder, nics = [], guestinfo } = job.request;
-  return {
-    source: source.path !== undefined ? { path: source.path } : { moref: source.moref ?? '' },
-    name: job.vmName,
-    ...(folder !== undefined && { folder }),
-    nics: nics.map((n) => ({ key: n.key, ...(n.mac !== undefined && n.mac !== 'auto' && { mac: n.mac }) })),
-    extraConfig: { ...guestinfoExtraConfig(guestinfo), [JOB_ID_EXTRA_CONFIG_KEY]: job.jobId },
-  };
-};
+/** How often a `waitFor: ip` job asks vCenter for the guest's IP. */
+export const GUEST_POLL_MS = 500;
 
 const toJobError = (err: { code: string; message: string; retryable: boolean; faultType?: string }): JobError => ({
   code: err.code,
@@ -38,29 +28,30 @@ const isReconcileFault = (err: unknown): err is VcenterFaultError =>
 
 /**
  * Runs one delivery of a clone message, following design §6, so that at-least-once delivery yields exactly one VM:
- * a terminal job is only (re-)announced; a job with a task waits on it; otherwise a VM of the job's deterministic
- * name is looked up first and cloned only when absent, with the task recorded the moment it exists.
+ * a finished job is only (re-)announced; a job with a task waits on it; otherwise a VM of the job's deterministic
+ * name is looked up first and cloned only when absent, with the task recorded the moment it exists. With
+ * `waitFor: ip` the job succeeds only once the guest reports an IP other than the source's.
  *
- * Resolves with the job as stored (undefined when the job does not exist) once its state is final and announced.
- * Rejects, so SQS redelivers, with a retryable error: retryable vCenter faults, TaskStillRunningError at the
- * deadline, StaleTransitionError when another delivery moved the job, or any unexpected error.
+ * Resolves with the job as stored (undefined when there is no such job) once its state is final and announced.
+ * Rejects, so SQS redelivers, with a retryable error: retryable vCenter faults, TaskStillRunningError or
+ * WaitingForGuestError at the deadline, StaleTransitionError when another delivery moved the job, or anything unexpected.
  */
 export const makeExecuteClone = ({ jobs, cloner, events, clock }: ExecuteCloneDeps) => {
-  const update = (job: CloneJob, to: JobStatus | undefined, patch: JobPatch): Promise<CloneJob> =>
-    jobs.update(job, { ...(to && { to }), patch, now: clock.now() });
+  const { update, announce, finish } = makeJobWriter({ jobs, events, clock });
 
-  const announce = async (job: CloneJob): Promise<CloneJob> => {
-    if (job.eventPublished) return job;
-    await events.publish(cloneEventFor(job));
-    return update(job, undefined, { eventPublished: true });
+  const succeed = (job: CloneJob, vm: ClonedVm): Promise<CloneJob> => {
+    const now = clock.now();
+    const ttl = job.request.ttlMinutes;
+    return finish(job, 'SUCCEEDED', {
+      vm,
+      readyAt: now.toISOString(),
+      ...(ttl !== undefined && { leaseExpiresAt: new Date(now.getTime() + ttl * 60_000).toISOString() }),
+    });
   };
 
-  const finish = async (job: CloneJob, to: 'SUCCEEDED' | 'FAILED', patch: JobPatch): Promise<CloneJob> =>
-    announce(await update(job, to, patch));
-
-  const adopt = (job: CloneJob, vm: ClonedVm & { extraConfig: Record<string, string> }): Promise<CloneJob> => {
+  const adopt = (job: CloneJob, vm: FoundVm, ctx: ExecuteCloneContext, options: VmCallOptions): Promise<CloneJob> => {
     if (vm.extraConfig[JOB_ID_EXTRA_CONFIG_KEY] === job.jobId) {
-      return finish(job, 'SUCCEEDED', { vm: { moref: vm.moref, name: vm.name, nics: vm.nics } });
+      return cloned(job, { moref: vm.moref, name: vm.name, nics: vm.nics }, ctx, options);
     }
     const message = `A VM named '${job.vmName}' already exists in the target folder and was not made by this job`;
     return finish(job, 'FAILED', {
@@ -68,10 +59,29 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock }: ExecuteCloneDe
     });
   };
 
-  const onFault = async (job: CloneJob, plan: ClonePlan, err: unknown, options: VmCallOptions): Promise<CloneJob> => {
+  /** The clone exists: done, or (waitFor ip) wait for its guest to take an IP other than the source's. */
+  const cloned = async (job: CloneJob, vm: ClonedVm, ctx: ExecuteCloneContext, options: VmCallOptions) => {
+    if (job.request.waitFor !== 'ip') return succeed(job, vm);
+    let current = job.vm ? job : await update(job, undefined, { vm });
+    for (;;) {
+      const { ipAddress } = await cloner.guestIdentity(vm.moref, options);
+      if (ipAddress && ipAddress !== current.sourceIp) return succeed(current, { ...vm, ipAddress });
+      if (clock.now().getTime() + GUEST_POLL_MS >= ctx.deadline) throw new WaitingForGuestError(job.jobId);
+      await clock.sleep(GUEST_POLL_MS, ctx.signal);
+      current = current.vm ? current : await update(current, undefined, { vm });
+    }
+  };
+
+  const onFault = async (
+    job: CloneJob,
+    plan: ClonePlan,
+    err: unknown,
+    ctx: ExecuteCloneContext,
+    options: VmCallOptions,
+  ) => {
     if (isReconcileFault(err)) {
       const existing = await cloner.findClone(plan, options);
-      if (existing) return adopt(job, existing);
+      if (existing) return adopt(job, existing, ctx, options);
     }
     if (isAppError(err) && !err.retryable)
       return finish(job, 'FAILED', { error: toJobError(err as VcenterFaultError) });
@@ -80,31 +90,34 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock }: ExecuteCloneDe
     throw err;
   };
 
-  return async (message: CloneMessage, { deadline, signal }: ExecuteCloneContext): Promise<CloneJob | undefined> => {
+  return async (message: CloneMessage, ctx: ExecuteCloneContext): Promise<CloneJob | undefined> => {
     let job = await jobs.get(message.jobId);
     if (!job) return undefined;
-    if (isTerminal(job.status)) return announce(job);
+    if (isCloneFinished(job.status)) return announce(job);
     // Only a RUNNING job can have a VM from an earlier attempt: QUEUED -> RUNNING comes before any clone.
     const firstAttempt = job.status === 'QUEUED';
     if (firstAttempt) job = await update(job, 'RUNNING', {});
 
     const plan = clonePlanFor(job);
-    const options: VmCallOptions = { ...(signal && { signal }), operationId: job.jobId };
+    const options: VmCallOptions = { ...(ctx.signal && { signal: ctx.signal }), operationId: job.jobId };
+    if (job.vm) return cloned(job, job.vm, ctx, options);
     if (!job.task) {
       const existing = firstAttempt ? undefined : await cloner.findClone(plan, options);
-      if (existing) return adopt(job, existing);
+      if (existing) return adopt(job, existing, ctx, options);
       try {
+        const sourceIp =
+          job.request.waitFor === 'ip' ? (await cloner.sourceIdentity(plan, options)).ipAddress : undefined;
         const { taskRef } = await cloner.startClone(plan, options);
-        job = await update(job, undefined, { task: { moref: taskRef } });
+        job = await update(job, undefined, { task: { moref: taskRef }, ...(sourceIp && { sourceIp }) });
       } catch (err) {
-        return onFault(job, plan, err, options);
+        return onFault(job, plan, err, ctx, options);
       }
     }
     const taskRef = job.task?.moref ?? '';
-    const outcome = await cloner.waitForClone(taskRef, { ...options, deadline });
+    const outcome = await cloner.waitForClone(taskRef, { ...options, deadline: ctx.deadline });
     if (outcome.state === 'running') throw new TaskStillRunningError(job.jobId, taskRef);
-    if (outcome.state === 'succeeded') return finish(job, 'SUCCEEDED', { vm: outcome.vm });
-    return onFault(job, plan, outcome.error, options);
+    if (outcome.state === 'succeeded') return cloned(job, outcome.vm, ctx, options);
+    return onFault(job, plan, outcome.error, ctx, options);
   };
 };
 

@@ -8,5 +8,9 @@ export const fixedClock = (iso = '2026-11-25T12:00:00.000Z'): Clock & { advance(
     advance: (ms) => {
       now += ms;
     },
+    // Sleeping moves the fake time on at once, so waits and deadlines play out instantly.
+    sleep: async (ms) => {
+      now += ms;
+    },
   };
 };

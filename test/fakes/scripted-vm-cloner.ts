@@ -1,18 +1,23 @@
 import type { ClonedVm } from '#shared/domain/clone-job';
-import type { ClonePlan, CloneTaskOutcome, VmCloner } from '#shared/ports/vm-cloner';
-
-type Found = ClonedVm & { extraConfig: Record<string, string> };
+import type { ClonePlan, CloneTaskOutcome, FoundVm, GuestIdentity, VmCloner } from '#shared/ports/vm-cloner';
 
 /**
  * A VmCloner whose answers the test scripts. It records every call, and by default behaves like a healthy
- * vCenter: a clone task succeeds and creates a findable VM carrying the plan's extraConfig.
+ * vCenter: a clone task succeeds and creates a findable VM carrying the plan's extraConfig; the clone's guest
+ * reports the source's IP until `reidentify()` is called.
  */
 export class ScriptedVmCloner implements VmCloner {
   readonly calls: string[] = [];
-  readonly vms = new Map<string, Found>();
+  readonly vms = new Map<string, FoundVm & { ipAddress?: string }>();
   startError?: unknown;
   outcome?: (plan: ClonePlan) => CloneTaskOutcome;
+  sourceIp = '10.0.0.10';
   private readonly tasks = new Map<string, ClonePlan>();
+
+  async sourceIdentity(): Promise<GuestIdentity> {
+    this.calls.push('sourceIdentity');
+    return { ipAddress: this.sourceIp };
+  }
 
   async startClone(plan: ClonePlan): Promise<{ taskRef: string }> {
     this.calls.push(`startClone ${plan.name}`);
@@ -26,22 +31,44 @@ export class ScriptedVmCloner implements VmCloner {
     this.calls.push(`waitForClone ${taskRef}`);
     const plan = this.tasks.get(taskRef);
     if (!plan) throw new Error(`unknown task ${taskRef}`);
-    const outcome = this.outcome?.(plan) ?? { state: 'succeeded', vm: this.createVm(plan) };
-    return outcome;
+    return this.outcome?.(plan) ?? { state: 'succeeded', vm: this.createVm(plan) };
   }
 
-  async findClone(plan: ClonePlan): Promise<Found | undefined> {
+  async findClone(plan: ClonePlan): Promise<FoundVm | undefined> {
     this.calls.push(`findClone ${plan.name}`);
-    return this.vms.get(plan.name);
+    const vm = [...this.vms.values()].find((v) => v.name === plan.name);
+    return vm && { moref: vm.moref, name: vm.name, nics: vm.nics, extraConfig: vm.extraConfig };
   }
 
+  async guestIdentity(vmRef: string): Promise<GuestIdentity> {
+    this.calls.push(`guestIdentity ${vmRef}`);
+    const vm = this.vms.get(vmRef);
+    return vm?.ipAddress ? { ipAddress: vm.ipAddress } : {};
+  }
+
+  async destroyClone(vmRef: string, owner: { key: string; value: string }): Promise<'destroyed' | 'gone' | 'foreign'> {
+    this.calls.push(`destroyClone ${vmRef}`);
+    const vm = this.vms.get(vmRef);
+    if (!vm) return 'gone';
+    if (vm.extraConfig[owner.key] !== owner.value) return 'foreign';
+    this.vms.delete(vmRef);
+    return 'destroyed';
+  }
+
+  /** Makes a VM as a clone task would; its guest still reports the source's IP. */
   createVm(plan: ClonePlan, extraConfig = plan.extraConfig): ClonedVm {
     const vm = {
       moref: `vm-${100 + this.vms.size}`,
       name: plan.name,
       nics: [{ key: 4000, mac: '00:50:56:80:00:01', addressType: 'assigned' }],
     };
-    this.vms.set(plan.name, { ...vm, extraConfig });
+    this.vms.set(vm.moref, { ...vm, extraConfig, ipAddress: this.sourceIp });
     return vm;
+  }
+
+  /** The clone's guest takes a new IP, as a guest script would after the clone. */
+  reidentify(vmRef: string, ipAddress: string): void {
+    const vm = this.vms.get(vmRef);
+    if (vm) vm.ipAddress = ipAddress;
   }
 }

@@ -49,3 +49,56 @@ describe('Domain: clone request schema', () => {
     expect(extra).toEqual({ 'guestinfo.ci.job': '1', 'guestinfo.ip': '10.0.0.1' });
   });
 });
+
+describe('Domain: the whole clone request', () => {
+  it('accepts every field of the v1 request', () => {
+    // Act
+    const result = CloneRequestSchema.safeParse({
+      source: { name: 'golden' },
+      folder: '/DC0/vm/ci',
+      pool: 'resgroup-9',
+      datastore: '/DC0/datastore/LocalDS_0',
+      nics: [{ label: 'Network adapter 1', mac: 'auto', network: 'VM Network', connected: false }],
+      serialPorts: [{ key: 9000, file: '[LocalDS_0] ci-1/serial0.log' }],
+      parallelPorts: [{ label: 'Parallel port 1', file: '[LocalDS_0] ci-1/lpt0.log' }],
+      guestinfo: { 'ic.hostname': 'ci-1' },
+      extraConfig: { 'tools.syncTime': 'TRUE' },
+      biosUuid: '4217c6f2-8a0e-4b7f-9a3b-2c9d8e7f6a5b',
+      labels: { team: 'ci', 'github/run': '42' },
+      ttlMinutes: 60,
+      callbackUrl: 'https://ci.example.com/hooks/instaclone',
+      waitFor: 'ip',
+    });
+    // Assess
+    expect(result.error?.issues ?? []).toEqual([]);
+    expect(result.data).toMatchObject({ count: 1, waitFor: 'ip' });
+  });
+
+  it.each([
+    ['count 0', { count: 0 }, 'count'],
+    ['count 101', { count: 101 }, 'count'],
+    ['a name with count > 1', { count: 2, name: 'x' }, 'name'],
+    ['a NIC with neither key nor label', { nics: [{ mac: 'auto' }] }, 'nics.0'],
+    ['a NIC with key and label', { nics: [{ key: 1, label: 'x' }] }, 'nics.0'],
+    ['a multicast MAC', { nics: [{ key: 4000, mac: '01:00:5e:00:00:01' }] }, 'nics.0.mac'],
+    ['connected that is not a boolean', { nics: [{ key: 4000, connected: 'no' }] }, 'nics.0.connected'],
+    [
+      'a serial port file that is not a datastore path',
+      { serialPorts: [{ key: 9000, file: '/tmp/x' }] },
+      'serialPorts.0.file',
+    ],
+    ['a reserved extraConfig key', { extraConfig: { 'instaclone.jobId': 'x' } }, 'extraConfig'],
+    ['a biosUuid that is not a UUID', { biosUuid: 'abc' }, 'biosUuid'],
+    ['ttlMinutes 0', { ttlMinutes: 0 }, 'ttlMinutes'],
+    ['a callbackUrl that is not http(s)', { callbackUrl: 'ftp://x.example.com/' }, 'callbackUrl'],
+    ['an unknown waitFor', { waitFor: 'ssh' }, 'waitFor'],
+    ['a label key with spaces', { labels: { 'a b': 'x' } }, 'labels.a b'],
+    ['a placement that is neither path nor moref', { folder: 'no such folder!' }, 'folder'],
+    ['a source given three ways', { source: { path: '/a/b', moref: 'vm-1', name: 'x' } }, 'source'],
+  ])('rejects %s and names the field', (_label, fields, field) => {
+    // Act
+    const issues = issuesOf({ source: { moref: 'vm-1' }, ...fields });
+    // Assess
+    expect(issues.map((i) => i.field)).toContain(field);
+  });
+});

@@ -9,7 +9,7 @@ import { RecordingEventPublisher } from '#test/fakes/recording-event-publisher';
 import { ScriptedVmCloner } from '#test/fakes/scripted-vm-cloner';
 
 const jobId = 'job-0001-aaaa';
-const message = { version: '1', jobId } as const;
+const message = { version: '1', jobId, action: 'clone' } as const;
 const context = { deadline: Date.now() + 60_000 };
 
 const setup = async (status: CloneJob['status'] = 'QUEUED', extra: Partial<CloneJob> = {}) => {
@@ -42,7 +42,7 @@ describe('Use case: executeClone', () => {
       status: 'SUCCEEDED',
       vm: { moref: 'vm-100' },
       task: { moref: 'task-1' },
-      eventPublished: true,
+      announced: 'SUCCEEDED',
     });
     expect(cloner.calls).toEqual([`startClone instaclone-${jobId}`, 'waitForClone task-1']);
     expect(events.events.map((e) => e.detailType)).toEqual(['Clone Succeeded']);
@@ -161,7 +161,7 @@ describe('Use case: executeClone', () => {
     const job = await execute(message, context);
     await execute(message, context);
     // Assess
-    expect(job).toMatchObject({ status: 'SUCCEEDED', eventPublished: true });
+    expect(job).toMatchObject({ status: 'SUCCEEDED', announced: 'SUCCEEDED' });
     expect(events.events).toHaveLength(1);
     expect(cloner.calls.filter((c) => c.startsWith('startClone'))).toHaveLength(1);
   });
@@ -170,9 +170,54 @@ describe('Use case: executeClone', () => {
     // Prepare
     const { cloner, execute } = await setup();
     // Act
-    const job = await execute({ version: '1', jobId: 'no-such-job' }, context);
+    const job = await execute({ version: '1', jobId: 'no-such-job', action: 'clone' }, context);
     // Assess
     expect(job).toBeUndefined();
     expect(cloner.calls).toEqual([]);
+  });
+});
+
+describe('Use case: executeClone with waitFor ip', () => {
+  const setupIp = async () => {
+    const jobs = new InMemoryJobRepository();
+    const cloner = new ScriptedVmCloner();
+    const events = new RecordingEventPublisher();
+    const clock = fixedClock();
+    const request = CloneRequestSchema.parse({ source: { path: '/DC0/vm/src' }, waitFor: 'ip', ttlMinutes: 30 });
+    const now = clock.now().toISOString();
+    await jobs.create({
+      jobId,
+      status: 'QUEUED',
+      version: 1,
+      request,
+      vmName: `ic-${jobId}`,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { jobs, cloner, events, clock, execute: makeExecuteClone({ jobs, cloner, events, clock }) };
+  };
+
+  it('keeps waiting while the clone still reports the source IP, and hands the message back at the deadline', async () => {
+    // Prepare
+    const { execute, jobs, clock } = await setupIp();
+    // Act
+    const attempt = execute(message, { deadline: clock.now().getTime() + 3_000 });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ code: 'WAITING_FOR_GUEST', retryable: true });
+    expect(await jobs.get(jobId)).toMatchObject({ status: 'RUNNING', sourceIp: '10.0.0.10', vm: { moref: 'vm-100' } });
+  });
+
+  it('succeeds with the new IP, a lease and Clone Succeeded + Clone Ready once the guest re-identifies', async () => {
+    // Prepare
+    const { execute, cloner, events, clock } = await setupIp();
+    await expect(execute(message, { deadline: clock.now().getTime() + 1_000 })).rejects.toThrow();
+    cloner.reidentify('vm-100', '10.0.0.77');
+    // Act
+    const job = await execute(message, { deadline: clock.now().getTime() + 10_000 });
+    // Assess
+    expect(job).toMatchObject({ status: 'SUCCEEDED', vm: { ipAddress: '10.0.0.77' } });
+    expect(Date.parse(job?.leaseExpiresAt ?? '') - Date.parse(job?.readyAt ?? '')).toBe(30 * 60_000);
+    expect(events.events.map((e) => e.detailType)).toEqual(['Clone Succeeded', 'Clone Ready']);
+    expect(cloner.calls.filter((c) => c.startsWith('startClone'))).toHaveLength(1);
   });
 });

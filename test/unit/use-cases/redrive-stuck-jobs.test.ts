@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CloneJob, JobStatus } from '#shared/domain/clone-job';
-import type { CloneMessage } from '#shared/domain/clone-message';
+import type { CloneMessageInput } from '#shared/domain/clone-message';
 import { CloneRequestSchema } from '#shared/domain/clone-request';
 import { makeRedriveStuckJobs } from '#shared/use-cases/redrive-stuck-jobs';
 import { fixedClock } from '#test/fakes/fixed-clock';
@@ -20,7 +20,7 @@ describe('Use case: redriveStuckJobs', () => {
   it('re-enqueues QUEUED and RUNNING jobs older than the threshold and leaves the rest alone', async () => {
     // Prepare
     const jobs = new InMemoryJobRepository();
-    const sent: CloneMessage[] = [];
+    const sent: CloneMessageInput[] = [];
     await jobs.create(job('old-queued', 'QUEUED', '2026-11-25T11:00:00.000Z'));
     await jobs.create(job('old-running', 'RUNNING', '2026-11-25T11:00:00.000Z'));
     await jobs.create(job('fresh-queued', 'QUEUED', '2026-11-25T11:59:30.000Z'));

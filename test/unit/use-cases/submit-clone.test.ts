@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CloneMessage } from '#shared/domain/clone-message';
+import type { CloneMessageInput } from '#shared/domain/clone-message';
 import { CloneRequestSchema } from '#shared/domain/clone-request';
 import { makeSubmitClone } from '#shared/use-cases/submit-clone';
 import { fixedClock } from '#test/fakes/fixed-clock';
@@ -9,7 +9,7 @@ describe('Use case: submitClone', () => {
   it('stores a QUEUED job before enqueueing its id', async () => {
     // Prepare
     const jobs = new InMemoryJobRepository();
-    const sent: Array<CloneMessage & { stored: boolean }> = [];
+    const sent: Array<CloneMessageInput & { stored: boolean }> = [];
     const submit = makeSubmitClone({
       jobs,
       queue: { enqueue: async (m) => void sent.push({ ...m, stored: jobs.items.has(m.jobId) }) },
@@ -17,7 +17,7 @@ describe('Use case: submitClone', () => {
       ids: { jobId: () => 'job-0001' },
     });
     // Act
-    const job = await submit(CloneRequestSchema.parse({ source: { moref: 'vm-57' } }));
+    const [job] = await submit(CloneRequestSchema.parse({ source: { moref: 'vm-57' } }));
     // Assess
     expect(job).toMatchObject({ jobId: 'job-0001', status: 'QUEUED', version: 1, vmName: 'instaclone-job-0001' });
     expect(sent).toEqual([{ version: '1', jobId: 'job-0001', stored: true }]);

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import {
+  makeDynamoDbClient,
+  makeEventBridgeClient,
+  makeSecretsManagerClient,
+  makeSqsClient,
+} from '#shared/adapters/aws-clients';
+import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
+import { EventBridgeEventPublisher } from '#shared/adapters/eventbridge-event-publisher';
+import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
+import { SqsRedelivery } from '#shared/adapters/sqs-redelivery';
+import { vcenterCredentials } from '#shared/adapters/vcenter-credentials';
+import { VsphereVmCloner } from '#shared/adapters/vsphere-vm-cloner';
+import { loadConfig } from '#shared/config/load-config';
+import { WorkerConfigSchema } from '#shared/config/service-config';
+import { CloneMessageSchema } from '#shared/domain/clone-message';
+import { isAppError, MalformedMessageError } from '#shared/domain/errors';
+import { toFieldIssues } from '#shared/domain/field-issues';
+import { makeLogger } from '#shared/observability/logger';
+import { systemClock } from '#shared/ports/runtime';
+import { makeHandleCloneMessage } from '#shared/use-cases/handle-clone-message';
+import { createVimClient } from '#shared/vsphere/index';
+
+/** Time kept back from the Lambda deadline to record state and hand the message back cleanly. */
+const deadlineMarginMs = (remainingMs: number): number => Math.min(10_000, remainingMs * 0.2);
+
+// Composition root: built once per cold start and reused across invocations (one vCenter session, one agent).
+const config = loadConfig(WorkerConfigSchema);
+const logger = makeLogger('instaclone-worker');
+const vim = createVimClient({
+  url: config.VCENTER_URL,
+  credentials: vcenterCredentials(config, () => makeSecretsManagerClient(config)),
+  ...(config.VCENTER_CA_FILE && { ca: readFileSync(config.VCENTER_CA_FILE) }),
+  ...(config.VCENTER_INSECURE && { insecure: true }),
+  logger: {
+    warn: (message, extra) => logger.warn(message, { ...extra }),
+    debug: (message, extra) => logger.debug(message, { ...extra }),
+  },
+});
+const sqs = makeSqsClient(config);
+const handleMessage = makeHandleCloneMessage({
+  jobs: new DynamoDbJobRepository(makeDynamoDbClient(config), config.JOBS_TABLE_NAME),
+  queue: new SqsCloneQueue(sqs, config.CLONE_QUEUE_URL),
+  cloner: new VsphereVmCloner(vim),
+  events: new EventBridgeEventPublisher(makeEventBridgeClient(config), config.EVENT_BUS_NAME),
+  clock: systemClock,
+});
+const redelivery = new SqsRedelivery(sqs, config.CLONE_QUEUE_URL);
+const processor = new BatchProcessor(EventType.SQS);
+/** How soon a message whose clone task (or guest) is still busy comes back to resume waiting. */
+const RESUME_AFTER_SECONDS = 5;
+
+const parseMessage = (record: SQSRecord) => {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new MalformedMessageError(`Message ${record.messageId} is not JSON`);
+  }
+  const parsed = CloneMessageSchema.safeParse(body);
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error).map((i) => `${i.field}: ${i.message}`);
+    throw new MalformedMessageError(`Message ${record.messageId} is not a clone message (${issues.join('; ')})`);
+  }
+  return parsed.data;
+};
+
+/**
+ * SQS worker. Each record is one clone message; a record that throws is reported in `batchItemFailures` so only
+ * it is redelivered (and reaches the DLQ after maxReceiveCount), never its neighbours.
+ */
+export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event, context: Context) => {
+  const remaining = context.getRemainingTimeInMillis();
+  const deadline = Date.now() + remaining - deadlineMarginMs(remaining);
+  const recordHandler = async (record: SQSRecord) => {
+    // Records run in parallel, so keys go into each log call rather than into the shared logger.
+    const keys = { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
+    try {
+      const message = parseMessage(record);
+      const job = await handleMessage(message, { deadline });
+      logger.info('clone message done', { ...keys, jobId: message.jobId, status: job?.status ?? 'NO_SUCH_JOB' });
+    } catch (err) {
+      if (isAppError(err) && (err.code === 'TASK_STILL_RUNNING' || err.code === 'WAITING_FOR_GUEST')) {
+        await redelivery.redeliverIn(record.receiptHandle, RESUME_AFTER_SECONDS).catch(() => undefined);
+      }
+      logger.warn('clone message failed; SQS will redeliver it', { ...keys, error: err as Error });
+      throw err;
+    }
+  };
+  return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+});

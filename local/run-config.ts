@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { loadConfig } from '#shared/config/load-config';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+/**
+ * What `npm start` reads from the environment. Without VCENTER_URL the embedded simulator is used; with it,
+ * the username and password are required, and TLS is verified (VCENTER_CA_FILE for a private CA) unless
+ * VCENTER_INSECURE=true says otherwise.
+ */
+export const RunConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    INSTACLONE_DATA_DIR: z.string().min(1).default('.instaclone'),
+    INSTACLONE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    VCENTER_URL: z.url().optional(),
+    VCENTER_USERNAME: z.string().min(1).optional(),
+    VCENTER_PASSWORD: z.string().min(1).optional(),
+    VCENTER_CA_FILE: z.string().min(1).optional(),
+    VCENTER_INSECURE: flag,
+    VCENTER_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+  })
+  .refine((c) => !c.VCENTER_URL || (c.VCENTER_USERNAME && c.VCENTER_PASSWORD), {
+    path: ['VCENTER_USERNAME'],
+    message: 'VCENTER_USERNAME and VCENTER_PASSWORD are required with VCENTER_URL',
+  });
+
+export type RunConfig = z.infer<typeof RunConfigSchema>;
+export const loadRunConfig = (env: Record<string, string | undefined> = process.env): Readonly<RunConfig> =>
+  loadConfig(RunConfigSchema, env);

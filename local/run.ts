@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadRunConfig } from './run-config.js';
+import { type LocalStack, startLocalStack } from './stack.js';
+
+/**
+ * `npm start`: the whole service on 127.0.0.1, on the embedded emulators and the vCenter simulator (or the
+ * vCenter in VCENTER_URL). Prints the API URL, the token and a curl that works as pasted; Ctrl-C stops it.
+ */
+const main = async (): Promise<void> => {
+  const config = loadRunConfig();
+  const dataDir = resolve(config.INSTACLONE_DATA_DIR);
+  const stack = await startLocalStack({
+    dataDir,
+    apiPort: config.PORT,
+    apiToken: config.INSTACLONE_API_TOKEN ?? (await generatedToken(dataDir)),
+    ...(config.VCENTER_URL && {
+      vcenter: {
+        url: config.VCENTER_URL,
+        username: config.VCENTER_USERNAME ?? '',
+        password: config.VCENTER_PASSWORD ?? '',
+        ...(config.VCENTER_CA_FILE && { caFile: resolve(config.VCENTER_CA_FILE) }),
+        ...(config.VCENTER_INSECURE && { insecure: true }),
+      },
+    }),
+    maxConcurrency: config.VCENTER_MAX_CONCURRENCY,
+    printEvent: (line) => console.log(line),
+  });
+  printBanner(stack, Boolean(config.INSTACLONE_API_TOKEN));
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await stack.close();
+    console.log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+};
+
+/**
+ * A generated token is kept in `<data dir>/api-token` (mode 0600) so it survives restarts and so the README's
+ * curl can read it with `$(cat .instaclone/api-token)`.
+ */
+const generatedToken = async (dataDir: string): Promise<string> => {
+  const file = join(dataDir, 'api-token');
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  if (existing.trim().length >= 16) return existing.trim();
+  const token = randomBytes(24).toString('base64url');
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
+};
+
+const printBanner = (stack: LocalStack, tokenFromEnv: boolean): void => {
+  const bearer = tokenFromEnv ? '$INSTACLONE_API_TOKEN' : stack.apiToken;
+  const body = JSON.stringify({
+    source: { path: '/DC0/vm/DC0_H0_VM0' },
+    nics: [{ key: 4000, mac: '00:50:56:3a:12:34' }],
+    guestinfo: { 'ci.job': '42' },
+  });
+  const lines = [
+    'instaclone is running locally',
+    `  API          ${stack.apiUrl}/v1`,
+    `  token        ${tokenFromEnv ? '(from INSTACLONE_API_TOKEN)' : `${stack.apiToken}  (kept in ${stack.dataDir}/api-token)`}`,
+    `  vCenter      ${stack.vcenterUrl}${stack.vcsim ? '  (embedded simulator)' : ''}`,
+    `  events       ${stack.eventsFile ?? '(not written)'}`,
+    '',
+    'Clone a VM:',
+    `  curl -sS -X POST ${stack.apiUrl}/v1/clones -H "Authorization: Bearer ${bearer}" -H 'Content-Type: application/json' -d '${body}'`,
+    'Then look at the job (use the jobId from the answer):',
+    `  curl -sS ${stack.apiUrl}/v1/clones/JOB_ID -H "Authorization: Bearer ${bearer}"`,
+    '',
+    'Ctrl-C stops everything.',
+  ];
+  console.log(lines.join('\n'));
+};
+
+main().catch((err: unknown) => {
+  console.error(`instaclone failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

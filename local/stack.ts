@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
+import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
+import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
+import { EVENT_RULES } from '#shared/events/event-rules';
+import { systemClock } from '#shared/ports/runtime';
+import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
+import { makeRedriveStuckJobs } from '#shared/use-cases/redrive-stuck-jobs';
+import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
+import { type EventBus, startEventBus } from './emulators/event-bus.js';
+import { ndjsonFileTarget } from './emulators/ndjson-file-target.js';
+import { type SqsEmulator, startSqsEmulator } from './emulators/sqs-emulator.js';
+import { startHttpGateway } from './lambda/http-gateway.js';
+import { startSqsEventSource } from './lambda/sqs-event-source.js';
+import { LOCAL_REGION } from './local-aws.js';
+import { consoleLogger, type LocalLogger } from './local-logger.js';
+import { startVcSim, type VcSimHandle, type VcSimOptions } from './vcsim/index.js';
+
+/** A real vCenter (or a simulator started elsewhere) to clone through instead of the embedded simulator. */
+export type ExternalVcenter = { url: string; username: string; password: string; caFile?: string; insecure?: boolean };
+
+export type LocalStackOptions = {
+  /** Where dynalite keeps jobs and events.ndjson is written; in-memory and no file when absent. */
+  dataDir?: string;
+  /** Port of the HTTP API on 127.0.0.1; 0 picks a free one. */
+  apiPort?: number;
+  /** Bearer token the API demands; generated when absent. */
+  apiToken?: string;
+  /** Use this vCenter; otherwise the embedded simulator is started with `simulator` options. */
+  vcenter?: ExternalVcenter;
+  simulator?: VcSimOptions;
+  /** The worker's Lambda timeout locally; deadlines and the visibility timeout derive from it. */
+  workerTimeoutMs?: number;
+  /** Clone queue visibility timeout; default 6x the worker timeout, as deployed. */
+  visibilityTimeoutSeconds?: number;
+  maxReceiveCount?: number;
+  /** Parallel worker invocations (the vCenter protection cap). */
+  maxConcurrency?: number;
+  /** How often expired leases are reaped (the deployed reaper runs on a schedule); default 15 s. */
+  leaseCheckMs?: number;
+  /** Receives one short line per published event. */
+  printEvent?: (line: string) => void;
+  logger?: LocalLogger;
+};
+
+export type LocalStack = {
+  apiUrl: string;
+  dataDir?: string;
+  apiToken: string;
+  vcenterUrl: string;
+  /** The embedded simulator, when one was started. */
+  vcsim?: VcSimHandle;
+  sqs: SqsEmulator;
+  dynamo: DynamoDbEmulator;
+  bus: EventBus;
+  eventsFile?: string;
+  /** Jobs found unfinished on disk at start and re-enqueued. */
+  redriven: string[];
+  /** Resolves when the worker has nothing in flight and the queue looked empty. */
+  idle(): Promise<void>;
+  /** Stops the poller first (finishing in-flight batches), then the gateway, emulators and simulator. */
+  close(): Promise<void>;
+};
+
+type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/** The env the deployed functions read, pointed at the local emulators. */
+const functionEnv = (o: { dynamo: DynamoDbEmulator; sqs: SqsEmulator; bus: EventBus; vcenter: ExternalVcenter }) => ({
+  AWS_REGION: LOCAL_REGION,
+  AWS_ENDPOINT_URL_DYNAMODB: o.dynamo.endpoint,
+  AWS_ENDPOINT_URL_SQS: o.sqs.endpoint,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: o.bus.endpoint,
+  JOBS_TABLE_NAME: o.dynamo.tableName,
+  CLONE_QUEUE_URL: o.sqs.queueUrl,
+  EVENT_BUS_NAME: RESOURCE_NAMES.eventBus,
+  VCENTER_URL: o.vcenter.url,
+  VCENTER_USERNAME: o.vcenter.username,
+  VCENTER_PASSWORD: o.vcenter.password,
+  ...(o.vcenter.caFile && { VCENTER_CA_FILE: o.vcenter.caFile }),
+  ...(o.vcenter.insecure && { VCENTER_INSECURE: 'true' }),
+  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+});
+
+/**
+ * Starts the whole service in this process on 127.0.0.1: dynalite, fauxqs (queue + DLQ with redrive), the
+ * EventBridge stand-in with the shared rules, the vCenter simulator (unless `vcenter` is given), the HTTP
+ * gateway in front of the real API handler and an SQS poller in front of the real worker handler.
+ *
+ * The handlers are the deployed modules and read their configuration from `process.env` at import, so this
+ * sets it first and can host one stack per process. Rejects (after closing what started) when any part fails.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const logger = options.logger ?? consoleLogger;
+  const workerTimeoutMs = options.workerTimeoutMs ?? 60_000;
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => {});
+  };
+  try {
+    const dynamo = await startDynamoDbEmulator(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
+    closers.push(dynamo.close);
+    const sqs = await startSqsEmulator({
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? Math.ceil((workerTimeoutMs / 1000) * 6),
+      ...(options.maxReceiveCount !== undefined && { maxReceiveCount: options.maxReceiveCount }),
+    });
+    closers.push(sqs.close);
+    const eventsFile = options.dataDir ? join(options.dataDir, 'events.ndjson') : undefined;
+    const bus = await startEventBus({ busName: RESOURCE_NAMES.eventBus, rules: [], logger });
+    closers.push(bus.close);
+    if (eventsFile) {
+      bus.addRule({
+        name: 'all-clone-events',
+        pattern: EVENT_RULES.allCloneEvents,
+        target: ndjsonFileTarget(eventsFile, options.printEvent),
+      });
+    }
+    let vcsim: VcSimHandle | undefined;
+    let vcenter = options.vcenter;
+    if (!vcenter) {
+      vcsim = await startVcSim(options.simulator);
+      closers.push(vcsim.close);
+      vcenter = {
+        url: vcsim.url,
+        username: options.simulator?.username ?? 'instaclone',
+        password: options.simulator?.password ?? randomBytes(12).toString('hex'),
+      };
+    }
+    Object.assign(process.env, functionEnv({ dynamo, sqs, bus, vcenter }));
+
+    const api = (await import('#functions/clone-api/handler')).handler as unknown as ApiHandler;
+    const worker = (await import('#functions/clone-worker/handler')).handler as unknown as WorkerHandler;
+    const apiToken = options.apiToken ?? randomBytes(24).toString('base64url');
+    const gateway = await startHttpGateway({
+      ...(options.apiPort !== undefined && { port: options.apiPort }),
+      bearerToken: apiToken,
+      logger,
+      routes: [
+        { method: 'POST', path: '/v1/clones', handler: api },
+        { method: 'GET', path: '/v1/clones', handler: api },
+        { method: 'GET', path: '/v1/clones/{jobId}', handler: api },
+        { method: 'DELETE', path: '/v1/clones/{jobId}', handler: api },
+        { method: 'GET', path: '/v1/health', handler: api, auth: 'none' },
+        { method: 'GET', path: '/v1/openapi.json', handler: api, auth: 'none' },
+      ],
+    });
+    closers.push(gateway.close);
+    const source = startSqsEventSource({
+      client: sqs.client(),
+      queueUrl: sqs.queueUrl,
+      queueArn: sqs.queueArn,
+      region: LOCAL_REGION,
+      handler: worker,
+      batchSize: WORKER_BATCH_SIZE,
+      maxConcurrency: options.maxConcurrency ?? 8,
+      functionTimeoutMs: workerTimeoutMs,
+      waitTimeSeconds: 1,
+      logger,
+    });
+    closers.push(source.stop);
+    const jobs = new DynamoDbJobRepository(dynamo.client(), dynamo.tableName);
+    const queue = new SqsCloneQueue(sqs.client(), sqs.queueUrl);
+    // fauxqs keeps messages in memory only: after a restart every unfinished job on disk needs a new one.
+    const redriven = await makeRedriveStuckJobs({ jobs, queue, clock: systemClock })({ olderThanMs: 0 });
+    if (redriven.length > 0) logger.info('re-drove unfinished jobs from the last run', { count: redriven.length });
+    const reap = makeReapExpiredLeases({
+      jobs,
+      clock: systemClock,
+      requestDestroy: makeRequestDestroy({ jobs, queue, clock: systemClock }),
+    });
+    const reaper = setInterval(() => {
+      reap().catch((err: unknown) => logger.warn('lease reaper failed', { error: String(err) }));
+    }, options.leaseCheckMs ?? 15_000);
+    closers.push(async () => clearInterval(reaper));
+    return {
+      apiUrl: gateway.url,
+      ...(options.dataDir && { dataDir: options.dataDir }),
+      apiToken,
+      vcenterUrl: vcenter.url,
+      ...(vcsim && { vcsim }),
+      sqs,
+      dynamo,
+      bus,
+      ...(eventsFile && { eventsFile }),
+      redriven,
+      idle: source.idle,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

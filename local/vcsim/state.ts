@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { buildInventory, type InventoryOptions } from './default-inventory.js';
+import { FaultInjector } from './fault-injection.js';
+import type { Inventory } from './inventory.js';
+import { SINGLETON_TYPES } from './service-content.js';
+import { type Session, SessionStore } from './sessions.js';
+import type { VimObject } from './soap/vim-value.js';
+import { TaskManager } from './tasks.js';
+
+/** A parsed `SelectionSpec`/`TraversalSpec` (reference §2.5): traversal specs follow `path` from objects of `type`. */
+export type SelectionSpec =
+  | { kind: 'selection'; name: string }
+  | { kind: 'traversal'; name?: string; type: string; path: string; skip: boolean; selectSet: SelectionSpec[] };
+
+export interface PropertySpec {
+  type: string;
+  all: boolean;
+  pathSet: string[];
+}
+
+export interface ObjectSpec {
+  obj: { type: string; value: string };
+  skip: boolean;
+  selectSet: SelectionSpec[];
+}
+
+export interface PropertyFilterSpec {
+  propSet: PropertySpec[];
+  objectSet: ObjectSpec[];
+  reportMissingObjectsInResults: boolean;
+}
+
+export interface ContainerViewRecord {
+  readonly type: 'ContainerView';
+  readonly moref: string;
+  readonly container: string;
+  readonly types: string[];
+  readonly recursive: boolean;
+}
+
+export interface FilterRecord {
+  readonly type: 'PropertyFilter';
+  readonly moref: string;
+  readonly collector: string;
+  readonly spec: PropertyFilterSpec;
+  readonly partialUpdates: boolean;
+}
+
+/** What a collector last reported per filter: object key → path → serialised value. */
+export type Baseline = Map<string, Map<string, Map<string, string>>>;
+
+export interface CollectorRecord {
+  readonly type: 'PropertyCollector';
+  readonly moref: string;
+  readonly filters: Set<string>;
+  /** Last version handed out by WaitForUpdates(Ex); 0 = never. */
+  version: number;
+  baseline: Baseline;
+  /** Cancels the pending WaitForUpdates(Ex), if one is blocked (CancelWaitForUpdates). */
+  cancelWait?: () => void;
+}
+
+export interface ResolvedOptions {
+  apiVersion: string;
+  taskDurationMs: number;
+  guestIpDelayMs: number;
+  username?: string;
+  password?: string;
+  sessionIdleTimeoutMs: number;
+  instanceUuid: string;
+  /** How RetrieveProperties(Ex) answers without a session: vCenter's missingSet form, or a NotAuthenticated fault. */
+  unauthenticatedRetrieve: 'missingSet' | 'fault';
+}
+
+export interface SimStats {
+  requests: number;
+  byMethod: Record<string, number>;
+  maxConcurrentCloneTasks: number;
+}
+
+/**
+ * Everything the simulated vCenter knows: inventory, tasks, sessions, session-scoped views/collectors/filters,
+ * name reservations of clones in flight, fault rules and counters. Methods receive it through their context.
+ */
+export class SimState {
+  readonly inventory: Inventory;
+  readonly tasks: TaskManager;
+  readonly sessions: SessionStore;
+  readonly views = new Map<string, ContainerViewRecord>();
+  readonly collectors = new Map<string, CollectorRecord>();
+  readonly filters = new Map<string, FilterRecord>();
+  /** folder moref → names reserved by InstantClone tasks still in flight (DuplicateName between concurrent clones). */
+  readonly reservedNames = new Map<string, Set<string>>();
+  readonly faults = new FaultInjector();
+  /** Remaining pages of RetrievePropertiesEx results by token (ContinueRetrievePropertiesEx). */
+  readonly pages = new Map<string, { rest: VimObject[]; size: number }>();
+  readonly stats: SimStats = { requests: 0, byMethod: {}, maxConcurrentCloneTasks: 0 };
+  readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly options: ResolvedOptions,
+    inventory: InventoryOptions = {},
+  ) {
+    this.inventory = buildInventory(inventory);
+    this.tasks = new TaskManager(() => this.inventory.changed());
+    this.sessions = new SessionStore(options.sessionIdleTimeoutMs, (session) => this.endSession(session));
+    this.collectors.set('propertyCollector', newCollector('propertyCollector'));
+  }
+
+  /** The managed object type of a moref value, across inventory, tasks, singletons and session objects. */
+  typeOf(moref: string): string | undefined {
+    return (
+      this.inventory.get(moref)?.type ??
+      SINGLETON_TYPES.get(moref) ??
+      this.tasks.get(moref)?.type ??
+      this.views.get(moref)?.type ??
+      this.collectors.get(moref)?.type ??
+      this.filters.get(moref)?.type
+    );
+  }
+
+  /** Runs `fn` after `ms` unless the simulator closes first. */
+  later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  close(): void {
+    this.tasks.close();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const collector of this.collectors.values()) collector.cancelWait?.();
+  }
+
+  /** Destroys a collector and its filters, failing a pending wait. */
+  destroyCollector(moref: string): void {
+    const collector = this.collectors.get(moref);
+    if (!collector) return;
+    collector.cancelWait?.();
+    for (const filter of collector.filters) this.filters.delete(filter);
+    this.collectors.delete(moref);
+  }
+
+  private endSession(session: Session): void {
+    for (const id of session.objects) {
+      this.views.delete(id);
+      const filter = this.filters.get(id);
+      if (filter) this.collectors.get(filter.collector)?.filters.delete(id);
+      this.filters.delete(id);
+      this.destroyCollector(id);
+    }
+  }
+}
+
+export function newCollector(moref: string): CollectorRecord {
+  return { type: 'PropertyCollector', moref, filters: new Set(), version: 0, baseline: new Map() };
+}
+
+export function defaultInstanceUuid(): string {
+  return randomUUID();
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseCli } from '#local/vcsim/cli-options';
+
+describe('vcsim CLI options', () => {
+  it('maps flags onto VcSimOptions, loopback 127.0.0.1:8989 by default', () => {
+    // Act
+    const defaults = parseCli([]);
+    const given = parseCli([
+      '--listen',
+      '127.0.0.1:0',
+      '--tls',
+      '--username',
+      'u',
+      '--password',
+      'p',
+      '--task-duration-ms',
+      '5',
+      '--vms',
+      '10000',
+    ]);
+    // Assess
+    expect(defaults).toMatchObject({ host: '127.0.0.1', port: 8989, tls: false });
+    expect(given).toMatchObject({
+      host: '127.0.0.1',
+      port: 0,
+      tls: true,
+      username: 'u',
+      password: 'p',
+      taskDurationMs: 5,
+      inventory: { vms: 10_000 },
+    });
+  });
+
+  it('answers help for -h and rejects bad numbers, bad listen addresses and unknown flags', () => {
+    // Assess
+    expect(parseCli(['-h'])).toBe('help');
+    expect(() => parseCli(['--vms', 'many'])).toThrow(/--vms/);
+    expect(() => parseCli(['--listen', 'nowhere'])).toThrow(/--listen/);
+    expect(() => parseCli(['--frobnicate'])).toThrow();
+  });
+});
