@@ -50,8 +50,17 @@ const handleMessage = makeHandleCloneMessage({
 });
 const redelivery = new SqsRedelivery(sqs, config.CLONE_QUEUE_URL);
 const processor = new BatchProcessor(EventType.SQS);
-/** How soon a message whose clone task (or guest) is still busy comes back to resume waiting. */
-const RESUME_AFTER_SECONDS = 5;
+/**
+ * How soon SQS should deliver a failed record again, when the queue's own visibility timeout (6x the worker
+ * timeout) is the wrong wait: a busy task or guest is worth another look in seconds, and a malformed message
+ * can never succeed, so it goes round at once and reaches the DLQ after maxReceiveCount without a long loop.
+ */
+const redeliveryDelaySeconds = (err: unknown): number | undefined => {
+  if (!isAppError(err)) return undefined;
+  if (err.code === 'TASK_STILL_RUNNING' || err.code === 'WAITING_FOR_GUEST') return 5;
+  if (err.code === 'MALFORMED_MESSAGE') return 0;
+  return undefined;
+};
 
 const parseMessage = (record: SQSRecord) => {
   let body: unknown;
@@ -83,9 +92,8 @@ export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event,
       const job = await handleMessage(message, { deadline });
       logger.info('clone message done', { ...keys, jobId: message.jobId, status: job?.status ?? 'NO_SUCH_JOB' });
     } catch (err) {
-      if (isAppError(err) && (err.code === 'TASK_STILL_RUNNING' || err.code === 'WAITING_FOR_GUEST')) {
-        await redelivery.redeliverIn(record.receiptHandle, RESUME_AFTER_SECONDS).catch(() => undefined);
-      }
+      const delay = redeliveryDelaySeconds(err);
+      if (delay !== undefined) await redelivery.redeliverIn(record.receiptHandle, delay).catch(() => undefined);
       logger.warn('clone message failed; SQS will redeliver it', { ...keys, error: err as Error });
       throw err;
     }

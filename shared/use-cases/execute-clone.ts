@@ -72,14 +72,19 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock }: ExecuteCloneDe
     }
   };
 
+  /**
+   * A failed clone task may still have left its VM behind (vSphere's "small window at the end" of an instant
+   * clone), and DuplicateName may mean an earlier attempt succeeded: either way, look before deciding.
+   */
   const onFault = async (
     job: CloneJob,
     plan: ClonePlan,
     err: unknown,
     ctx: ExecuteCloneContext,
     options: VmCallOptions,
+    taskFailed = false,
   ) => {
-    if (isReconcileFault(err)) {
+    if (taskFailed || isReconcileFault(err)) {
       const existing = await cloner.findClone(plan, options);
       if (existing) return adopt(job, existing, ctx, options);
     }
@@ -117,7 +122,7 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock }: ExecuteCloneDe
     const outcome = await cloner.waitForClone(taskRef, { ...options, deadline: ctx.deadline });
     if (outcome.state === 'running') throw new TaskStillRunningError(job.jobId, taskRef);
     if (outcome.state === 'succeeded') return cloned(job, outcome.vm, ctx, options);
-    return onFault(job, plan, outcome.error, ctx, options);
+    return onFault(job, plan, outcome.error, ctx, options, true);
   };
 };
 
