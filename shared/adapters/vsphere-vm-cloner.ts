@@ -43,6 +43,23 @@ const notFound = (what: string, path: string) =>
 
 const vmRef = (value: string): MoRef<'VirtualMachine'> => ({ type: 'VirtualMachine', value });
 
+/** vSphere fails an instant clone of a running source at 255 delta disks; refuse a little before, with advice. */
+export const DELTA_CHAIN_REFUSE_AT = 250;
+/** Source facts (devices, chain depth) are re-read this often; the chain grows with every clone. */
+const SOURCE_FACTS_TTL_MS = 60_000;
+
+const refuseNearChainLimit = (facts: VmFacts): void => {
+  const depth = facts.diskChainDepth;
+  if (facts.frozen || depth === undefined || depth < DELTA_CHAIN_REFUSE_AT) return;
+  throw new VcenterFaultError(
+    'DeltaDiskChainLimit',
+    `Source VM ${facts.name} has a delta-disk chain of ${depth} (vSphere's limit is 255): freeze the source ` +
+      '(vmware-rpctool "instantclone.freeze") or power-cycle it to consolidate its disks, then retry',
+    'terminal',
+    { depth, limit: 255 },
+  );
+};
+
 /** Runs `work` and maps whatever it throws onto the domain's errors. */
 const mapped = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
@@ -59,7 +76,7 @@ const mapped = async <T>(work: () => Promise<T>): Promise<T> => {
  */
 export class VsphereVmCloner implements VmCloner {
   private readonly lookups = new Map<string, Promise<MoRef>>();
-  private readonly sourceFacts = new Map<string, Promise<VmFacts>>();
+  private readonly sourceFacts = new Map<string, { at: number; facts: Promise<VmFacts> }>();
 
   constructor(private readonly vim: VimClient) {}
 
@@ -71,6 +88,7 @@ export class VsphereVmCloner implements VmCloner {
     return mapped(async () => {
       const source = await this.source(plan, options);
       const facts = await this.facts(source, options);
+      refuseNearChainLimit(facts);
       const folder = await this.folder(plan, options);
       const spec = await buildInstantCloneSpec(plan, facts, folder, (path, type) => this.resolve(path, type, options));
       return { taskRef: (await this.vim.instantClone(source, spec, options)).value };
@@ -142,9 +160,14 @@ export class VsphereVmCloner implements VmCloner {
     return this.resolve(src.path, 'VirtualMachine', options) as Promise<MoRef<'VirtualMachine'>>;
   }
 
-  /** The source's devices, cached: the spec needs them to turn labels into keys. */
+  /** The source's devices and chain depth, cached for a minute: the spec needs them for every clone. */
   private facts(source: MoRef<'VirtualMachine'>, options: VmCallOptions): Promise<VmFacts> {
-    return this.cached(this.sourceFacts, source.value, () => this.vim.getVm(source, options));
+    const entry = this.sourceFacts.get(source.value);
+    if (entry && Date.now() - entry.at < SOURCE_FACTS_TTL_MS) return entry.facts;
+    const facts = this.vim.getVm(source, options);
+    this.sourceFacts.set(source.value, { at: Date.now(), facts });
+    facts.catch(() => this.sourceFacts.delete(source.value));
+    return facts;
   }
 
   private async folder(plan: ClonePlan, options: VmCallOptions): Promise<MoRef<'Folder'>> {

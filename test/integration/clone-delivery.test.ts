@@ -94,14 +94,12 @@ describe('Clone delivery: exactly one VM per job over at-least-once delivery', (
   it('moves a malformed message to the DLQ without touching any job', async () => {
     // Prepare
     const dlqDepth = async () => {
-      const { Attributes } = await stack.sqs
-        .client()
-        .send(
-          new GetQueueAttributesCommand({
-            QueueUrl: stack.sqs.dlqUrl,
-            AttributeNames: ['ApproximateNumberOfMessages'],
-          }),
-        );
+      const { Attributes } = await stack.sqs.client().send(
+        new GetQueueAttributesCommand({
+          QueueUrl: stack.sqs.dlqUrl,
+          AttributeNames: ['ApproximateNumberOfMessages'],
+        }),
+      );
       return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
     };
     const before = await dlqDepth();

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVcSim, type VcSimHandle } from '#local/vcsim/index';
+import { VsphereVmCloner } from '#shared/adapters/vsphere-vm-cloner';
+import type { ClonePlan } from '#shared/ports/vm-cloner';
+import { createVimClient } from '#shared/vsphere/index';
+
+let vc: VcSimHandle;
+let cloner: VsphereVmCloner;
+const owner = { key: 'instaclone.jobId', value: 'job-adapter-1' };
+const deadline = () => Date.now() + 10_000;
+
+const plan = (name: string, extra: Partial<ClonePlan> = {}): ClonePlan => ({
+  source: { path: '/DC0/vm/DC0_H0_VM0' },
+  name,
+  nics: [],
+  serialPorts: [],
+  parallelPorts: [],
+  extraConfig: { [owner.key]: owner.value },
+  ...extra,
+});
+
+const clone = async (p: ClonePlan) => {
+  const { taskRef } = await cloner.startClone(p, {});
+  const outcome = await cloner.waitForClone(taskRef, { deadline: deadline() });
+  if (outcome.state !== 'succeeded') throw new Error(`clone ${outcome.state}`);
+  return outcome.vm;
+};
+
+beforeAll(async () => {
+  vc = await startVcSim({ taskDurationMs: 0 });
+  cloner = new VsphereVmCloner(
+    createVimClient({ url: vc.url, credentials: async () => ({ username: 'u', password: 'p' }) }),
+  );
+});
+afterAll(() => vc?.close());
+
+describe('Adapter: VsphereVmCloner against the simulator', () => {
+  it('turns a NIC label into its device key and applies the manual MAC', async () => {
+    // Act
+    const vm = await clone(plan('adapter-label', { nics: [{ label: 'Network adapter 1', mac: '00:50:56:00:aa:01' }] }));
+    // Assess
+    expect(vm.nics).toContainEqual({ key: 4000, mac: '00:50:56:00:aa:01', addressType: 'manual' });
+  });
+
+  it('rejects a NIC the source does not have as a terminal InvalidArgument', async () => {
+    // Act
+    const attempt = cloner.startClone(plan('adapter-bad-nic', { nics: [{ key: 4999 }] }), {});
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      code: 'VCENTER_FAULT',
+      faultType: 'InvalidArgument',
+      retryable: false,
+    });
+  });
+
+  it('destroys its own clone, reports a missing one as gone and leaves a foreign VM alone', async () => {
+    // Prepare
+    const vm = await clone(plan('adapter-destroy'));
+    const foreign = vc.sim.findVmByName('DC0_C0_RP0_VM0');
+    // Act
+    const destroyed = await cloner.destroyClone(vm.moref, owner, { deadline: deadline() });
+    const gone = await cloner.destroyClone(vm.moref, owner, { deadline: deadline() });
+    const untouched = await cloner.destroyClone(foreign?.moref ?? '', owner, { deadline: deadline() });
+    // Assess
+    expect([destroyed, gone, untouched]).toEqual(['destroyed', 'gone', 'foreign']);
+    expect(vc.sim.getVm(vm.moref)).toBeUndefined();
+    expect(vc.sim.getVm(foreign?.moref ?? '')).toMatchObject({ powerState: 'poweredOn' });
+  });
+
+  it('finds a clone by name in the source folder with its extraConfig', async () => {
+    // Prepare
+    const vm = await clone(plan('adapter-find'));
+    // Act
+    const found = await cloner.findClone(plan('adapter-find'), {});
+    // Assess
+    expect(found).toMatchObject({ moref: vm.moref, extraConfig: { [owner.key]: owner.value } });
+  });
+});
