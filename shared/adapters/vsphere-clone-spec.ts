@@ -1,9 +1,12 @@
 import { VcenterFaultError } from '../domain/errors.js';
 import type { ClonePlan, DeviceRef } from '../ports/vm-cloner.js';
-import type { InstantCloneSpec, MoRef, VmFacts } from '../vsphere/index.js';
+import type { InstantCloneSpec, MoRef, NicNetwork, VmFacts } from '../vsphere/index.js';
 
-/** Resolves inventory paths to morefs (cached by the caller). */
-export type Resolve = (path: string, type: string) => Promise<MoRef>;
+/** Resolves inventory paths to morefs, and a network moref to its NIC backing (both cached by the caller). */
+export type Lookups = {
+  resolve: (path: string, type: string) => Promise<MoRef>;
+  network: (ref: MoRef) => Promise<NicNetwork>;
+};
 
 const invalid = (field: string, message: string) =>
   new VcenterFaultError('InvalidArgument', message, 'terminal', { invalidProperty: field });
@@ -24,23 +27,24 @@ const datacenterOf = (plan: ClonePlan): string | undefined => {
   return path?.split('/')[1];
 };
 
-const placement = async (ref: { path: string } | { moref: string } | undefined, type: string, resolve: Resolve) =>
-  ref === undefined ? undefined : 'moref' in ref ? { type, value: ref.moref } : resolve(ref.path, type);
+const placement = async (ref: { path: string } | { moref: string } | undefined, type: string, lookups: Lookups) =>
+  ref === undefined ? undefined : 'moref' in ref ? { type, value: ref.moref } : lookups.resolve(ref.path, type);
 
 /**
  * Builds the VirtualMachineInstantCloneSpec of a plan against the source's devices: NICs and ports given by label
- * become device keys, placement paths become morefs, networks are looked up by name in the source's datacenter.
+ * become device keys, placement paths become morefs, networks (standard or distributed portgroups) are looked up
+ * by name in the source's datacenter.
  * Rejects with a terminal VcenterFaultError (InvalidArgument / ManagedObjectNotFound) when something named does not exist.
  */
 export const buildInstantCloneSpec = async (
   plan: ClonePlan,
   source: VmFacts,
   folder: MoRef<'Folder'>,
-  resolve: Resolve,
+  lookups: Lookups,
 ): Promise<InstantCloneSpec> => {
   const [pool, datastore] = await Promise.all([
-    placement(plan.pool, 'ResourcePool', resolve),
-    placement(plan.datastore, 'Datastore', resolve),
+    placement(plan.pool, 'ResourcePool', lookups),
+    placement(plan.datastore, 'Datastore', lookups),
   ]);
   const nics = await Promise.all(
     plan.nics.map(async (nic) => {
@@ -48,11 +52,8 @@ export const buildInstantCloneSpec = async (
       if (nic.network === undefined) return { key, nic };
       const dc = datacenterOf(plan);
       if (!dc) throw invalid('network', 'A network by name needs the source or the folder given by inventory path');
-      const moref = await resolve(`/${dc}/network/${nic.network}`, 'Network');
-      if (moref.type !== 'Network') {
-        throw invalid('network', `"${nic.network}" is a ${moref.type}; only standard portgroups are supported yet`);
-      }
-      return { key, nic, network: { kind: 'standard' as const, name: nic.network, moref: moref as MoRef<'Network'> } };
+      const network = await lookups.network(await lookups.resolve(`/${dc}/network/${nic.network}`, 'Network'));
+      return { key, nic, network };
     }),
   );
   return {

@@ -90,7 +90,10 @@ export class VsphereVmCloner implements VmCloner {
       const facts = await this.facts(source, options);
       refuseNearChainLimit(facts);
       const folder = await this.folder(plan, options);
-      const spec = await buildInstantCloneSpec(plan, facts, folder, (path, type) => this.resolve(path, type, options));
+      const spec = await buildInstantCloneSpec(plan, facts, folder, {
+        resolve: (path, type) => this.resolve(path, type, options),
+        network: (ref) => this.vim.getNetwork(ref, options),
+      });
       return { taskRef: (await this.vim.instantClone(source, spec, options)).value };
     });
   }

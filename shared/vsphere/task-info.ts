@@ -4,7 +4,7 @@
  * both are folded into one {@link TaskInfo}.
  */
 import { faultFromLocalizedMethodFault } from './faults.js';
-import { child, int, moRef, type Node, text } from './soap/parse.js';
+import { asArray, child, int, moRef, type Node, text } from './soap/parse.js';
 import type { MoRef, TaskInfo, TaskState } from './types.js';
 
 const STATES: ReadonlySet<string> = new Set(['queued', 'running', 'success', 'error']);
@@ -67,4 +67,31 @@ export function applyTaskChange(info: TaskInfo, name: string, op: string, value:
   if (!name.startsWith('info.')) return false;
   setField(info, name.slice('info.'.length), op === 'assign' ? value : undefined);
   return true;
+}
+
+/** One task's entry in an UpdateSet: which filter reported it, `enter`/`modify`/`leave`, and its changes. */
+export interface TaskUpdate {
+  filter: string | undefined;
+  task: MoRef<'Task'>;
+  kind: string;
+  changes: Array<{ name: string; op: string; val: Node }>;
+}
+
+/** Flattens a WaitForUpdatesEx UpdateSet into per-task updates (other object types are skipped). */
+export function readTaskUpdates(updateSet: Node): TaskUpdate[] {
+  const updates: TaskUpdate[] = [];
+  for (const filterSet of asArray(child(updateSet, 'filterSet'))) {
+    const filter = moRef(child(filterSet, 'filter'))?.value;
+    for (const objectSet of asArray(child(filterSet, 'objectSet'))) {
+      const task = moRef<'Task'>(child(objectSet, 'obj'));
+      if (task?.type !== 'Task') continue;
+      const changes = asArray(child(objectSet, 'changeSet')).map((change) => ({
+        name: text(child(change, 'name')) ?? '',
+        op: text(child(change, 'op')) ?? 'assign',
+        val: child(change, 'val'),
+      }));
+      updates.push({ filter, task, kind: text(child(objectSet, 'kind')) ?? 'modify', changes });
+    }
+  }
+  return updates;
 }

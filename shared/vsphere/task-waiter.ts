@@ -10,9 +10,9 @@
 import { isFault, VimFaultError, VimTransportError } from './errors.js';
 import type { Session } from './session.js';
 import { SharedCollector } from './shared-collector.js';
-import { asArray, child, moRef, type Node, text } from './soap/parse.js';
+import type { Node } from './soap/parse.js';
 import { propertyFilterSpec, recentTaskFilterSpec } from './soap/serialize.js';
-import { applyTaskChange, initialTaskInfo, isTaskDone } from './task-info.js';
+import { applyTaskChange, initialTaskInfo, isTaskDone, readTaskUpdates } from './task-info.js';
 import type { CallOptions, MoRef, TaskInfo, WaitOptions } from './types.js';
 
 const MAX_WAIT_SECONDS = 60;
@@ -234,31 +234,19 @@ export class TaskWaiter {
     return true;
   }
 
-  private apply(update: Node): void {
-    for (const filterSet of asArray(child(update, 'filterSet'))) {
-      const filter = moRef(child(filterSet, 'filter'))?.value;
-      const viaSource = [...this.sources.values()].some((s) => s.filter === filter);
-      for (const objectSet of asArray(child(filterSet, 'objectSet'))) {
-        const obj = moRef(child(objectSet, 'obj'));
-        if (obj?.type !== 'Task') continue;
-        const watched = this.watched.get(obj.value);
-        if (text(child(objectSet, 'kind')) === 'leave') {
-          if (!viaSource && watched) this.fail(obj.value, watched);
-          else if (watched) watched.left = true; // still unfinished: fallBackToTaskFilters gives it a task filter
-          continue;
-        }
-        const info = this.infos.get(obj.value) ?? initialTaskInfo(obj as MoRef<'Task'>);
-        for (const change of asArray(child(objectSet, 'changeSet'))) {
-          applyTaskChange(
-            info,
-            text(child(change, 'name')) ?? '',
-            text(child(change, 'op')) ?? 'assign',
-            child(change, 'val'),
-          );
-        }
-        this.remember(obj.value, info);
-        if (watched) this.dispatch(obj.value, watched, info);
+  private apply(updateSet: Node): void {
+    const sourceFilters = new Set([...this.sources.values()].map((s) => s.filter));
+    for (const { filter, task, kind, changes } of readTaskUpdates(updateSet)) {
+      const watched = this.watched.get(task.value);
+      if (kind === 'leave') {
+        if (!sourceFilters.has(filter ?? '') && watched) this.fail(task.value, watched);
+        else if (watched) watched.left = true; // still unfinished: fallBackToTaskFilters gives it a task filter
+        continue;
       }
+      const info = this.infos.get(task.value) ?? initialTaskInfo(task);
+      for (const change of changes) applyTaskChange(info, change.name, change.op, change.val);
+      this.remember(task.value, info);
+      if (watched) this.dispatch(task.value, watched, info);
     }
   }
 

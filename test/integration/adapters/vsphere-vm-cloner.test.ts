@@ -42,6 +42,14 @@ describe('Adapter: VsphereVmCloner against the simulator', () => {
     expect(vm.nics).toContainEqual({ key: 4000, mac: '00:50:56:00:aa:01', addressType: 'manual' });
   });
 
+  it('moves a NIC to a distributed portgroup by name', async () => {
+    // Act
+    const vm = await clone(plan('adapter-dvpg', { nics: [{ key: 4000, network: 'DC0_DVPG0' }] }));
+    // Assess
+    const network = vc.sim.getVm(vm.moref)?.nics[0]?.network ?? '';
+    expect(network).toMatch(/DVPG0|dvportgroup/);
+  });
+
   it('rejects a NIC the source does not have as a terminal InvalidArgument', async () => {
     // Act
     const attempt = cloner.startClone(plan('adapter-bad-nic', { nics: [{ key: 4999 }] }), {});

@@ -118,4 +118,24 @@ describe('vim25 client against the vCenter simulator: edges', () => {
     expect(vc.sim.findVmByName('ic-503')).toBeUndefined();
     expect(found).toEqual(source);
   });
+
+  it('follows 30 overlapping clones, with task filters for those that overflow the source recentTask', async () => {
+    // Prepare
+    vc = await startVcSim({ port: 0, taskDurationMs: 300 });
+    const vim = client();
+    const source = await sourceOf(vim);
+    const cloneAfter = async (i: number) => {
+      await new Promise((resolve) => setTimeout(resolve, i * 20));
+      const task = await vim.instantClone(source, { name: `ic-overlap-${i}` });
+      return vim.waitForTask(task, { deadline: Date.now() + 20_000 });
+    };
+
+    // Act
+    const infos = await Promise.all(Array.from({ length: 30 }, (_, i) => cloneAfter(i)));
+
+    // Assess
+    expect(infos.filter((i) => i.state === 'success')).toHaveLength(30);
+    expect(new Set(infos.map((i) => i.result?.value)).size).toBe(30);
+    expect(vc.sim.stats.byMethod['CreatePropertyCollector']).toBe(1);
+  });
 });

@@ -62,7 +62,35 @@ describe('vim25 client against the vCenter simulator', () => {
     expect(vc.sim.findVmByName('ic-disconnected')?.nics[0]?.connected).toBe(false);
   });
 
+  it('reconnects a NIC with ReconfigVM_Task', async () => {
+    // Prepare
+    const task = await vim.instantClone(source, {
+      name: 'ic-reconnect',
+      nics: [{ key: 4000, startDisconnected: true }],
+    });
+    const vm = (await vim.waitForTask(task, { deadline: soon() })).result as MoRef<'VirtualMachine'>;
+
+    // Act
+    const reconnect = await vim.waitForTask(await vim.reconnectNic(vm, 4000), { deadline: soon() });
+
+    // Assess
+    expect(reconnect.state).toBe('success');
+    expect((await vim.getVm(vm)).nics[0]?.connected).toBe(true);
+  });
+
+  it('runs the CheckInstantClone_Task preflight', async () => {
+    // Act
+    const info = await vim.waitForTask(await vim.checkInstantClone(source, { name: 'ic-check' }), { deadline: soon() });
+
+    // Assess
+    expect(info.state).toBe('success');
+    expect(vc.sim.findVmByName('ic-check')).toBeUndefined();
+  });
+
   it('waits for several clones at once on one shared property collector', async () => {
+    // Prepare
+    const filtersBefore = vc.sim.stats.byMethod['CreateFilter'];
+
     // Act
     const tasks = await Promise.all(['a', 'b', 'c', 'd'].map((n) => vim.instantClone(source, { name: `ic-par-${n}` })));
     const infos = await Promise.all(tasks.map((t) => vim.waitForTask(t, { deadline: soon() })));
@@ -71,7 +99,8 @@ describe('vim25 client against the vCenter simulator', () => {
     expect(infos.map((i) => i.state)).toEqual(['success', 'success', 'success', 'success']);
     expect(new Set(infos.map((i) => i.result?.value)).size).toBe(4);
     expect(vc.sim.stats.byMethod['CreatePropertyCollector']).toBe(1);
-    expect(vc.sim.stats.byMethod['CreateFilter']).toBe(1); // one recentTask filter on the source, no task filters
+    // the source's recentTask filter already exists: no task filters
+    expect(vc.sim.stats.byMethod['CreateFilter']).toBe(filtersBefore);
   });
 
   it('reports a powered-off source as an InvalidPowerState task error', async () => {
@@ -117,6 +146,19 @@ describe('vim25 client against the vCenter simulator', () => {
 
     // Assess
     expect(info.state).toBe('success');
+    expect(vc.sim.stats.byMethod['Login']).toBe(logins + 1);
+  });
+
+  it('reads VM facts again after the session expired (missingSet answer, then one re-login)', async () => {
+    // Prepare
+    vc.sim.expireSessions();
+    const logins = vc.sim.stats.byMethod['Login'] ?? 0;
+
+    // Act
+    const facts = await vim.getVm(source);
+
+    // Assess
+    expect(facts).toMatchObject({ name: 'DC0_H0_VM0', powerState: 'poweredOn' });
     expect(vc.sim.stats.byMethod['Login']).toBe(logins + 1);
   });
 

@@ -1,0 +1,76 @@
+/**
+ * SOAP round trips and wall time per instant clone on a warm vim25 client, against the in-process simulator.
+ * Prints JSON lines: the machine, one line per clone, then a summary per flow.
+ * - `clone`: instantClone + waitForTask (the client's own cost; the issue's budget is ≤ 4)
+ * - `worker`: what the worker adapter does per job: findChild (reconcile) + instantClone + waitForTask + getVm
+ *
+ * Usage: `npx tsx bench/soap-round-trips.bench.ts [clones=100] [taskDurationMs=10]`
+ */
+import { startVcSim } from '#local/vcsim/index';
+import { createVimClient, type MoRef, type VimClient } from '#shared/vsphere/index';
+import { emit, machine } from './machine.js';
+
+type Flow = 'clone' | 'worker';
+
+const clones = Number(process.argv[2] ?? 100);
+const taskDurationMs = Number(process.argv[3] ?? 10);
+
+async function cloneOnce(vim: VimClient, flow: Flow, source: MoRef<'VirtualMachine'>, folder: MoRef, name: string) {
+  if (flow === 'worker') await vim.findChild(folder, name);
+  const task = await vim.instantClone(source, {
+    name,
+    nics: [{ key: 4000 }],
+    extraConfig: { 'guestinfo.bench': name },
+  });
+  const info = await vim.waitForTask(task, { deadline: Date.now() + 30_000 });
+  if (info.state !== 'success') throw new Error(`clone ${name} ended ${info.state}: ${info.error?.message}`);
+  if (flow === 'worker') await vim.getVm(info.result as MoRef<'VirtualMachine'>);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function run(flow: Flow): Promise<void> {
+  const vc = await startVcSim({ port: 0, taskDurationMs });
+  const vim = createVimClient({ url: vc.url, credentials: async () => ({ username: 'bench', password: 'bench' }) });
+  try {
+    const source = (await vim.findByInventoryPath('/DC0/vm/DC0_H0_VM0')) as MoRef<'VirtualMachine'>;
+    const folder = (await vim.findByInventoryPath('/DC0/vm')) as MoRef;
+    await cloneOnce(vim, flow, source, folder, `bench-${flow}-warmup`);
+    const trips: number[] = [];
+    const times: number[] = [];
+    for (let i = 0; i < clones; i++) {
+      const before = vim.roundTrips;
+      const started = performance.now();
+      await cloneOnce(vim, flow, source, folder, `bench-${flow}-${i}`);
+      const ms = performance.now() - started;
+      trips.push(vim.roundTrips - before);
+      times.push(ms);
+      emit({ kind: 'clone', flow, clone: i, roundTrips: vim.roundTrips - before, ms: Number(ms.toFixed(2)) });
+    }
+    const sortedMs = [...times].sort((a, b) => a - b);
+    emit({
+      kind: 'summary',
+      flow,
+      clones,
+      taskDurationMs,
+      roundTripsPerClone: {
+        min: Math.min(...trips),
+        max: Math.max(...trips),
+        mean: Number((trips.reduce((a, b) => a + b, 0) / trips.length).toFixed(2)),
+      },
+      msPerClone: {
+        p50: Number(percentile(sortedMs, 50).toFixed(2)),
+        p95: Number(percentile(sortedMs, 95).toFixed(2)),
+      },
+      totalRoundTrips: vim.roundTrips,
+    });
+  } finally {
+    await vim.logout();
+    await vc.close();
+  }
+}
+
+emit(machine());
+for (const flow of ['clone', 'worker'] as const) await run(flow);
