@@ -14,12 +14,14 @@ const parseQuietly = (text: string): unknown => {
   }
 };
 
+const SECRET_MAX_AGE_MS = 5 * 60_000;
+
 const SecretSchema = z.object({ username: z.string().min(1), password: z.string().min(1) });
 
 /**
  * vCenter credentials: from env locally, from a Secrets Manager secret (`{"username","password"}`) on AWS.
- * The secret is cached for the life of the container and re-read when the caller asks for a refresh
- * (after InvalidLogin, e.g. on rotation). The password never leaves this closure except to the login call.
+ * The secret is cached and re-read when the caller asks for a refresh or after five minutes, so a rotated
+ * password is picked up by the next login (the vim25 client asks at every login, e.g. after InvalidLogin). The password never leaves this closure except to the login call.
  */
 export const vcenterCredentials = (config: WorkerConfig, secrets?: () => SecretsManagerClient): CredentialsProvider => {
   if (!config.VCENTER_SECRET_ARN) {
@@ -28,6 +30,7 @@ export const vcenterCredentials = (config: WorkerConfig, secrets?: () => Secrets
   }
   const secretId = config.VCENTER_SECRET_ARN;
   let cached: Promise<VcenterCredentials> | undefined;
+  let readAt = 0;
   const read = async (): Promise<VcenterCredentials> => {
     if (!secrets) throw new Error('VCENTER_SECRET_ARN is set but no Secrets Manager client was given');
     const { SecretString } = await secrets().send(new GetSecretValueCommand({ SecretId: secretId }));
@@ -36,7 +39,8 @@ export const vcenterCredentials = (config: WorkerConfig, secrets?: () => Secrets
     return parsed.data;
   };
   return (options) => {
-    if (!cached || options?.refresh) {
+    if (!cached || options?.refresh || Date.now() - readAt > SECRET_MAX_AGE_MS) {
+      readAt = Date.now();
       cached = read();
       cached.catch(() => {
         cached = undefined;
