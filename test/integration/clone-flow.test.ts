@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '#local/local-logger';
 import { type LocalStack, startLocalStack } from '#local/stack';
 import type { CloneJobView } from '#shared/domain/clone-job';
+import { INVALID_CLONE_BODIES } from '#test/support/invalid-clone-bodies';
 
 let stack: LocalStack;
 let dataDir: string;
@@ -120,13 +121,8 @@ describe('Clone flow: bad input', () => {
   beforeAll(() => stack.idle());
 
   it.each([
-    ['a body that is not JSON', '{"source":', 'body'],
-    [
-      'a field of the wrong type',
-      JSON.stringify({ source: { path: '/DC0/vm/DC0_H0_VM0' }, nics: [{ key: 'x' }] }),
-      'nics.0.key',
-    ],
-    ['a missing source', JSON.stringify({ name: 'x' }), 'source'],
+    ['a body that is not JSON', '{"source":', 'body'] as const,
+    ...INVALID_CLONE_BODIES.map(([label, body, field]) => [label, JSON.stringify(body), field] as const),
   ])('answers 400 naming the field for %s and queues nothing', async (_label, body, field) => {
     // Prepare
     const before = await queuedMessages();
