@@ -3,6 +3,7 @@ import { VcenterFaultError, VcenterUnavailableError } from '../domain/errors.js'
 import type {
   ClonePlan,
   CloneTaskOutcome,
+  DeviceRef,
   FoundVm,
   GuestIdentity,
   VmCallOptions,
@@ -119,6 +120,17 @@ export class VsphereVmCloner implements VmCloner {
 
   guestIdentity(vm: string, options: VmCallOptions): Promise<GuestIdentity> {
     return mapped(async () => (await this.vim.getVm(vmRef(vm), options)).guest);
+  }
+
+  reconnectNics(vm: string, nics: DeviceRef[], options: VmCallOptions & { deadline: number }): Promise<void> {
+    return mapped(async () => {
+      const facts = await this.vim.getVm(vmRef(vm), options);
+      for (const ref of nics) {
+        const nic = facts.nics.find((n) => ('key' in ref ? n.key === ref.key : n.label === ref.label));
+        if (!nic || nic.connected) continue;
+        await this.completed(await this.vim.reconnectNic(facts.moref, nic.key, options), options);
+      }
+    });
   }
 
   destroyClone(

@@ -45,6 +45,8 @@ export interface VmCloner {
   findClone(plan: ClonePlan, options: VmCallOptions): Promise<FoundVm | undefined>;
   /** The clone's guest identity as VMware Tools reports it. */
   guestIdentity(vmRef: string, options: VmCallOptions): Promise<GuestIdentity>;
+  /** Connects the clone's NICs (cloned disconnected) once its guest has re-identified itself. */
+  reconnectNics(vmRef: string, nics: DeviceRef[], options: VmCallOptions & { deadline: number }): Promise<void>;
   /**
    * Powers off and destroys the VM, only if its extraConfig carries `ownerKey = ownerValue`.
    * `gone` when no such VM exists any more; `foreign` when the moref now names someone else's VM (untouched).

@@ -65,7 +65,13 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock }: ExecuteCloneDe
     let current = job.vm ? job : await update(job, undefined, { vm });
     for (;;) {
       const { ipAddress } = await cloner.guestIdentity(vm.moref, options);
-      if (ipAddress && ipAddress !== current.sourceIp) return succeed(current, { ...vm, ipAddress });
+      if (ipAddress && ipAddress !== current.sourceIp) {
+        // The guest has its own identity now: NICs cloned disconnected (to avoid a clash) can come up.
+        const disconnected = clonePlanFor(current).nics.filter((n) => n.connected === false);
+        if (disconnected.length > 0)
+          await cloner.reconnectNics(vm.moref, disconnected, { ...options, deadline: ctx.deadline });
+        return succeed(current, { ...vm, ipAddress });
+      }
       if (clock.now().getTime() + GUEST_POLL_MS >= ctx.deadline) throw new WaitingForGuestError(job.jobId);
       await clock.sleep(GUEST_POLL_MS, ctx.signal);
       current = current.vm ? current : await update(current, undefined, { vm });

@@ -1,5 +1,5 @@
 import type { ClonedVm } from '#shared/domain/clone-job';
-import type { ClonePlan, CloneTaskOutcome, FoundVm, GuestIdentity, VmCloner } from '#shared/ports/vm-cloner';
+import type { ClonePlan, CloneTaskOutcome, DeviceRef, FoundVm, GuestIdentity, VmCloner } from '#shared/ports/vm-cloner';
 
 /**
  * A VmCloner whose answers the test scripts. It records every call, and by default behaves like a healthy
@@ -44,6 +44,10 @@ export class ScriptedVmCloner implements VmCloner {
     this.calls.push(`guestIdentity ${vmRef}`);
     const vm = this.vms.get(vmRef);
     return vm?.ipAddress ? { ipAddress: vm.ipAddress } : {};
+  }
+
+  async reconnectNics(vmRef: string, nics: DeviceRef[]): Promise<void> {
+    this.calls.push(`reconnectNics ${vmRef} ${nics.map((n) => ('key' in n ? n.key : n.label)).join(',')}`);
   }
 
   async destroyClone(vmRef: string, owner: { key: string; value: string }): Promise<'destroyed' | 'gone' | 'foreign'> {

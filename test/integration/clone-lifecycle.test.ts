@@ -14,7 +14,7 @@ const source = { path: '/DC0/vm/DC0_C0_RP0_VM0' };
 
 beforeAll(async () => {
   stack = await startLocalStack({
-    simulator: { taskDurationMs: 20 },
+    simulator: { taskDurationMs: 20, guestIpDelayMs: 300 },
     workerTimeoutMs: 10_000,
     visibilityTimeoutSeconds: 2,
     logger: silentLogger,
@@ -102,6 +102,25 @@ describe('Clone lifecycle: destroy, leases, listing, idempotency, count', () => 
     expect(first.status).toBe(202);
     expect(retry).toMatchObject({ status: 202, json: { jobId: first.json.jobId } });
     expect(other).toMatchObject({ status: 409, json: { error: { code: 'IDEMPOTENCY_CONFLICT' } } });
+  });
+
+  it('with waitFor ip, succeeds only on a new guest IP, then reconnects the NIC and announces Clone Ready', async () => {
+    // Prepare
+    const sourceIp = stack.vcsim?.sim.findVmByName('DC0_C0_RP0_VM0')?.guest.ipAddress;
+    // Act
+    const { json } = await api.call('POST', '/v1/clones', {
+      source,
+      waitFor: 'ip',
+      nics: [{ key: 4000, connected: false }],
+    });
+    const job = await api.waitForFinished(String(json.jobId), 15_000);
+    // Assess
+    expect(job).toMatchObject({ status: 'SUCCEEDED', vm: { ipAddress: expect.any(String) } });
+    expect(job.vm?.ipAddress).not.toBe(sourceIp);
+    expect(stack.vcsim?.sim.getVm(job.vm?.moref ?? '')?.nics[0]?.connected).toBe(true);
+    expect(stack.bus.published).toContainEqual(
+      expect.objectContaining({ 'detail-type': 'Clone Ready', detail: expect.objectContaining({ jobId: job.jobId }) }),
+    );
   });
 
   it('clones with the whole spec: folder, NIC disconnected, extraConfig and biosUuid land on the VM', async () => {

@@ -183,7 +183,12 @@ describe('Use case: executeClone with waitFor ip', () => {
     const cloner = new ScriptedVmCloner();
     const events = new RecordingEventPublisher();
     const clock = fixedClock();
-    const request = CloneRequestSchema.parse({ source: { path: '/DC0/vm/src' }, waitFor: 'ip', ttlMinutes: 30 });
+    const request = CloneRequestSchema.parse({
+      source: { path: '/DC0/vm/src' },
+      waitFor: 'ip',
+      ttlMinutes: 30,
+      nics: [{ key: 4000, connected: false }],
+    });
     const now = clock.now().toISOString();
     await jobs.create({
       jobId,
@@ -219,5 +224,18 @@ describe('Use case: executeClone with waitFor ip', () => {
     expect(Date.parse(job?.leaseExpiresAt ?? '') - Date.parse(job?.readyAt ?? '')).toBe(30 * 60_000);
     expect(events.events.map((e) => e.detailType)).toEqual(['Clone Succeeded', 'Clone Ready']);
     expect(cloner.calls.filter((c) => c.startsWith('startClone'))).toHaveLength(1);
+  });
+
+  it('reconnects the NICs cloned disconnected only after the guest re-identified itself', async () => {
+    // Prepare
+    const { execute, cloner, clock } = await setupIp();
+    await expect(execute(message, { deadline: clock.now().getTime() + 1_000 })).rejects.toThrow();
+    const before = cloner.calls.some((c) => c.startsWith('reconnectNics'));
+    cloner.reidentify('vm-100', '10.0.0.78');
+    // Act
+    await execute(message, { deadline: clock.now().getTime() + 10_000 });
+    // Assess
+    expect(before).toBe(false);
+    expect(cloner.calls).toContain('reconnectNics vm-100 4000');
   });
 });
