@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
@@ -20,6 +22,7 @@ import { CloneMessageSchema } from '#shared/domain/clone-message';
 import { isAppError, MalformedMessageError } from '#shared/domain/errors';
 import { toFieldIssues } from '#shared/domain/field-issues';
 import { makeLogger } from '#shared/observability/logger';
+import { METRIC, makeMetrics, recordJobOutcome } from '#shared/observability/metrics';
 import { systemClock } from '#shared/ports/runtime';
 import { makeHandleCloneMessage } from '#shared/use-cases/handle-clone-message';
 import { createVimClient } from '#shared/vsphere/index';
@@ -30,6 +33,7 @@ const deadlineMarginMs = (remainingMs: number): number => Math.min(10_000, remai
 // Composition root: built once per cold start and reused across invocations (one vCenter session, one agent).
 const config = loadConfig(WorkerConfigSchema);
 const logger = makeLogger('instaclone-worker');
+const metrics = makeMetrics('instaclone-worker');
 const vim = createVimClient({
   url: config.VCENTER_URL,
   credentials: vcenterCredentials(config, () => makeSecretsManagerClient(config)),
@@ -81,22 +85,26 @@ const parseMessage = (record: SQSRecord) => {
  * SQS worker. Each record is one clone message; a record that throws is reported in `batchItemFailures` so only
  * it is redelivered (and reaches the DLQ after maxReceiveCount), never its neighbours.
  */
-export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event, context: Context) => {
-  const remaining = context.getRemainingTimeInMillis();
-  const deadline = Date.now() + remaining - deadlineMarginMs(remaining);
-  const recordHandler = async (record: SQSRecord) => {
-    // Records run in parallel, so keys go into each log call rather than into the shared logger.
-    const keys = { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
-    try {
-      const message = parseMessage(record);
-      const job = await handleMessage(message, { deadline });
-      logger.info('clone message done', { ...keys, jobId: message.jobId, status: job?.status ?? 'NO_SUCH_JOB' });
-    } catch (err) {
-      const delay = redeliveryDelaySeconds(err);
-      if (delay !== undefined) await redelivery.redeliverIn(record.receiptHandle, delay).catch(() => undefined);
-      logger.warn('clone message failed; SQS will redeliver it', { ...keys, error: err as Error });
-      throw err;
-    }
-  };
-  return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
-});
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(logMetrics(metrics))
+  .handler(async (event, context: Context) => {
+    const remaining = context.getRemainingTimeInMillis();
+    const deadline = Date.now() + remaining - deadlineMarginMs(remaining);
+    const recordHandler = async (record: SQSRecord) => {
+      // Records run in parallel, so keys go into each log call rather than into the shared logger.
+      const keys = { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
+      try {
+        const message = parseMessage(record);
+        const job = await handleMessage(message, { deadline });
+        logger.info('clone message done', { ...keys, jobId: message.jobId, status: job?.status ?? 'NO_SUCH_JOB' });
+        recordJobOutcome(metrics, job);
+      } catch (err) {
+        const delay = redeliveryDelaySeconds(err);
+        if (delay !== undefined) await redelivery.redeliverIn(record.receiptHandle, delay).catch(() => undefined);
+        metrics.addMetric(METRIC.messageRetried, MetricUnit.Count, 1);
+        logger.warn('clone message failed; SQS will redeliver it', { ...keys, error: err as Error });
+        throw err;
+      }
+    };
+    return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+  });

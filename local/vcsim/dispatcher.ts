@@ -19,6 +19,7 @@ const METHODS: MethodTable = { ...sessionMethods, ...searchMethods, ...propertyM
 // Methods that exist only from a given API version (pyVmomi/vCenter gate InstantClone at vim25/6.7).
 const SINCE: Readonly<Record<string, ApiVersion>> = { InstantClone_Task: [6, 7] };
 
+/** One HTTP request as the dispatcher needs it; `signal` aborts when the client leaves. */
 export interface SoapRequest {
   readonly body: string;
   readonly cookie?: string;

@@ -14,6 +14,7 @@ export const INJECTABLE_FAULTS = [
   'InvalidDatastore',
   'NoPermission',
 ] as const;
+/** One of INJECTABLE_FAULTS. */
 export type InjectableFault = (typeof INJECTABLE_FAULTS)[number];
 
 /**

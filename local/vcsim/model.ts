@@ -4,6 +4,7 @@
  */
 
 export type PowerState = 'poweredOn' | 'poweredOff' | 'suspended';
+/** vim25 `VirtualEthernetCardMacType`. */
 export type AddressType = 'manual' | 'assigned' | 'generated';
 
 /** A virtual NIC as the public API shows it. `network` is the moref value of a Network or DistributedVirtualPortgroup. */
@@ -36,6 +37,7 @@ export interface SimVm {
   deltaDiskDepth: number;
 }
 
+/** A NIC as the simulator keeps it (device type and DVS port besides the public fields). */
 export interface NicRecord extends SimNic {
   deviceType: string;
   allowGuestControl: boolean;
@@ -43,15 +45,17 @@ export interface NicRecord extends SimNic {
   portKey?: string;
 }
 
+/** A virtual disk backing; instant clones stack delta disks (`parentFileNames`). */
 export interface DiskRecord {
   key: number;
   label: string;
   fileName: string;
   capacityKB: number;
-  /** Backing file this delta disk sits on (the source's disk at clone time), if any. */
-  parentFileName?: string;
+  /** The backing files this delta disk sits on, nearest first (the whole chain, as vCenter reports it). */
+  parentFileNames?: string[];
 }
 
+/** A serial or parallel port; only file-backed ones may be edited by InstantClone. */
 export interface SerialPortRecord {
   key: number;
   label: string;
@@ -61,6 +65,7 @@ export interface SerialPortRecord {
   uri?: string;
 }
 
+/** The full VM record behind `SimVm`. */
 export interface VmRecord extends SimVm {
   readonly type: 'VirtualMachine';
   nics: NicRecord[];
@@ -80,12 +85,14 @@ interface EntityBase {
   parent?: string;
 }
 
+/** A Folder; `children` are moref values in insertion order. */
 export interface FolderRecord extends EntityBase {
   readonly type: 'Folder';
   childType: string[];
   children: string[];
 }
 
+/** A Datacenter and its four root folders. */
 export interface DatacenterRecord extends EntityBase {
   readonly type: 'Datacenter';
   vmFolder: string;
@@ -94,6 +101,7 @@ export interface DatacenterRecord extends EntityBase {
   networkFolder: string;
 }
 
+/** A cluster or standalone ComputeResource with its hosts and root pool. */
 export interface ComputeRecord extends EntityBase {
   readonly type: 'ClusterComputeResource' | 'ComputeResource';
   hosts: string[];
@@ -102,18 +110,21 @@ export interface ComputeRecord extends EntityBase {
   networks: string[];
 }
 
+/** A HostSystem. */
 export interface HostRecord extends EntityBase {
   readonly type: 'HostSystem';
   datastores: string[];
   networks: string[];
 }
 
+/** A ResourcePool; VMs point at their pool, so `pools` lists only child pools. */
 export interface PoolRecord extends EntityBase {
   readonly type: 'ResourcePool';
   owner: string;
   pools: string[];
 }
 
+/** A Datastore. */
 export interface DatastoreRecord extends EntityBase {
   readonly type: 'Datastore';
   capacity: number;
@@ -121,6 +132,7 @@ export interface DatastoreRecord extends EntityBase {
   url: string;
 }
 
+/** A standard Network or a DistributedVirtualPortgroup. */
 export interface NetworkRecord extends EntityBase {
   readonly type: 'Network' | 'DistributedVirtualPortgroup';
   /** Portgroup key and owning switch (DistributedVirtualPortgroup only). */
@@ -128,12 +140,14 @@ export interface NetworkRecord extends EntityBase {
   dvs?: string;
 }
 
+/** A VmwareDistributedVirtualSwitch. */
 export interface DvsRecord extends EntityBase {
   readonly type: 'VmwareDistributedVirtualSwitch';
   uuid: string;
   portgroups: string[];
 }
 
+/** Every inventory entity, discriminated by `type`. */
 export type EntityRecord =
   | FolderRecord
   | DatacenterRecord

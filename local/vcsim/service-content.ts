@@ -40,6 +40,7 @@ export const SINGLETON_TYPES: ReadonlyMap<string, string> = new Map([
   ...SINGLETONS.filter(([field]) => field !== 'rootFolder').map(([, type, moid]) => [moid, type] as const),
 ]);
 
+/** What varies in AboutInfo. */
 export interface AboutOptions {
   apiVersion: string;
   instanceUuid: string;

@@ -12,24 +12,28 @@ export type SelectionSpec =
   | { kind: 'selection'; name: string }
   | { kind: 'traversal'; name?: string; type: string; path: string; skip: boolean; selectSet: SelectionSpec[] };
 
+/** A parsed `PropertySpec`: type, `all`, pathSet. */
 export interface PropertySpec {
   type: string;
   all: boolean;
   pathSet: string[];
 }
 
+/** A parsed `ObjectSpec`: start object, skip, selectSet. */
 export interface ObjectSpec {
   obj: { type: string; value: string };
   skip: boolean;
   selectSet: SelectionSpec[];
 }
 
+/** A parsed `PropertyFilterSpec`. */
 export interface PropertyFilterSpec {
   propSet: PropertySpec[];
   objectSet: ObjectSpec[];
   reportMissingObjectsInResults: boolean;
 }
 
+/** A session-scoped ContainerView. */
 export interface ContainerViewRecord {
   readonly type: 'ContainerView';
   readonly moref: string;
@@ -38,6 +42,7 @@ export interface ContainerViewRecord {
   readonly recursive: boolean;
 }
 
+/** A PropertyFilter created by CreateFilter on `collector`. */
 export interface FilterRecord {
   readonly type: 'PropertyFilter';
   readonly moref: string;
@@ -49,6 +54,7 @@ export interface FilterRecord {
 /** What a collector last reported per filter: object key → path → serialised value. */
 export type Baseline = Map<string, Map<string, Map<string, string>>>;
 
+/** A PropertyCollector (the default one or a session-scoped one) and its WaitForUpdates state. */
 export interface CollectorRecord {
   readonly type: 'PropertyCollector';
   readonly moref: string;
@@ -60,6 +66,7 @@ export interface CollectorRecord {
   cancelWait?: () => void;
 }
 
+/** VcSimOptions with defaults applied. */
 export interface ResolvedOptions {
   apiVersion: string;
   taskDurationMs: number;
@@ -72,6 +79,7 @@ export interface ResolvedOptions {
   unauthenticatedRetrieve: 'missingSet' | 'fault';
 }
 
+/** Counters for tests and benchmarks: requests, calls per method, peak concurrent InstantClone tasks. */
 export interface SimStats {
   requests: number;
   byMethod: Record<string, number>;
@@ -119,6 +127,23 @@ export class SimState {
     );
   }
 
+  /**
+   * The collector a call on `moref` means. The default `propertyCollector` is one object per session on vCenter
+   * (pyVmomi's WaitForTask puts its filters there), so each session gets its own instance: filters, versions and
+   * pending waits of one session never touch another's.
+   */
+  collectorFor(moref: string, session: Session | undefined): CollectorRecord | undefined {
+    if (moref !== 'propertyCollector' || !session) return this.collectors.get(moref);
+    const key = `propertyCollector@${session.key}`;
+    let collector = this.collectors.get(key);
+    if (!collector) {
+      collector = newCollector(key);
+      this.collectors.set(key, collector);
+      session.objects.add(key);
+    }
+    return collector;
+  }
+
   /** Runs `fn` after `ms` unless the simulator closes first. */
   later(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
@@ -155,10 +180,12 @@ export class SimState {
   }
 }
 
+/** A fresh collector with no filters and version 0. */
 export function newCollector(moref: string): CollectorRecord {
   return { type: 'PropertyCollector', moref, filters: new Set(), version: 0, baseline: new Map() };
 }
 
+/** A random `about.instanceUuid` for this simulator instance. */
 export function defaultInstanceUuid(): string {
   return randomUUID();
 }

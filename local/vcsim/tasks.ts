@@ -1,6 +1,7 @@
 import { faults, VimFault } from './soap/faults.js';
 import type { VimMoRef, VimValue } from './soap/vim-value.js';
 
+/** vim25 `TaskInfoState`. */
 export type TaskState = 'queued' | 'running' | 'success' | 'error';
 
 /** A vCenter Task as TaskInfo reports it (reference §1.5); `task-N` moref values. */
@@ -35,6 +36,7 @@ export interface TaskWork {
   abandon?(): void;
 }
 
+/** What `TaskManager.create` needs: TaskInfo identity fields, the running time and the work. */
 export interface NewTask {
   name: string;
   descriptionId: string;

@@ -128,7 +128,7 @@ function createClone(state: SimState, source: VmRecord, spec: InstantCloneSpec, 
     disks: sourceDisks.map((disk) => ({
       ...disk,
       fileName: `[${dsName}] ${spec.name}/${spec.name}-000001.vmdk`,
-      parentFileName: disk.fileName,
+      parentFileNames: [disk.fileName, ...(disk.parentFileNames ?? [])],
     })),
     bootTime: new Date(),
     recentTasks: [],
@@ -148,7 +148,7 @@ function growSourceChain(source: VmRecord): void {
   source.disks = source.disks.map((disk) => ({
     ...disk,
     fileName: disk.fileName.replace(/(-\d{6})?\.vmdk$/, `-${suffix}.vmdk`),
-    parentFileName: disk.fileName,
+    parentFileNames: [disk.fileName, ...(disk.parentFileNames ?? [])],
   }));
 }
 

@@ -25,6 +25,7 @@ export interface MethodContext {
   startSession(session: Session): void;
 }
 
+/** What a method returns: one `returnval`, several (array returns), or none (void / not found). */
 export type MethodResult = VimValue | readonly VimValue[] | undefined;
 
 /** A simulated method: what `_this` it applies to, whether it needs a session, and the implementation. */
@@ -38,4 +39,5 @@ export interface MethodDefinition {
   readonly run: (ctx: MethodContext) => MethodResult | Promise<MethodResult>;
 }
 
+/** Methods by WSDL name. */
 export type MethodTable = Readonly<Record<string, MethodDefinition>>;

@@ -72,15 +72,17 @@ export const propertyMethods: MethodTable = {
       for (const o of spec.objectSet) {
         if (!state.typeOf(o.obj.value)) throw faults.managedObjectNotFound(o.obj.type, o.obj.value);
       }
+      const collector = state.collectorFor(self.value, session);
+      if (!collector) throw faults.managedObjectNotFound('PropertyCollector', self.value);
       const id = session ? state.sessions.scopedId(session) : `session[]${++nextToken}`;
       state.filters.set(id, {
         type: 'PropertyFilter',
         moref: id,
-        collector: self.value,
+        collector: collector.moref,
         spec,
         partialUpdates: parseBoolean(childText(request, 'partialUpdates')) ?? false,
       });
-      state.collectors.get(self.value)?.filters.add(id);
+      collector.filters.add(id);
       return moref('PropertyFilter', id);
     },
   },
@@ -115,8 +117,8 @@ export const propertyMethods: MethodTable = {
   },
   CancelWaitForUpdates: {
     on: ['PropertyCollector'],
-    run: ({ state, self }) => {
-      state.collectors.get(self.value)?.cancelWait?.();
+    run: ({ state, self, session }) => {
+      state.collectorFor(self.value, session)?.cancelWait?.();
       return undefined;
     },
   },
@@ -143,7 +145,7 @@ function page(ctx: MethodContext, contents: VimObject[], size: number): VimObjec
 }
 
 async function wait(ctx: MethodContext, version: string | undefined, maxWaitSeconds: number | undefined) {
-  const collector = ctx.state.collectors.get(ctx.self.value);
+  const collector = ctx.state.collectorFor(ctx.self.value, ctx.session);
   if (!collector) throw faults.managedObjectNotFound('PropertyCollector', ctx.self.value);
   return waitForUpdates(ctx, collector, version, { maxWaitSeconds, signal: ctx.signal });
 }

@@ -13,6 +13,7 @@ import {
 } from '../soap/vim-value.js';
 import type { PropertyFilterSpec, SelectionSpec } from '../state.js';
 import { type PropertyContext, propertyGetter, propertyNames } from './object-properties.js';
+import { VM_FAST_PATHS } from './vm-fast-paths.js';
 
 /** The properties of one object: found values, and per-path faults (vim25 `ObjectContent`). */
 export interface ObjectContent {
@@ -31,6 +32,11 @@ export function readProperty(
   value: string,
   path: string,
 ): VimValue | undefined | typeof UNKNOWN_PATH {
+  const fast = type === 'VirtualMachine' ? VM_FAST_PATHS[path] : undefined;
+  if (fast) {
+    const vm = ctx.state.inventory.getVm(value);
+    return vm ? fast(vm) : undefined;
+  }
   const [top, ...rest] = path.split('.');
   const getter = top === undefined ? undefined : propertyGetter(type, top);
   if (!getter) return UNKNOWN_PATH;
@@ -47,19 +53,27 @@ export function readProperty(
  */
 export function collect(ctx: PropertyContext, spec: PropertyFilterSpec): ObjectContent[] {
   const results: ObjectContent[] = [];
+  // Objects of one type share their path list; computing it once matters for 10,000-VM views.
+  const pathsByType = new Map<string, string[] | undefined>();
   for (const moref of selectObjects(ctx, spec)) {
     const type = ctx.state.typeOf(moref);
     if (type === undefined) {
       results.push({ obj: { type: 'ManagedEntity', value: moref }, props: [], missing: [] });
       continue;
     }
-    const propSets = spec.propSet.filter((p) => isKindOf(type, p.type));
-    if (propSets.length === 0) continue;
-    const paths = new Set<string>();
-    for (const p of propSets) for (const path of p.all ? propertyNames(type) : p.pathSet) paths.add(path);
-    results.push(objectContent(ctx, type, moref, [...paths]));
+    if (!pathsByType.has(type)) pathsByType.set(type, pathsFor(spec, type));
+    const paths = pathsByType.get(type);
+    if (paths) results.push(objectContent(ctx, type, moref, paths));
   }
   return results;
+}
+
+function pathsFor(spec: PropertyFilterSpec, type: string): string[] | undefined {
+  const propSets = spec.propSet.filter((p) => isKindOf(type, p.type));
+  if (propSets.length === 0) return undefined;
+  const paths = new Set<string>();
+  for (const p of propSets) for (const path of p.all ? propertyNames(type) : p.pathSet) paths.add(path);
+  return [...paths];
 }
 
 function objectContent(ctx: PropertyContext, type: string, value: string, paths: string[]): ObjectContent {

@@ -15,8 +15,9 @@ export function containerViewContents(state: SimState, viewMoref: string): strin
   const wanted = (type: string): boolean => view.types.length === 0 || view.types.some((t) => isKindOf(type, t));
   const out: string[] = [];
   const seen = new Set<string>();
+  const index = vmIndex(state);
   const visit = (entity: EntityRecord, depth: number): void => {
-    for (const childMoref of viewChildren(state, entity)) {
+    for (const childMoref of viewChildren(state, entity, index)) {
       if (seen.has(childMoref)) continue;
       seen.add(childMoref);
       const child = state.inventory.get(childMoref);
@@ -29,14 +30,26 @@ export function containerViewContents(state: SimState, viewMoref: string): strin
   return out;
 }
 
+interface VmIndex {
+  readonly byHost: Map<string, string[]>;
+  readonly byPool: Map<string, string[]>;
+}
+
+// One pass over the VMs per view read, instead of one scan per host and pool (10,000-VM inventories).
+function vmIndex(state: SimState): VmIndex {
+  const byHost = new Map<string, string[]>();
+  const byPool = new Map<string, string[]>();
+  for (const vm of state.inventory.vms()) {
+    (byHost.get(vm.host) ?? byHost.set(vm.host, []).get(vm.host)!).push(vm.moref);
+    (byPool.get(vm.pool) ?? byPool.set(vm.pool, []).get(vm.pool)!).push(vm.moref);
+  }
+  return { byHost, byPool };
+}
+
 // Like FindChild's children, plus a host's VMs; VMs are reached through folders or through their pool/host,
 // never both twice thanks to `seen`.
-function viewChildren(state: SimState, entity: EntityRecord): string[] {
-  if (entity.type === 'HostSystem') {
-    return state.inventory
-      .vms()
-      .filter((vm) => vm.host === entity.moref)
-      .map((vm) => vm.moref);
-  }
+function viewChildren(state: SimState, entity: EntityRecord, index: VmIndex): string[] {
+  if (entity.type === 'HostSystem') return index.byHost.get(entity.moref) ?? [];
+  if (entity.type === 'ResourcePool') return [...entity.pools, ...(index.byPool.get(entity.moref) ?? [])];
   return state.inventory.childrenOf(entity);
 }

@@ -41,7 +41,7 @@ const tables: Record<string, Record<string, Getter>> = {
     filter: (m, ctx) =>
       arr(
         'ManagedObjectReference',
-        [...(ctx.state.collectors.get(m)?.filters ?? [])].map((f) => moref('PropertyFilter', f)),
+        [...(ctx.state.collectorFor(m, ctx.session)?.filters ?? [])].map((f) => moref('PropertyFilter', f)),
       ),
   },
   TaskManager: {

@@ -19,15 +19,7 @@ export function vmDevices(vm: VmRecord, inv: Inventory): VimValue[] {
               ['datastore', moref('Datastore', vm.datastore)],
               ['diskMode', str('persistent')],
               ['thinProvisioned', bool(true)],
-              [
-                'parent',
-                disk.parentFileName === undefined
-                  ? undefined
-                  : obj('VirtualDiskFlatVer2BackingInfo', [
-                      ['fileName', str(disk.parentFileName)],
-                      ['diskMode', str('persistent')],
-                    ]),
-              ],
+              ['parent', parentChain(disk.parentFileNames ?? [])],
             ],
             true,
           ),
@@ -134,4 +126,15 @@ function nicDevice(nic: NicRecord, inv: Inventory): VimObject {
 function dvsUuid(inv: Inventory, dvs: string): string {
   const record = inv.get(dvs);
   return record?.type === 'VmwareDistributedVirtualSwitch' ? record.uuid : '';
+}
+
+/** The delta-disk chain as nested `parent` backings, nearest first, as vCenter reports it. */
+function parentChain(fileNames: string[]): ReturnType<typeof obj> | undefined {
+  const [nearest, ...older] = fileNames;
+  if (nearest === undefined) return undefined;
+  return obj('VirtualDiskFlatVer2BackingInfo', [
+    ['fileName', str(nearest)],
+    ['diskMode', str('persistent')],
+    ['parent', parentChain(older)],
+  ]);
 }

@@ -5,6 +5,7 @@ import type { CollectorRecord } from '../state.js';
 import { collect, type ObjectContent } from './collect.js';
 import type { PropertyContext } from './object-properties.js';
 
+/** WaitOptions of WaitForUpdatesEx plus the request abort signal. */
 export interface WaitOptions {
   /** Unset: block until something changes. 0: compute once. >0: block at most this long, then no returnval. */
   maxWaitSeconds?: number;

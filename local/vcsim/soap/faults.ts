@@ -50,6 +50,7 @@ const POWER_STATE_LABEL: Record<string, string> = {
   suspended: 'Suspended',
 };
 
+/** Factories for the MethodFaults the simulator raises, with the faultstrings real vCenter uses (reference §1.4). */
 export const faults = {
   notAuthenticated: (): VimFault =>
     new VimFault(

@@ -54,18 +54,26 @@ export interface VimAny {
   readonly value: VimValue;
 }
 
+/** Marks a value for an anyType slot. */
 export const anyType = (value: VimValue): VimAny => ({ kind: 'any', value });
 
+/** xsd:string */
 export const str = (value: string): VimPrimitive => ({ kind: 'primitive', xsdType: 'string', value });
+/** xsd:int */
 export const int = (value: number): VimPrimitive => ({ kind: 'primitive', xsdType: 'int', value: String(value) });
+/** xsd:long */
 export const long = (value: number): VimPrimitive => ({ kind: 'primitive', xsdType: 'long', value: String(value) });
+/** xsd:boolean */
 export const bool = (value: boolean): VimPrimitive => ({ kind: 'primitive', xsdType: 'boolean', value: String(value) });
+/** xsd:dateTime in ISO 8601 with `Z`, as vCenter writes it. */
 export const dateTime = (value: Date): VimPrimitive => ({
   kind: 'primitive',
   xsdType: 'dateTime',
   value: value.toISOString(),
 });
+/** A value of a vim25 enum type. */
 export const enumValue = (type: string, value: string): VimEnum => ({ kind: 'enum', type, value });
+/** A ManagedObjectReference. */
 export const moref = (type: string, value: string): VimMoRef => ({ kind: 'moref', type, value });
 
 /** Builds a data object; `undefined` fields are dropped when written (vim25 `omitempty`). */
@@ -75,6 +83,7 @@ export const obj = (
   polymorphic = false,
 ): VimObject => ({ kind: 'object', type, fields, polymorphic });
 
+/** An array of `itemType` items. */
 export const arr = (itemType: string, items: readonly VimValue[]): VimArray => ({ kind: 'array', itemType, items });
 
 /** Optional primitive helper: `undefined` in, `undefined` out, so optional fields read naturally. */

@@ -24,6 +24,7 @@ export class XmlParseError extends Error {
   override readonly name = 'XmlParseError';
 }
 
+/** Limits that keep hostile documents cheap to reject. */
 export interface XmlLimits {
   /** Deepest element nesting accepted; deeper input is treated as hostile. */
   readonly maxDepth: number;

@@ -21,8 +21,10 @@ export function envelope(bodyXml: string): string {
 
 /** Escapes text content and attribute values (quotes included, so one function serves both). */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+  // Most values (names, morefs, enums) need no escaping; testing first avoids a replace per value on big results.
+  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c) : text;
 }
+const NEEDS_ESCAPE = /[&<>"']/;
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 /**

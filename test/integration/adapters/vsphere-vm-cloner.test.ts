@@ -61,6 +61,27 @@ describe('Adapter: VsphereVmCloner against the simulator', () => {
     });
   });
 
+  it('refuses a running source near the delta-disk chain limit and says how to fix it', {
+    timeout: 60_000,
+  }, async () => {
+    // Prepare: 250 real clones grow the running source's chain; a fresh cloner reads the depth anew
+    const source = { moref: vc.sim.findVmByName('DC0_H0_VM1')?.moref ?? '' };
+    const vim = createVimClient({ url: vc.url, credentials: async () => ({ username: 'u', password: 'p' }) });
+    for (let i = 0; i < 250; i++) {
+      await vim.waitForTask(
+        await vim.instantClone({ type: 'VirtualMachine', value: source.moref }, { name: `chain-${i}` }),
+        {
+          deadline: deadline(),
+        },
+      );
+    }
+    // Act
+    const attempt = new VsphereVmCloner(vim).startClone(plan('adapter-chain', { source }), {});
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ faultType: 'DeltaDiskChainLimit', retryable: false });
+    await expect(attempt).rejects.toThrow(/freeze the source/);
+  });
+
   it('destroys its own clone, reports a missing one as gone and leaves a foreign VM alone', async () => {
     // Prepare
     const vm = await clone(plan('adapter-destroy'));

@@ -267,7 +267,7 @@ describe('vcsim: InstantClone_Task', () => {
 
   it('reports the source guest IP until guestIpDelayMs passes, then a new one', async () => {
     // Prepare
-    const fast = await startVcSim({ taskDurationMs: 0, guestIpDelayMs: 50 });
+    const fast = await startVcSim({ taskDurationMs: 0, guestIpDelayMs: 500 });
     const c = new VimTestClient(fast.url);
     try {
       await c.login();
@@ -276,8 +276,11 @@ describe('vcsim: InstantClone_Task', () => {
       const vm = childText(await c.waitForTask(task!), 'result') ?? '';
       // Act
       const before = (await c.props('VirtualMachine', vm, ['guest.ipAddress'])).get('guest.ipAddress')?.text;
-      await new Promise((r) => setTimeout(r, 120));
-      const after = await c.props('VirtualMachine', vm, ['guest.ipAddress', 'guest.hostName']);
+      let after = await c.props('VirtualMachine', vm, ['guest.ipAddress', 'guest.hostName']);
+      for (let i = 0; i < 100 && after.get('guest.ipAddress')?.text === before; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        after = await c.props('VirtualMachine', vm, ['guest.ipAddress', 'guest.hostName']);
+      }
       // Assess
       expect(before).toBe(fast.sim.getVm(src)!.guest.ipAddress);
       expect(after.get('guest.ipAddress')?.text).not.toBe(before);

@@ -190,10 +190,22 @@ describe('vcsim: PropertyCollector', () => {
       '<spec><propSet><type>Folder</type><pathSet>name</pathSet></propSet><objectSet><obj type="Folder">group-d1</obj></objectSet></spec><partialUpdates>false</partialUpdates>',
     );
     await client.call('WaitForUpdatesEx', ['PropertyCollector', pc], '<options/>');
-    // Act
-    const pending = client.call('WaitForUpdatesEx', ['PropertyCollector', pc], '<version>1</version><options/>');
-    await new Promise((r) => setTimeout(r, 50));
-    const cancel = await client.call('CancelWaitForUpdates', ['PropertyCollector', pc]);
+    // Act: cancel until the wait has reached the server and ended (a cancel that arrives first has nothing to end)
+    let settled = false;
+    const pending = client
+      .call(
+        'WaitForUpdatesEx',
+        ['PropertyCollector', pc],
+        '<version>1</version><options><maxWaitSeconds>20</maxWaitSeconds></options>',
+      )
+      .finally(() => {
+        settled = true;
+      });
+    let cancel = await client.call('CancelWaitForUpdates', ['PropertyCollector', pc]);
+    for (let i = 0; i < 100 && !settled; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      cancel = await client.call('CancelWaitForUpdates', ['PropertyCollector', pc]);
+    }
     const canceled = await pending;
     const bogus = await client.call(
       'WaitForUpdatesEx',
@@ -255,6 +267,43 @@ describe('vcsim: PropertyCollector', () => {
     const objectUpdate = findDeep(update.body, 'objectSet')!;
     expect(childText(objectUpdate, 'kind')).toBe('leave');
     expect(childText(objectUpdate, 'obj')).toBe(vm.moref);
+  });
+
+  it('gives each session its own default propertyCollector, as pyVmomi\u2019s WaitForTask expects', async () => {
+    // Prepare
+    const other = new VimTestClient(vc.url);
+    await other.login('someone', 'else');
+    const [vmA, vmB] = [vc.sim.listVms()[3]!, vc.sim.listVms()[4]!];
+    const filterOn = (c: VimTestClient, vm: string) =>
+      c.ref(
+        'CreateFilter',
+        PC,
+        `<spec><propSet><type>VirtualMachine</type><pathSet>runtime.powerState</pathSet></propSet><objectSet><obj type="VirtualMachine">${vm}</obj></objectSet></spec><partialUpdates>false</partialUpdates>`,
+      );
+    await filterOn(client, vmA.moref);
+    await filterOn(other, vmB.moref);
+    const enterA = await client.call('WaitForUpdates', PC, '<version></version>');
+    const enterB = await other.call('WaitForUpdates', PC, '<version></version>');
+    // Act: both block on the same moref; a change to B's VM must wake only B
+    const pendingA = client.call(
+      'WaitForUpdatesEx',
+      PC,
+      `<version>${childText(child(enterA.body, 'returnval')!, 'version')}</version><options><maxWaitSeconds>1</maxWaitSeconds></options>`,
+    );
+    const pendingB = other.call(
+      'WaitForUpdatesEx',
+      PC,
+      `<version>${childText(child(enterB.body, 'returnval')!, 'version')}</version><options><maxWaitSeconds>5</maxWaitSeconds></options>`,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    vc.sim.setPowerState(vmB.moref, 'suspended');
+    const [a, b] = await Promise.all([pendingA, pendingB]);
+    // Assess
+    expect(findAll(enterA.body, 'obj').map((o) => o.text)).toEqual([vmA.moref]);
+    expect(findAll(enterB.body, 'obj').map((o) => o.text)).toEqual([vmB.moref]);
+    expect(a.xml).toContain('<WaitForUpdatesExResponse xmlns="urn:vim25"/>');
+    expect(findDeep(b.body, 'val')?.text).toBe('suspended');
+    vc.sim.setPowerState(vmB.moref, 'poweredOn');
   });
 
   it('answers FindChild and FindByUuid, empty when nothing matches', async () => {

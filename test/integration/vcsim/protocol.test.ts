@@ -189,13 +189,13 @@ describe('vcsim: HTTP, envelope, faults and sessions', () => {
 
   it('keeps a session alive across calls and expires it after the idle timeout', async () => {
     // Prepare
-    const short = await startVcSim({ sessionIdleTimeoutMs: 50 });
+    const short = await startVcSim({ sessionIdleTimeoutMs: 500 });
     const client = new VimTestClient(short.url);
     try {
       expectOk(await client.login());
       // Act
       const fresh = await client.call('CurrentTime', SERVICE_INSTANCE);
-      await new Promise((r) => setTimeout(r, 120));
+      await new Promise((r) => setTimeout(r, 800));
       const idle = await client.call('CurrentTime', SERVICE_INSTANCE);
       // Assess
       expect(fresh.status).toBe(200);

@@ -37,7 +37,7 @@ describe('vcsim: TLS and task lifecycle', () => {
 
   it('moves a task from queued through running with progress to success with timestamps in order', async () => {
     // Prepare
-    const vc = await startVcSim({ taskDurationMs: 300 });
+    const vc = await startVcSim({ taskDurationMs: 1500 });
     const client = new VimTestClient(vc.url);
     try {
       await client.login();
@@ -47,10 +47,13 @@ describe('vcsim: TLS and task lifecycle', () => {
         ['VirtualMachine', source],
         '<spec><name>slow</name><location/></spec>',
       ))!;
-      // Act
+      // Act: progress 50 is reported from half the duration until completion
       const queued = await client.props('Task', task, ['info.state']);
-      await new Promise((r) => setTimeout(r, 200));
-      const running = await client.props('Task', task, ['info.state', 'info.progress']);
+      let running = await client.props('Task', task, ['info.state', 'info.progress']);
+      for (let i = 0; i < 100 && running.get('info.progress')?.text !== '50'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        running = await client.props('Task', task, ['info.state', 'info.progress']);
+      }
       const done = await client.waitForTask(task);
       // Assess
       expect(queued.get('info.state')?.text).toMatch(/queued|running/);

@@ -1,0 +1,37 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { JobStatus } from '../domain/clone-job.js';
+
+/** The CloudWatch namespace of every metric; infra sets POWERTOOLS_METRICS_NAMESPACE to the same value. */
+export const METRICS_NAMESPACE = 'Instaclone';
+
+/** Metric names, in one place so dashboards and alarms can rely on them. */
+export const METRIC = {
+  cloneSucceeded: 'CloneSucceeded',
+  cloneFailed: 'CloneFailed',
+  cloneDestroyed: 'CloneDestroyed',
+  cloneDurationMs: 'CloneDurationMs',
+  messageRetried: 'MessageRetried',
+} as const;
+
+/** One Powertools Metrics per function (EMF on stdout, no API calls). */
+export const makeMetrics = (serviceName: string): Metrics =>
+  new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName });
+
+/** Records what one clone message ended in: success/failure/destroy counts and the request-to-ready time. */
+export const recordJobOutcome = (
+  metrics: Metrics,
+  job: { status: JobStatus; createdAt: string; readyAt?: string } | undefined,
+): void => {
+  if (job?.status === 'SUCCEEDED') {
+    metrics.addMetric(METRIC.cloneSucceeded, MetricUnit.Count, 1);
+    if (job.readyAt) {
+      metrics.addMetric(
+        METRIC.cloneDurationMs,
+        MetricUnit.Milliseconds,
+        Date.parse(job.readyAt) - Date.parse(job.createdAt),
+      );
+    }
+  }
+  if (job?.status === 'FAILED') metrics.addMetric(METRIC.cloneFailed, MetricUnit.Count, 1);
+  if (job?.status === 'DESTROYED') metrics.addMetric(METRIC.cloneDestroyed, MetricUnit.Count, 1);
+};
