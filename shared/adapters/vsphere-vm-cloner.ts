@@ -166,11 +166,11 @@ export class VsphereVmCloner implements VmCloner {
     const src = plan.source;
     if ('moref' in src) return Promise.resolve(vmRef(src.moref));
     if ('name' in src) {
-      throw new VcenterFaultError(
-        'NotSupported',
-        'A source by name is not supported yet; give its path or moref',
-        'terminal',
-      );
+      return this.cached(this.lookups, `VirtualMachine:name:${src.name}:${JSON.stringify(plan.folder)}`, async () => {
+        const found = await this.vim.findChild(await this.folder(plan, options), src.name, options);
+        if (found?.type !== 'VirtualMachine') throw notFound('Source VM', src.name);
+        return found;
+      }) as Promise<MoRef<'VirtualMachine'>>;
     }
     return this.resolve(src.path, 'VirtualMachine', options) as Promise<MoRef<'VirtualMachine'>>;
   }

@@ -27,11 +27,15 @@ const VmNameSchema = z
   .max(MAX_VM_NAME_LENGTH, `vSphere VM names are at most ${MAX_VM_NAME_LENGTH} characters`)
   .refine((name) => !hasForbiddenNameCharacter(name), 'must not contain control characters, "/", "\\" or "%"');
 
+/**
+ * The source VM: by inventory path, by moref, or by name within the request's `folder` (names are unique only per
+ * folder, so a bare name needs one).
+ */
 export const CloneSourceSchema = z
   .object({ path: InventoryPathSchema.optional(), moref: MoRefIdSchema.optional(), name: VmNameSchema.optional() })
   .strict()
   .refine((s) => [s.path, s.moref, s.name].filter((v) => v !== undefined).length === 1, {
-    message: 'give exactly one of "path", "moref" or "name"',
+    message: 'give exactly one of "path" (e.g. /DC0/vm/golden), "moref" (e.g. vm-42) or "name" (with "folder")',
   });
 export type CloneSource = z.infer<typeof CloneSourceSchema>;
 
@@ -131,6 +135,10 @@ export const CloneRequestSchema = z
     waitFor: z.enum(['task', 'ip']).default('task'),
   })
   .strict()
+  .refine((r) => r.source.name === undefined || r.folder !== undefined, {
+    path: ['folder'],
+    message: 'is required with source.name: the folder the source is looked up in (and the clone goes to)',
+  })
   .refine((r) => r.count === 1 || r.name === undefined, {
     path: ['name'],
     message: 'cannot be given with count > 1: each clone gets a name derived from its job id',

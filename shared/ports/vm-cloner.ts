@@ -7,6 +7,7 @@ export type DeviceRef = { key: number } | { label: string };
 
 /** What the worker asks vCenter for: a fully resolved, deterministic clone plan. */
 export type ClonePlan = {
+  /** By path, moref, or by name within `folder`. */
   source: ObjectRef | { name: string };
   name: string;
   /** Target folder; the source VM's folder when absent. */

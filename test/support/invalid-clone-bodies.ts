@@ -37,5 +37,6 @@ export const INVALID_CLONE_BODIES: Array<[label: string, body: unknown, field: s
   ['a label key with spaces', { ...base, labels: { 'a b': 'x' } }, 'labels.a b'],
   ['a placement that is neither path nor moref', { ...base, folder: 'no such folder!' }, 'folder'],
   ['a source given three ways', { source: { path: '/a/b', moref: 'vm-1', name: 'x' } }, 'source'],
+  ['a source by name without a folder', { source: { name: 'golden' } }, 'folder'],
   ['a body that is an array', [base], 'body'],
 ];

@@ -50,6 +50,13 @@ describe('Adapter: VsphereVmCloner against the simulator', () => {
     expect(network).toMatch(/DVPG0|dvportgroup/);
   });
 
+  it('finds a source by name in the given folder', async () => {
+    // Act
+    const vm = await clone(plan('adapter-by-name', { source: { name: 'DC0_H0_VM0' }, folder: { path: '/DC0/vm' } }));
+    // Assess
+    expect(vc.sim.getVm(vm.moref)).toMatchObject({ name: 'adapter-by-name', powerState: 'poweredOn' });
+  });
+
   it('rejects a NIC the source does not have as a terminal InvalidArgument', async () => {
     // Act
     const attempt = cloner.startClone(plan('adapter-bad-nic', { nics: [{ key: 4999 }] }), {});
