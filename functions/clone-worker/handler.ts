@@ -19,8 +19,10 @@ import { VsphereVmCloner } from '#shared/adapters/vsphere-vm-cloner';
 import { loadConfig } from '#shared/config/load-config';
 import { WorkerConfigSchema } from '#shared/config/service-config';
 import { CloneMessageSchema } from '#shared/domain/clone-message';
-import { isAppError, MalformedMessageError } from '#shared/domain/errors';
+import { GuestConfigError, isAppError, MalformedMessageError } from '#shared/domain/errors';
 import { toFieldIssues } from '#shared/domain/field-issues';
+import { isIntegrationError } from '#shared/integrations/integration-error';
+import { makeRunnerGuestinfoFromConfig, RunnerWorkerConfigSchema } from '#shared/integrations/runner-worker-config';
 import { makeLogger } from '#shared/observability/logger';
 import { METRIC, makeMetrics, recordJobOutcome } from '#shared/observability/metrics';
 import { systemClock } from '#shared/ports/runtime';
@@ -45,7 +47,17 @@ const vim = createVimClient({
   },
 });
 const sqs = makeSqsClient(config);
+const runnerGuestinfo = makeRunnerGuestinfoFromConfig(loadConfig(RunnerWorkerConfigSchema), () =>
+  makeSecretsManagerClient(config),
+);
 const handleMessage = makeHandleCloneMessage({
+  resolveGuestinfo: async (job, options) => {
+    try {
+      return await runnerGuestinfo(job, options);
+    } catch (err) {
+      throw isIntegrationError(err) ? new GuestConfigError(err.message, err.retryable, { cause: err }) : err;
+    }
+  },
   jobs: new DynamoDbJobRepository(makeDynamoDbClient(config), config.JOBS_TABLE_NAME),
   queue: new SqsCloneQueue(sqs, config.CLONE_QUEUE_URL),
   cloner: new VsphereVmCloner(vim),

@@ -1,9 +1,10 @@
 import middy from '@middy/core';
-import { makeDynamoDbClient, makeSqsClient } from '#shared/adapters/aws-clients';
+import { makeDynamoDbClient, makeSecretsManagerClient, makeSqsClient } from '#shared/adapters/aws-clients';
 import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
 import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
 import { loadConfig } from '#shared/config/load-config';
 import { ApiConfigSchema } from '#shared/config/service-config';
+import { makeIdleRunnerReaperFromConfig, RunnerWorkerConfigSchema } from '#shared/integrations/runner-worker-config';
 import { makeLogger } from '#shared/observability/logger';
 import { systemClock } from '#shared/ports/runtime';
 import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
@@ -13,15 +14,20 @@ const config = loadConfig(ApiConfigSchema);
 const logger = makeLogger('instaclone-reaper');
 const jobs = new DynamoDbJobRepository(makeDynamoDbClient(config), config.JOBS_TABLE_NAME);
 const queue = new SqsCloneQueue(makeSqsClient(config), config.CLONE_QUEUE_URL);
-const reap = makeReapExpiredLeases({
-  jobs,
-  clock: systemClock,
-  requestDestroy: makeRequestDestroy({ jobs, queue, clock: systemClock }),
-});
+const requestDestroy = makeRequestDestroy({ jobs, queue, clock: systemClock });
+const reap = makeReapExpiredLeases({ jobs, clock: systemClock, requestDestroy });
+// GitHub runner clones that never got a job (undefined without runner pools and a GitHub App).
+const reapIdleRunners = makeIdleRunnerReaperFromConfig(
+  loadConfig(RunnerWorkerConfigSchema),
+  () => makeSecretsManagerClient(config),
+  { jobs, requestDestroy, clock: systemClock },
+);
 
 /** Scheduled: ends expired leases exactly as a DELETE would (the worker then destroys the clones). */
 export const handler = middy().handler(async () => {
   const jobIds = await reap();
   if (jobIds.length > 0) logger.info('clone leases expired', { count: jobIds.length, jobIds });
-  return { reaped: jobIds.length };
+  const idle = (await reapIdleRunners?.()) ?? [];
+  if (idle.length > 0) logger.info('idle runner clones reaped', { count: idle.length, runners: idle });
+  return { reaped: jobIds.length, idleRunners: idle.length };
 });

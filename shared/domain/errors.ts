@@ -13,7 +13,8 @@ export type AppErrorCode =
   | 'TASK_STILL_RUNNING'
   | 'WAITING_FOR_GUEST'
   | 'MALFORMED_MESSAGE'
-  | 'CONFIG_INVALID';
+  | 'CONFIG_INVALID'
+  | 'GUEST_CONFIG_FAILED';
 
 /** One problem with one field of an input, e.g. `{ field: 'nics.0.mac', message: 'Invalid MAC' }`. */
 export type FieldIssue = { field: string; message: string };
@@ -129,6 +130,18 @@ export class MalformedMessageError extends AppError {
 export class ConfigError extends AppError {
   readonly code = 'CONFIG_INVALID';
   readonly retryable = false;
+}
+
+/** A value the clone needs at clone time (e.g. a GitHub JIT runner config) could not be obtained. */
+export class GuestConfigError extends AppError {
+  readonly code = 'GUEST_CONFIG_FAILED';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 export const isAppError = (err: unknown): err is AppError => err instanceof AppError;

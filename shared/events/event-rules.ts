@@ -14,4 +14,10 @@ export const EVENT_RULES = {
     'detail-type': [DETAIL_TYPES.succeeded, DETAIL_TYPES.failed, DETAIL_TYPES.ready, DETAIL_TYPES.destroyed],
     detail: { callbackUrl: [{ exists: true }] },
   },
+  /** Completion events of clones made from Slack (`/clone`): the Slack notifier posts them to the response URL. */
+  slackWanted: {
+    source: [EVENT_SOURCE],
+    'detail-type': [DETAIL_TYPES.succeeded, DETAIL_TYPES.failed, DETAIL_TYPES.destroyed],
+    detail: { labels: { 'slack.response-url': [{ exists: true }] } },
+  },
 } as const satisfies Record<string, EventPattern>;

@@ -10,7 +10,17 @@ import { makeJobWriter } from './job-announcer.js';
 
 export { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
 
-export type ExecuteCloneDeps = { jobs: JobRepository; cloner: VmCloner; events: EventPublisher; clock: Clock };
+export type ExecuteCloneDeps = {
+  jobs: JobRepository;
+  cloner: VmCloner;
+  events: EventPublisher;
+  clock: Clock;
+  /**
+   * extraConfig values resolved right before InstantClone_Task and never stored with the job (credentials such as a
+   * GitHub JIT runner config). Rejects with GuestConfigError: retryable → the message is redelivered; not → FAILED.
+   */
+  resolveGuestinfo?: (job: CloneJob, options: { signal?: AbortSignal }) => Promise<Record<string, string>>;
+};
 export type ExecuteCloneContext = { deadline: number; signal?: AbortSignal };
 
 /** How often a `waitFor: ip` job asks vCenter for the guest's IP. */
@@ -36,7 +46,7 @@ const isReconcileFault = (err: unknown): err is VcenterFaultError =>
  * Rejects, so SQS redelivers, with a retryable error: retryable vCenter faults, TaskStillRunningError or
  * WaitingForGuestError at the deadline, StaleTransitionError when another delivery moved the job, or anything unexpected.
  */
-export const makeExecuteClone = ({ jobs, cloner, events, clock }: ExecuteCloneDeps) => {
+export const makeExecuteClone = ({ jobs, cloner, events, clock, resolveGuestinfo }: ExecuteCloneDeps) => {
   const { update, announce, finish } = makeJobWriter({ jobs, events, clock });
 
   const succeed = (job: CloneJob, vm: ClonedVm): Promise<CloneJob> => {
@@ -118,7 +128,11 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock }: ExecuteCloneDe
       try {
         const sourceIp =
           job.request.waitFor === 'ip' ? (await cloner.sourceIdentity(plan, options)).ipAddress : undefined;
-        const { taskRef } = await cloner.startClone(plan, options);
+        const secret = resolveGuestinfo ? await resolveGuestinfo(job, ctx.signal ? { signal: ctx.signal } : {}) : {};
+        const { taskRef } = await cloner.startClone(
+          { ...plan, extraConfig: { ...plan.extraConfig, ...secret } },
+          options,
+        );
         job = await update(job, undefined, { task: { moref: taskRef }, ...(sourceIp && { sourceIp }) });
       } catch (err) {
         return onFault(job, plan, err, ctx, options);

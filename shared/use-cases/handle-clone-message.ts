@@ -15,6 +15,8 @@ export type HandleCloneMessageDeps = {
   cloner: VmCloner;
   events: EventPublisher;
   clock: Clock;
+  /** See ExecuteCloneDeps.resolveGuestinfo. */
+  resolveGuestinfo?: (job: CloneJob, options: { signal?: AbortSignal }) => Promise<Record<string, string>>;
 };
 
 /**

@@ -1,0 +1,57 @@
+import middy from '@middy/core';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { makeSecretsManagerClient } from '#shared/adapters/aws-clients';
+import { makeSecretProvider } from '#shared/adapters/secret-provider';
+import { loadConfig } from '#shared/config/load-config';
+import { DEFAULT_RETRY_POLICY, makeDeliverCallback } from '#shared/integrations/deliver-callback';
+import { makeGuardedPoster } from '#shared/integrations/guarded-http-poster';
+import { CallbackNotifierConfigSchema } from '#shared/integrations/notifier-config';
+import { makeNotifyCallback, type NotifyCallbackResult } from '#shared/integrations/notify-callback';
+import { makeLogger } from '#shared/observability/logger';
+import { systemClock } from '#shared/ports/runtime';
+
+// Composition root: built once per cold start.
+const config = loadConfig(CallbackNotifierConfigSchema);
+const logger = makeLogger('instaclone-callback-notifier');
+let secretsClient: ReturnType<typeof makeSecretsManagerClient> | undefined;
+const notify = makeNotifyCallback({
+  deliver: makeDeliverCallback({
+    post: makeGuardedPoster({
+      allowInsecureHttp: config.CALLBACK_ALLOW_INSECURE_HTTP,
+      allowPrivateAddresses: config.CALLBACK_ALLOW_PRIVATE_ADDRESSES,
+      timeoutMs: config.CALLBACK_TIMEOUT_MS,
+    }),
+    signingSecret: makeSecretProvider(
+      {
+        name: 'CALLBACK_SIGNING_SECRET',
+        value: config.CALLBACK_SIGNING_SECRET,
+        secretId: config.CALLBACK_SIGNING_SECRET_ARN,
+      },
+      { secrets: () => (secretsClient ??= makeSecretsManagerClient(config)) },
+    ),
+    clock: systemClock,
+    policy: { ...DEFAULT_RETRY_POLICY, attempts: config.CALLBACK_MAX_ATTEMPTS },
+  }),
+});
+
+/**
+ * Target of the `callbackWanted` rule: one signed POST (with bounded retries) per completion event. The outcome
+ * is logged and returned; a receiver's failure never fails the invocation (EventBridge would re-run every attempt).
+ */
+export const handler = middy<EventBridgeEvent<string, unknown>, NotifyCallbackResult>().handler(
+  async (event, context: Context & { signal?: AbortSignal }) => {
+    const result = await notify(event, context.signal);
+    if (result.notified) {
+      const { outcome } = result;
+      const log = outcome.state === 'delivered' ? logger.info.bind(logger) : logger.warn.bind(logger);
+      log('callback outcome', {
+        jobId: result.jobId,
+        state: outcome.state,
+        attempts: outcome.attempts,
+        status: outcome.status,
+        reason: outcome.reason,
+      });
+    }
+    return result;
+  },
+);

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * The parts of GitHub's `workflow_job` webhook payload we read (GitHub sends far more; unknown fields pass).
+ * https://docs.github.com/en/webhooks/webhook-events-and-payloads#workflow_job
+ */
+export const WorkflowJobPayloadSchema = z.object({
+  action: z.string(),
+  workflow_job: z.object({
+    id: z.number().int().positive(),
+    run_id: z.number().int().positive(),
+    run_attempt: z.number().int().optional(),
+    name: z.string().optional(),
+    labels: z.array(z.string()),
+    runner_name: z.string().nullable().optional(),
+    conclusion: z.string().nullable().optional(),
+    created_at: z.string().optional(),
+  }),
+  repository: z.object({
+    name: z.string(),
+    full_name: z.string(),
+    owner: z.object({ login: z.string() }),
+  }),
+  organization: z.object({ login: z.string() }).optional(),
+  installation: z.object({ id: z.number().int().positive() }).optional(),
+});
+export type WorkflowJobPayload = z.infer<typeof WorkflowJobPayloadSchema>;
+
+/** Labels a runner clone carries; the worker hook and the `completed` handling read them back. */
+export const RUNNER_LABELS = {
+  pool: 'github.pool',
+  jobId: 'github.job-id',
+  runId: 'github.run-id',
+  repo: 'github.repo',
+  org: 'github.org',
+  installationId: 'github.installation-id',
+  queuedAt: 'github.queued-at',
+} as const;
+
+/** Job id of the runner clone for one GitHub job: deterministic, so a repeated `queued` finds the first job. */
+export const runnerJobId = (workflowJobId: number): string => `github-job-${workflowJobId}`;
+/** VM name and runner name of that clone (GitHub shows it on the job's page). */
+export const runnerName = (workflowJobId: number): string => `instaclone-${runnerJobId(workflowJobId)}`;
+
+/** The job id behind a runner name we gave, or undefined for someone else's runner. */
+export const jobIdFromRunnerName = (name: string | null | undefined): string | undefined =>
+  name?.match(/^instaclone-(github-job-\d{1,20})$/)?.[1];

@@ -1,0 +1,59 @@
+import type { CloneJob } from '../domain/clone-job.js';
+import type { GithubAppClient, RunnerScope } from './github-app-client.js';
+import { RUNNER_LABELS } from './github-webhook.js';
+import { IntegrationError } from './integration-error.js';
+import { poolByName, type RunnerPools } from './runner-pools.js';
+
+/** guestinfo key the in-guest script reads (`vmware-rpctool "info-get guestinfo.instaclone.runner.jitconfig"`). */
+export const JIT_CONFIG_GUESTINFO_KEY = 'guestinfo.instaclone.runner.jitconfig';
+
+/**
+ * Worker hook: extraConfig values resolved just before `InstantClone_Task` and never stored with the job
+ * (a JIT config is a credential: whoever holds it can register as this runner).
+ */
+export type GuestinfoResolver = (job: CloneJob, options: { signal?: AbortSignal }) => Promise<Record<string, string>>;
+
+type JitApi = Pick<GithubAppClient, 'generateJitConfig' | 'deleteRunnerByName'>;
+
+/** Where the runner of a runner clone is registered, from the clone's labels. */
+export const runnerScopeOf = (job: CloneJob, kind: 'repo' | 'org'): RunnerScope => {
+  const labels = job.request.labels ?? {};
+  const installationId = Number(labels[RUNNER_LABELS.installationId]);
+  const [owner = '', repo = ''] = (labels[RUNNER_LABELS.repo] ?? '').split('/');
+  if (!Number.isInteger(installationId) || installationId <= 0 || !owner || !repo) {
+    throw new IntegrationError(
+      'GITHUB_REJECTED',
+      `job ${job.jobId} lacks the GitHub installation or repository`,
+      false,
+    );
+  }
+  if (kind === 'org') return { kind, installationId, org: labels[RUNNER_LABELS.org] ?? owner };
+  return { kind, installationId, owner, repo };
+};
+
+/**
+ * For runner clones (jobs labelled `github.pool`), a just-in-time runner configuration named after the VM and
+ * registered with the pool's labels; `{}` for every other job. A name left registered by an earlier attempt
+ * (GitHub answers 409/422) is deleted and the config generated again, once.
+ * Rejects with IntegrationError: retryable ones (rate limit, GitHub down) should make the worker retry the
+ * message; the others should fail the job (the pool or the App's installation is wrong).
+ */
+export const makeRunnerGuestinfoResolver =
+  ({ pools, github }: { pools: RunnerPools; github: JitApi }): GuestinfoResolver =>
+  async (job, { signal }): Promise<Record<string, string>> => {
+    const poolName = job.request.labels?.[RUNNER_LABELS.pool];
+    if (poolName === undefined) return {};
+    const pool = poolByName(pools, poolName);
+    if (!pool) throw new IntegrationError('GITHUB_REJECTED', `runner pool ${poolName} is not configured`, false);
+    const scope = runnerScopeOf(job, pool.scope);
+    const request = { name: job.vmName, labels: pool.labels, runnerGroupId: pool.runnerGroupId };
+    try {
+      const jit = await github.generateJitConfig(scope, request, signal);
+      return { [JIT_CONFIG_GUESTINFO_KEY]: jit.encodedJitConfig };
+    } catch (err) {
+      const nameTaken = err instanceof IntegrationError && (err.status === 409 || err.status === 422);
+      if (!nameTaken || !(await github.deleteRunnerByName(scope, job.vmName, signal))) throw err;
+      const jit = await github.generateJitConfig(scope, request, signal);
+      return { [JIT_CONFIG_GUESTINFO_KEY]: jit.encodedJitConfig };
+    }
+  };

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { CloneJob } from '#shared/domain/clone-job';
+import type { RegisteredRunner } from '#shared/integrations/github-app-client';
+import { IntegrationError } from '#shared/integrations/integration-error';
+import { makeReapIdleRunners } from '#shared/integrations/reap-idle-runners';
+import { parseRunnerPools } from '#shared/integrations/runner-pools';
+import { fixedClock } from '#test/fakes/fixed-clock';
+import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+
+const pools = parseRunnerPools(
+  JSON.stringify({
+    version: '1',
+    pools: [{ name: 'linux', labels: ['self-hosted'], source: { moref: 'vm-1' }, idleMinutes: 15 }],
+  }),
+);
+
+const runnerJob = (n: number, readyAt: string, labels: Record<string, string> = {}): CloneJob =>
+  ({
+    jobId: `github-job-${n}`,
+    status: 'SUCCEEDED',
+    version: 3,
+    vmName: `instaclone-github-job-${n}`,
+    request: {
+      source: { moref: 'vm-1' },
+      labels: { 'github.pool': 'linux', 'github.repo': 'o/r', 'github.installation-id': '7', ...labels },
+    },
+    readyAt,
+    createdAt: readyAt,
+    updatedAt: readyAt,
+  }) as unknown as CloneJob;
+
+const setup = async (runners: Record<string, RegisteredRunner | 'error'>) => {
+  const jobs = new InMemoryJobRepository();
+  await jobs.create(runnerJob(1, '2026-11-25T11:00:00Z')); // idle for an hour, runner online, not busy
+  await jobs.create(runnerJob(2, '2026-11-25T11:00:00Z')); // busy with a job
+  await jobs.create(runnerJob(3, '2026-11-25T11:00:00Z')); // never registered
+  await jobs.create(runnerJob(4, '2026-11-25T11:55:00Z')); // up for five minutes only
+  await jobs.create(runnerJob(5, '2026-11-25T11:00:00Z')); // GitHub failed to answer
+  const deleted: number[] = [];
+  const destroyed: string[] = [];
+  const reap = makeReapIdleRunners({
+    pools,
+    jobs,
+    clock: fixedClock('2026-11-25T12:00:00Z'),
+    github: {
+      findRunnerByName: async (_scope, name) => {
+        const runner = runners[name];
+        if (runner === 'error') throw new IntegrationError('GITHUB_RATE_LIMITED', 'slow down', true);
+        return runner;
+      },
+      deleteRunner: async (_scope, id) => void deleted.push(id),
+    },
+    requestDestroy: async (jobId) => {
+      destroyed.push(jobId);
+      return runnerJob(0, '');
+    },
+  });
+  return { reap, deleted, destroyed };
+};
+
+describe('Use case: reap idle runners', () => {
+  it('unregisters and destroys idle or never-registered runner clones, and leaves busy and young ones', async () => {
+    // Prepare
+    const { reap, deleted, destroyed } = await setup({
+      'instaclone-github-job-1': { id: 11, name: 'instaclone-github-job-1', busy: false },
+      'instaclone-github-job-2': { id: 12, name: 'instaclone-github-job-2', busy: true },
+      'instaclone-github-job-4': { id: 14, name: 'instaclone-github-job-4', busy: false },
+      'instaclone-github-job-5': 'error',
+    });
+    // Act
+    const reaped = await reap();
+    // Assess
+    expect(reaped).toEqual([
+      { jobId: 'github-job-1', reason: 'idle' },
+      { jobId: 'github-job-3', reason: 'never registered' },
+    ]);
+    expect(deleted).toEqual([11]);
+    expect(destroyed).toEqual(['github-job-1', 'github-job-3']);
+  });
+});
