@@ -22,6 +22,16 @@ export const RunConfigSchema = z
     VCENTER_CA_FILE: z.string().min(1).optional(),
     VCENTER_INSECURE: flag,
     VCENTER_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+    // Signed routes and notifiers (examples/): a route is served only when its secret is set.
+    GENERIC_HOOK_SECRET: z.string().min(16).optional(),
+    GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+    SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+    CALLBACK_SIGNING_SECRET: z.string().min(16).optional(),
+    GITHUB_RUNNER_POOLS: z.string().min(1).optional(),
+    GITHUB_APP_ID: z.string().min(1).optional(),
+    GITHUB_APP_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    GITHUB_API_URL: z.url().optional(),
+    SLACK_RESPONSE_ORIGINS: z.string().min(1).optional(),
   })
   .refine((c) => !c.VCENTER_URL || (c.VCENTER_USERNAME && c.VCENTER_PASSWORD), {
     path: ['VCENTER_USERNAME'],

@@ -25,9 +25,22 @@ const main = async (): Promise<void> => {
       },
     }),
     maxConcurrency: config.VCENTER_MAX_CONCURRENCY,
+    integrations: {
+      ...(config.GENERIC_HOOK_SECRET && { genericHookSecret: config.GENERIC_HOOK_SECRET }),
+      ...(config.GITHUB_WEBHOOK_SECRET && { githubWebhookSecret: config.GITHUB_WEBHOOK_SECRET }),
+      ...(config.SLACK_SIGNING_SECRET && { slackSigningSecret: config.SLACK_SIGNING_SECRET }),
+      ...(config.CALLBACK_SIGNING_SECRET && { callbackSigningSecret: config.CALLBACK_SIGNING_SECRET }),
+      ...(config.GITHUB_RUNNER_POOLS && { runnerPools: config.GITHUB_RUNNER_POOLS }),
+      ...(config.GITHUB_APP_ID && { githubAppId: config.GITHUB_APP_ID }),
+      ...(config.GITHUB_APP_PRIVATE_KEY_FILE && {
+        githubAppPrivateKey: await readFile(resolve(config.GITHUB_APP_PRIVATE_KEY_FILE), 'utf8'),
+      }),
+      ...(config.GITHUB_API_URL && { githubApiUrl: config.GITHUB_API_URL }),
+      ...(config.SLACK_RESPONSE_ORIGINS && { slackResponseOrigins: config.SLACK_RESPONSE_ORIGINS }),
+    },
     printEvent: (line) => console.log(line),
   });
-  printBanner(stack, Boolean(config.INSTACLONE_API_TOKEN));
+  printBanner(stack, Boolean(config.INSTACLONE_API_TOKEN), Boolean(config.CALLBACK_SIGNING_SECRET));
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -55,7 +68,7 @@ const generatedToken = async (dataDir: string): Promise<string> => {
   return token;
 };
 
-const printBanner = (stack: LocalStack, tokenFromEnv: boolean): void => {
+const printBanner = (stack: LocalStack, tokenFromEnv: boolean, callbackFromEnv: boolean): void => {
   const bearer = tokenFromEnv ? '$INSTACLONE_API_TOKEN' : stack.apiToken;
   const body = JSON.stringify({
     source: { path: '/DC0/vm/DC0_H0_VM0' },
@@ -68,6 +81,8 @@ const printBanner = (stack: LocalStack, tokenFromEnv: boolean): void => {
     `  token        ${tokenFromEnv ? '(from INSTACLONE_API_TOKEN)' : `${stack.apiToken}  (kept in ${stack.dataDir}/api-token)`}`,
     `  vCenter      ${stack.vcenterUrl}${stack.vcsim ? '  (embedded simulator)' : ''}`,
     `  events       ${stack.eventsFile ?? '(not written)'}`,
+    `  hooks        ${stack.apiUrl}/v1/hooks/generic · /v1/hooks/github · /v1/chat/slack (each on when its secret is set)`,
+    `  callbacks    signed with ${callbackFromEnv ? '$CALLBACK_SIGNING_SECRET' : stack.callbackSigningSecret}`,
     '',
     'Clone a VM:',
     `  curl -sS -X POST ${stack.apiUrl}/v1/clones -H "Authorization: Bearer ${bearer}" -H 'Content-Type: application/json' -d '${body}'`,

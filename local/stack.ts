@@ -5,15 +5,17 @@ import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository'
 import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
 import { EVENT_RULES } from '#shared/events/event-rules';
+import { POOL_EVENT_RULES } from '#shared/pools/pool-events';
 import { systemClock } from '#shared/ports/runtime';
 import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
 import { makeRedriveStuckJobs } from '#shared/use-cases/redrive-stuck-jobs';
 import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
-import { type EventBus, startEventBus } from './emulators/event-bus.js';
+import { type BusEvent, type EventBus, startEventBus } from './emulators/event-bus.js';
 import { ndjsonFileTarget } from './emulators/ndjson-file-target.js';
 import { type SqsEmulator, startSqsEmulator } from './emulators/sqs-emulator.js';
 import { startHttpGateway } from './lambda/http-gateway.js';
+import { makeLambdaContext } from './lambda/lambda-context.js';
 import { startSqsEventSource } from './lambda/sqs-event-source.js';
 import { LOCAL_REGION } from './local-aws.js';
 import { consoleLogger, type LocalLogger } from './local-logger.js';
@@ -41,6 +43,26 @@ export type LocalStackOptions = {
   maxConcurrency?: number;
   /** How often expired leases are reaped (the deployed reaper runs on a schedule); default 15 s. */
   leaseCheckMs?: number;
+  /** How often the pool scaler runs on its schedule (the deployed one runs every minute); default 15 s. */
+  poolScaleMs?: number;
+  /**
+   * Signed routes and notifiers (`/v1/hooks/*`, `/v1/chat/slack`, callbacks, Slack outcomes). A route is served
+   * only when its secret is given; the callback secret is generated when absent. Locally callbacks may go to
+   * http and loopback receivers, and Slack posts to any origin in `slackResponseOrigins`.
+   */
+  integrations?: {
+    genericHookSecret?: string;
+    githubWebhookSecret?: string;
+    slackSigningSecret?: string;
+    callbackSigningSecret?: string;
+    /** GITHUB_RUNNER_POOLS JSON. */
+    runnerPools?: string;
+    githubAppId?: string;
+    githubAppPrivateKey?: string;
+    githubApiUrl?: string;
+    /** Comma-separated origins the Slack notifier may post to; default Slack's only. */
+    slackResponseOrigins?: string;
+  };
   /** Receives one short line per published event. */
   printEvent?: (line: string) => void;
   logger?: LocalLogger;
@@ -57,6 +79,8 @@ export type LocalStack = {
   dynamo: DynamoDbEmulator;
   bus: EventBus;
   eventsFile?: string;
+  /** The secret callbacks are signed with (generated unless given). */
+  callbackSigningSecret: string;
   /** Jobs found unfinished on disk at start and re-enqueued. */
   redriven: string[];
   /** Resolves when the worker has nothing in flight and the queue looked empty. */
@@ -67,6 +91,28 @@ export type LocalStack = {
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+type BusTargetHandler = (event: BusEvent, context: Context) => Promise<unknown>;
+
+/** The integration settings as the functions' env (unset keys left out, so a route without a secret is off). */
+const integrationEnv = (o: NonNullable<LocalStackOptions['integrations']>, callbackSecret: string) => {
+  const env: Record<string, string | undefined> = {
+    GENERIC_HOOK_SECRET: o.genericHookSecret,
+    GITHUB_WEBHOOK_SECRET: o.githubWebhookSecret,
+    SLACK_SIGNING_SECRET: o.slackSigningSecret,
+    GITHUB_RUNNER_POOLS: o.runnerPools,
+    GITHUB_APP_ID: o.githubAppId,
+    GITHUB_APP_PRIVATE_KEY: o.githubAppPrivateKey,
+    GITHUB_API_URL: o.githubApiUrl,
+    SLACK_RESPONSE_ORIGINS: o.slackResponseOrigins,
+    CALLBACK_SIGNING_SECRET: callbackSecret,
+    CALLBACK_ALLOW_INSECURE_HTTP: 'true',
+    CALLBACK_ALLOW_PRIVATE_ADDRESSES: 'true',
+    SLACK_ALLOW_INSECURE_HTTP: 'true',
+    SLACK_ALLOW_PRIVATE_ADDRESSES: 'true',
+  };
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
+};
+type ScalerHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 /** The env the deployed functions read, pointed at the local emulators. */
 const functionEnv = (o: { dynamo: DynamoDbEmulator; sqs: SqsEmulator; bus: EventBus; vcenter: ExternalVcenter }) => ({
@@ -130,10 +176,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         password: options.simulator?.password ?? randomBytes(12).toString('hex'),
       };
     }
-    Object.assign(process.env, functionEnv({ dynamo, sqs, bus, vcenter }));
+    const integrations = options.integrations ?? {};
+    const callbackSigningSecret = integrations.callbackSigningSecret ?? randomBytes(24).toString('base64url');
+    Object.assign(
+      process.env,
+      functionEnv({ dynamo, sqs, bus, vcenter }),
+      integrationEnv(integrations, callbackSigningSecret),
+    );
 
     const api = (await import('#functions/clone-api/handler')).handler as unknown as ApiHandler;
     const worker = (await import('#functions/clone-worker/handler')).handler as unknown as WorkerHandler;
+    process.env.VCENTER_MAX_CONCURRENCY = String(options.maxConcurrency ?? 8);
+    const poolApi = (await import('#functions/pool-api/handler')).handler as unknown as ApiHandler;
+    const poolScaler = (await import('#functions/pool-scaler/handler')).handler as unknown as ScalerHandler;
+    const hooks = (await import('#functions/hooks/handler')).handler as unknown as ApiHandler;
+    const callbackNotifier = (await import('#functions/callback-notifier/handler'))
+      .handler as unknown as BusTargetHandler;
+    const slackNotifier = (await import('#functions/slack-notifier/handler')).handler as unknown as BusTargetHandler;
+    // The local bus awaits its targets inside PutEvents; notifiers retry with backoff, so never hold the worker.
+    const inBackground = (name: string, notify: BusTargetHandler) => (event: BusEvent) => {
+      notify(event, makeLambdaContext({ functionName: name, timeoutMs: 30_000 })).catch((error: unknown) =>
+        logger.warn(`${name} failed`, { error: String(error) }),
+      );
+    };
+    bus.addRule({
+      name: 'callback-wanted',
+      pattern: EVENT_RULES.callbackWanted,
+      target: inBackground('callback-notifier', callbackNotifier),
+    });
+    bus.addRule({
+      name: 'slack-wanted',
+      pattern: EVENT_RULES.slackWanted,
+      target: inBackground('slack-notifier', slackNotifier),
+    });
     const apiToken = options.apiToken ?? randomBytes(24).toString('base64url');
     const gateway = await startHttpGateway({
       ...(options.apiPort !== undefined && { port: options.apiPort }),
@@ -146,6 +221,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         { method: 'DELETE', path: '/v1/clones/{jobId}', handler: api },
         { method: 'GET', path: '/v1/health', handler: api, auth: 'none' },
         { method: 'GET', path: '/v1/openapi.json', handler: api, auth: 'none' },
+        // Signed routes: each verifies its sender's signature instead of the bearer token.
+        { method: 'POST', path: '/v1/hooks/generic', handler: hooks, auth: 'none' },
+        { method: 'POST', path: '/v1/hooks/github', handler: hooks, auth: 'none' },
+        { method: 'POST', path: '/v1/chat/slack', handler: hooks, auth: 'none' },
+        { method: 'GET', path: '/v1/pools', handler: poolApi },
+        { method: 'PUT', path: '/v1/pools/{name}', handler: poolApi },
+        { method: 'GET', path: '/v1/pools/{name}', handler: poolApi },
+        { method: 'DELETE', path: '/v1/pools/{name}', handler: poolApi },
+        { method: 'POST', path: '/v1/pools/{name}/claim', handler: poolApi },
+        { method: 'POST', path: '/v1/pools/{name}/release', handler: poolApi },
       ],
     });
     closers.push(gateway.close);
@@ -176,6 +261,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       reap().catch((err: unknown) => logger.warn('lease reaper failed', { error: String(err) }));
     }, options.leaseCheckMs ?? 15_000);
     closers.push(async () => clearInterval(reaper));
+    // The pool scaler is invoked asynchronously, as EventBridge invokes Lambda: never inside the publisher's call.
+    const scaling = new Set<Promise<unknown>>();
+    let scalerStopped = false;
+    const scale = (event: unknown) => {
+      if (scalerStopped) return;
+      const context = makeLambdaContext({ functionName: 'instaclone-pool-scaler', timeoutMs: 60_000 });
+      const run = poolScaler(event, context)
+        .catch((err: unknown) => logger.warn('pool scaler failed', { error: String(err) }))
+        .finally(() => scaling.delete(run));
+      scaling.add(run);
+    };
+    for (const [name, pattern] of Object.entries(POOL_EVENT_RULES)) bus.addRule({ name, pattern, target: scale });
+    const poolTimer = setInterval(
+      () => scale({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} }),
+      options.poolScaleMs ?? 15_000,
+    );
+    closers.push(async () => {
+      scalerStopped = true;
+      clearInterval(poolTimer);
+      await Promise.allSettled([...scaling]);
+    });
     return {
       apiUrl: gateway.url,
       ...(options.dataDir && { dataDir: options.dataDir }),
@@ -186,6 +292,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamo,
       bus,
       ...(eventsFile && { eventsFile }),
+      callbackSigningSecret,
       redriven,
       idle: source.idle,
       close: closeAll,

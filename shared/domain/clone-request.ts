@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** vSphere rejects VM names of 80 characters or more. */
 export const MAX_VM_NAME_LENGTH = 79;
 export const MAX_CLONES_PER_REQUEST = 100;
-/** extraConfig keys the service owns; a request may not set them. */
+/** extraConfig keys and labels the service owns; a caller may not set them. */
 export const RESERVED_EXTRA_CONFIG_PREFIX = 'instaclone.';
 
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
@@ -143,6 +143,15 @@ export const CloneRequestSchema = z
     path: ['name'],
     message: 'cannot be given with count > 1: each clone gets a name derived from its job id',
   });
+
+/**
+ * What outside callers (the API, signed hooks) may send: the request without `instaclone.*` labels, which the
+ * service itself uses to mark pool spares and claims.
+ */
+export const CallerCloneRequestSchema = CloneRequestSchema.refine(
+  (r) => Object.keys(r.labels ?? {}).every((k) => !k.startsWith(RESERVED_EXTRA_CONFIG_PREFIX)),
+  { path: ['labels'], message: `keys starting with "${RESERVED_EXTRA_CONFIG_PREFIX}" are reserved` },
+);
 
 export type CloneRequest = z.infer<typeof CloneRequestSchema>;
 export type CloneRequestInput = z.input<typeof CloneRequestSchema>;

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type CloneJob, toJobView } from '../domain/clone-job.js';
-import { type CloneRequest, CloneRequestSchema } from '../domain/clone-request.js';
+import { CallerCloneRequestSchema, type CloneRequest } from '../domain/clone-request.js';
 import type { ListClonesPage, ListClonesQuery } from '../use-cases/list-clones.js';
 import { jsonResponse } from './error-response.js';
 import { parseListQuery } from './list-query.js';
@@ -30,7 +30,7 @@ export const makeCloneApiRoutes = ({
   requestDestroy,
 }: CloneApiDeps): Record<string, Route> => ({
   'POST /v1/clones': async (event, context) => {
-    const request = parseJsonBody(CloneRequestSchema, event.body, event.isBase64Encoded);
+    const request = parseJsonBody(CallerCloneRequestSchema, event.body, event.isBase64Encoded);
     const jobs = await submit(request, event.headers['idempotency-key'], context);
     const [first] = jobs;
     return jsonResponse(202, request.count === 1 && first ? toJobView(first) : { jobs: jobs.map(toJobView) });

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { SecretProvider } from '../adapters/secret-provider.js';
 import { type CloneJob, toJobView } from '../domain/clone-job.js';
-import { CloneRequestSchema } from '../domain/clone-request.js';
+import { CallerCloneRequestSchema } from '../domain/clone-request.js';
 import type { SubmitWithKey } from '../http/clone-api-routes.js';
 import { jsonResponse, toErrorResponse } from '../http/error-response.js';
 import { parseJsonBody } from '../http/parse-json-body.js';
@@ -87,7 +87,7 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> 
       },
       deps.now(),
     );
-    const request = parseJsonBody(CloneRequestSchema, raw);
+    const request = parseJsonBody(CallerCloneRequestSchema, raw);
     return accepted(await deps.submit(request, headerOf(event, 'idempotency-key'), context), request.count);
   },
   [HOOK_ROUTE_KEYS.github]: async (event) => {

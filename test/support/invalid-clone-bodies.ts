@@ -39,4 +39,5 @@ export const INVALID_CLONE_BODIES: Array<[label: string, body: unknown, field: s
   ['a source given three ways', { source: { path: '/a/b', moref: 'vm-1', name: 'x' } }, 'source'],
   ['a source by name without a folder', { source: { name: 'golden' } }, 'folder'],
   ['a body that is an array', [base], 'body'],
+  ['a reserved label key', { ...base, labels: { 'instaclone.pool': 'x' } }, 'labels'],
 ];

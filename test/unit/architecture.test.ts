@@ -25,7 +25,7 @@ describe('Architecture', () => {
   it('keeps SDKs, middleware and adapters out of the domain, ports, events and use cases', () => {
     // Act
     const violations = forbiddenIn(
-      ['shared/domain', 'shared/ports', 'shared/use-cases', 'shared/events'],
+      ['shared/domain', 'shared/ports', 'shared/use-cases', 'shared/events', 'shared/pools'],
       /^@aws-sdk\/|^@middy\/|^@aws-lambda-powertools\/|^soap$|adapters\/|vsphere\//,
     );
     // Assess

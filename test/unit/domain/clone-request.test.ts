@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CloneRequestSchema, guestinfoExtraConfig } from '#shared/domain/clone-request';
+import { CallerCloneRequestSchema, CloneRequestSchema, guestinfoExtraConfig } from '#shared/domain/clone-request';
 import { toFieldIssues } from '#shared/domain/field-issues';
 import { INVALID_CLONE_BODIES } from '#test/support/invalid-clone-bodies';
 
 const issuesOf = (body: unknown) => {
-  const result = CloneRequestSchema.safeParse(body);
+  const result = CallerCloneRequestSchema.safeParse(body);
   return result.success ? [] : toFieldIssues(result.error);
 };
 

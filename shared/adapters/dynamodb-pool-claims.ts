@@ -1,0 +1,79 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { JOB_TABLE } from '../config/resources.js';
+import type { CloneJob } from '../domain/clone-job.js';
+import { CLAIMED_BY_LABEL, POOL_LABEL } from '../pools/pool.js';
+import type { PoolClaim, PoolClaims } from '../pools/pool-ports.js';
+
+const INTERNAL = new Set<string>([
+  JOB_TABLE.partitionKey,
+  JOB_TABLE.statusIndex.partitionKey,
+  JOB_TABLE.statusIndex.sortKey,
+]);
+const toJob = (item: Record<string, unknown>): CloneJob =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as CloneJob;
+
+/** The conditions a spare must still meet at the moment of the claim, by name. */
+const CLAIMABLE = [
+  '#status = :succeeded',
+  // The worker is done with it: its last write (the announcement) happened, so no stale worker write can follow.
+  '#announced = :succeeded',
+  '#request.#labels.#pool = :pool',
+  'attribute_not_exists(#request.#labels.#claimedBy)',
+  'attribute_not_exists(#destroyRequested)',
+].join(' AND ');
+
+/**
+ * PoolClaims on the job items themselves: one conditional UpdateItem labels the clone with its claimer (inside
+ * `request.labels`, so views and events show it), starts its lease and bumps `version`, so any write prepared on
+ * the unclaimed job (a scaler retiring it, a second claim) fails instead of acting on a claimed clone.
+ */
+export class DynamoDbPoolClaims implements PoolClaims {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async claimSpare(jobId: string, claim: PoolClaim): Promise<CloneJob | undefined> {
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { [JOB_TABLE.partitionKey]: `JOB#${jobId}` },
+          UpdateExpression:
+            'SET #request.#labels.#claimedBy = :claimedBy, #leaseExpiresAt = :lease, #updatedAt = :now, #version = #version + :one',
+          ConditionExpression: CLAIMABLE,
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            '#announced': 'announced',
+            '#request': 'request',
+            '#labels': 'labels',
+            '#pool': POOL_LABEL,
+            '#claimedBy': CLAIMED_BY_LABEL,
+            '#destroyRequested': 'destroyRequested',
+            '#leaseExpiresAt': 'leaseExpiresAt',
+            '#updatedAt': 'updatedAt',
+            '#version': 'version',
+          },
+          ExpressionAttributeValues: {
+            ':succeeded': 'SUCCEEDED',
+            ':pool': claim.pool,
+            ':claimedBy': claim.claimedBy,
+            ':lease': claim.leaseExpiresAt,
+            ':now': claim.now.toISOString(),
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toJob(Attributes ?? {});
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return undefined;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import type { CloneJob } from '#shared/domain/clone-job';
+import { type PoolSpecInput, PoolSpecSchema } from '#shared/pools/pool';
+import { makeScalePool } from '#shared/pools/scale-pool';
+import type { ScalingPolicy } from '#shared/pools/scaling-plan';
+import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
+import { makeSubmitClone } from '#shared/use-cases/submit-clone';
+import { fixedClock } from '#test/fakes/fixed-clock';
+import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+import { InMemoryPoolClaims, RecordingPoolEvents } from '#test/fakes/in-memory-pool-claims';
+import { InMemoryPoolRepository } from '#test/fakes/in-memory-pool-repository';
+
+/** Everything a pool use case needs, in memory, plus a stand-in for the worker that finishes jobs. */
+export const poolWorld = (policy: Partial<ScalingPolicy> = {}) => {
+  const clock = fixedClock();
+  const jobs = new InMemoryJobRepository();
+  const pools = new InMemoryPoolRepository();
+  const claims = new InMemoryPoolClaims(jobs);
+  const events = new RecordingPoolEvents();
+  const enqueued: Array<{ jobId: string; action?: string }> = [];
+  const queue = { enqueue: async (m: { jobId: string; action?: 'clone' | 'destroy' }) => void enqueued.push(m) };
+  let next = 0;
+  const ids = { jobId: () => `job-${String(++next).padStart(4, '0')}` };
+  const submitClone = makeSubmitClone({ jobs, queue, clock, ids });
+  const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
+  const scalePool = makeScalePool({ pools, jobs, claims, submitClone, requestDestroy, events, clock, ids, policy });
+
+  const createPool = (name: string, spec: PoolSpecInput) => pools.put(name, PoolSpecSchema.parse(spec), clock.now());
+  const jobsOf = (pool: string): CloneJob[] =>
+    [...jobs.items.values()].filter((j) => j.request.labels?.['instaclone.pool'] === pool);
+  /** Plays the worker: moves every QUEUED job of the pool to SUCCEEDED (announced) or FAILED. */
+  const finish = (pool: string, outcome: 'SUCCEEDED' | 'FAILED' = 'SUCCEEDED') => {
+    for (const job of jobsOf(pool).filter((j) => j.status === 'QUEUED')) {
+      jobs.items.set(job.jobId, {
+        ...job,
+        status: outcome,
+        announced: outcome,
+        version: job.version + 2,
+        ...(outcome === 'SUCCEEDED'
+          ? { vm: { moref: `vm-${job.jobId}`, name: job.vmName, nics: [] } }
+          : {
+              error: { code: 'VCENTER_FAULT', fault: 'InvalidPowerState', message: 'source is off', retryable: false },
+            }),
+      });
+    }
+  };
+  return {
+    clock,
+    jobs,
+    pools,
+    claims,
+    events,
+    enqueued,
+    ids,
+    submitClone,
+    requestDestroy,
+    scalePool,
+    createPool,
+    jobsOf,
+    finish,
+  };
+};
