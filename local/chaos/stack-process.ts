@@ -1,0 +1,58 @@
+/**
+ * A child-process entry that runs one local stack (`startLocalStack`) and reports where it listens.
+ *
+ * The stack's handlers read their configuration from `process.env` at import, so a process can host only one
+ * stack; anything that kills or restarts the service (the chaos run, the benches that keep their load generator
+ * apart from the server) runs the stack through this entry instead.
+ *
+ * Usage: `node --import tsx local/chaos/stack-process.ts '<StackProcessConfig as JSON>'`. It prints one JSON line
+ * `{"kind":"instaclone-stack-ready",…}` on stdout (the API token is never printed: the parent chose it), logs the
+ * runtime's own lines on stderr, and on SIGTERM closes the stack, forcing an exit after `closeGraceMs`.
+ */
+import { startLocalStack } from '../stack.js';
+import { READY_KIND, type StackProcessConfig } from './stack-process-config.js';
+
+const main = async (): Promise<void> => {
+  const config = JSON.parse(process.argv[2] ?? '{}') as StackProcessConfig;
+  const stack = await startLocalStack({
+    ...(config.dataDir && { dataDir: config.dataDir }),
+    apiPort: config.apiPort ?? 0,
+    apiToken: config.apiToken,
+    ...(config.vcenter && { vcenter: config.vcenter }),
+    ...(config.simulator && { simulator: config.simulator }),
+    ...(config.workerTimeoutMs !== undefined && { workerTimeoutMs: config.workerTimeoutMs }),
+    ...(config.visibilityTimeoutSeconds !== undefined && { visibilityTimeoutSeconds: config.visibilityTimeoutSeconds }),
+    ...(config.maxReceiveCount !== undefined && { maxReceiveCount: config.maxReceiveCount }),
+    ...(config.maxConcurrency !== undefined && { maxConcurrency: config.maxConcurrency }),
+    // Events go to <dataDir>/events.ndjson; one printed line per event would only slow the child down.
+    printEvent: () => {},
+  });
+  process.stdout.write(
+    `${JSON.stringify({
+      kind: READY_KIND,
+      pid: process.pid,
+      apiUrl: stack.apiUrl,
+      vcenterUrl: stack.vcenterUrl,
+      sqsEndpoint: stack.sqs.endpoint,
+      queueUrl: stack.sqs.queueUrl,
+      dlqUrl: stack.sqs.dlqUrl,
+      dynamoEndpoint: stack.dynamo.endpoint,
+      tableName: stack.dynamo.tableName,
+      eventsFile: stack.eventsFile,
+      redriven: stack.redriven.length,
+    })}\n`,
+  );
+  const stop = (): void => {
+    // In-flight batches may wait on long clone tasks; a bounded close keeps restarts prompt.
+    const force = setTimeout(() => process.exit(0), config.closeGraceMs ?? 5_000);
+    force.unref();
+    void stack.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+};
+
+main().catch((err: unknown) => {
+  process.stderr.write(`stack-process failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type StackChild, spawnStack } from '#local/chaos/spawn-stack';
+import { runCli } from '../../../cli/instaclone.js';
+
+const BIN = fileURLToPath(new URL('../../../cli/bin.mjs', import.meta.url));
+const token = randomBytes(18).toString('base64url');
+let stack: StackChild;
+
+const cli = (args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...process.env, INSTACLONE_API_URL: stack.ready.apiUrl, INSTACLONE_API_TOKEN: token }, timeout: 30_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+
+/** The same CLI in this process (no tsx start-up per call), for the commands that need no exit-code plumbing. */
+const cliInProcess = async (args: string[]) => {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c.toString()));
+  stderr.on('data', (c: Buffer) => err.push(c.toString()));
+  const env = { INSTACLONE_API_URL: stack.ready.apiUrl, INSTACLONE_API_TOKEN: token };
+  const code = await runCli(args, { env, stdout, stderr });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+};
+
+beforeAll(async () => {
+  stack = await spawnStack({ apiToken: token, simulator: { taskDurationMs: 20 }, workerTimeoutMs: 10_000 });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop(5_000);
+});
+
+describe('CLI end to end against a spawned local stack', () => {
+  it('clones with --wait, prints the VM name, moref and MACs as JSON and exits 0', async () => {
+    // Act
+    const { code, stdout, stderr } = await cli([
+      'clone',
+      '--source',
+      '/DC0/vm/DC0_H0_VM0',
+      '--nic',
+      '4000=00:50:56:3a:12:34',
+      '--label',
+      'suite=cli',
+      '--wait',
+      '--json',
+    ]);
+    // Assess
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const job = JSON.parse(stdout) as { status: string; vm: { moref: string; name: string; nics: unknown[] } };
+    expect(job).toMatchObject({
+      status: 'SUCCEEDED',
+      vm: {
+        moref: expect.stringMatching(/^vm-/),
+        nics: [{ key: 4000, mac: '00:50:56:3a:12:34', addressType: 'manual' }],
+      },
+    });
+  });
+
+  it('exits 1 and names the fault when the clone fails', async () => {
+    // Act
+    const { code, stdout, stderr } = await cli(['clone', '--source', '/DC0/vm/no-such-vm', '--wait']);
+    // Assess
+    expect(code).toBe(1);
+    expect(stdout).toContain('status   FAILED');
+    expect(stderr).toMatch(/failed: \w+/);
+  });
+
+  it('lists, destroys with --wait and gets a job in plain text', async () => {
+    // Prepare
+    const made = JSON.parse(
+      (await cliInProcess(['clone', '--source', '/DC0/vm/DC0_H0_VM1', '--label', 'suite=cli', '--json'])).stdout,
+    ) as { jobId: string };
+    await cliInProcess(['wait', made.jobId]);
+    // Act
+    const listed = await cliInProcess(['list', '--label', 'suite=cli', '--json']);
+    const destroyed = await cliInProcess(['destroy', made.jobId, '--wait']);
+    const shown = await cliInProcess(['get', made.jobId]);
+    // Assess
+    expect((JSON.parse(listed.stdout) as { jobs: Array<{ jobId: string }> }).jobs.map((j) => j.jobId)).toContain(
+      made.jobId,
+    );
+    expect(destroyed.code).toBe(0);
+    expect(shown.stdout).toMatch(/status\s+DESTROYED/);
+  });
+
+  it('exits 3 with the API error when the token is wrong', async () => {
+    // Act
+    const { code, stderr } = await cliInProcess(['get', 'x', '--token', 'wrong-token-wrong-token']);
+    // Assess
+    expect(code).toBe(3);
+    expect(stderr).toContain('401 UNAUTHORIZED');
+  });
+});
