@@ -73,7 +73,8 @@ const processor = new BatchProcessor(EventType.SQS);
  */
 const redeliveryDelaySeconds = (err: unknown): number | undefined => {
   if (!isAppError(err)) return undefined;
-  if (err.code === 'TASK_STILL_RUNNING' || err.code === 'WAITING_FOR_GUEST') return 5;
+  if (err.code === 'TASK_STILL_RUNNING' || err.code === 'WAITING_FOR_GUEST' || err.code === 'ATTEMPT_IN_PROGRESS')
+    return 5;
   if (err.code === 'MALFORMED_MESSAGE') return 0;
   return undefined;
 };

@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { JOB_TABLE } from '../config/resources.js';
 import { type CloneJob, canTransition, type JobStatus } from '../domain/clone-job.js';
 import { StaleTransitionError, ValidationError } from '../domain/errors.js';
@@ -71,6 +78,27 @@ export class DynamoDbJobRepository implements JobRepository {
         KeyConditionExpression: '#gpk = :gpk',
         ExpressionAttributeNames: { '#gpk': JOB_TABLE.statusIndex.partitionKey },
         ExpressionAttributeValues: { ':gpk': `STATUS#${status}` },
+        Limit: page.limit,
+        ...(page.cursor !== undefined && { ExclusiveStartKey: decodeCursor(page.cursor) }),
+      }),
+    );
+    return { jobs: Items.map(toJob), ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }) };
+  }
+
+  async listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage> {
+    // A Scan, not the status index: it sees every job row even if its index entry went missing.
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression:
+          'begins_with(#pk, :job) AND (#status IN (:queued, :running, :destroying) OR attribute_not_exists(#announced) OR #announced <> #status)',
+        ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey, '#status': 'status', '#announced': 'announced' },
+        ExpressionAttributeValues: {
+          ':job': 'JOB#',
+          ':queued': 'QUEUED',
+          ':running': 'RUNNING',
+          ':destroying': 'DESTROYING',
+        },
         Limit: page.limit,
         ...(page.cursor !== undefined && { ExclusiveStartKey: decodeCursor(page.cursor) }),
       }),

@@ -49,6 +49,11 @@ export type CloneJob = {
   leaseExpiresAt?: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * The delivery that may start a clone for this job, until `until`: a second delivery of the same message never
+   * clones concurrently (it would race the first one's InstantClone_Task), it waits for the first to finish or expire.
+   */
+  attempt?: { until: string };
   /** DELETE arrived before the clone finished: destroy it as soon as it exists. */
   destroyRequested?: boolean;
   /** When the clone was ready (task done, or guest IP known with `waitFor: ip`). */

@@ -12,6 +12,7 @@ export type AppErrorCode =
   | 'VCENTER_UNAVAILABLE'
   | 'TASK_STILL_RUNNING'
   | 'WAITING_FOR_GUEST'
+  | 'ATTEMPT_IN_PROGRESS'
   | 'MALFORMED_MESSAGE'
   | 'CONFIG_INVALID'
   | 'GUEST_CONFIG_FAILED';
@@ -117,6 +118,15 @@ export class WaitingForGuestError extends AppError {
   readonly retryable = true;
   constructor(readonly jobId: string) {
     super(`Clone of job ${jobId} has not reported a new guest IP yet`);
+  }
+}
+
+/** Another delivery of the same job is starting its clone right now; this one comes back later. */
+export class AttemptInProgressError extends AppError {
+  readonly code = 'ATTEMPT_IN_PROGRESS';
+  readonly retryable = true;
+  constructor(readonly jobId: string) {
+    super(`Another delivery of job ${jobId} is starting its clone`);
   }
 }
 

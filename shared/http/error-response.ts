@@ -26,6 +26,7 @@ export const statusFor = (err: AppError): number => {
     case 'VCENTER_UNAVAILABLE':
     case 'TASK_STILL_RUNNING':
     case 'WAITING_FOR_GUEST':
+    case 'ATTEMPT_IN_PROGRESS':
     case 'GUEST_CONFIG_FAILED':
       return 502;
     case 'MALFORMED_MESSAGE':

@@ -3,6 +3,19 @@ import { InvalidJsonError, ValidationError } from '../domain/errors.js';
 import { toFieldIssues } from '../domain/field-issues.js';
 
 /**
+ * Paths of `__proto__` keys anywhere in parsed JSON. Such a key is an own property after JSON.parse, but any copy of
+ * the object (zod's included) turns it into a prototype change and silently drops it, so it is refused instead.
+ */
+const prototypeKeys = (value: unknown, path: string[] = []): string[] => {
+  if (value === null || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((key) =>
+    key === '__proto__'
+      ? [[...path, key].join('.')]
+      : prototypeKeys((value as Record<string, unknown>)[key], [...path, key]),
+  );
+};
+
+/**
  * Parses an HTTP body as JSON and then with `schema`.
  * Rejects with InvalidJsonError when it is not JSON, ValidationError naming each bad field otherwise.
  */
@@ -17,6 +30,10 @@ export const parseJsonBody = <S extends z.ZodType>(
     value = JSON.parse(text);
   } catch {
     throw new InvalidJsonError('The request body is not valid JSON (field: body)');
+  }
+  const forbidden = prototypeKeys(value);
+  if (forbidden.length > 0) {
+    throw new ValidationError(forbidden.map((field) => ({ field, message: '"__proto__" is not allowed as a key' })));
   }
   const result = schema.safeParse(value);
   if (!result.success) throw new ValidationError(toFieldIssues(result.error));

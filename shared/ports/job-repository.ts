@@ -2,7 +2,10 @@ import type { CloneJob, JobStatus } from '../domain/clone-job.js';
 
 /** Fields a transition may set alongside the new status. */
 export type JobPatch = Partial<
-  Pick<CloneJob, 'task' | 'vm' | 'error' | 'announced' | 'sourceIp' | 'leaseExpiresAt' | 'readyAt' | 'destroyRequested'>
+  Pick<
+    CloneJob,
+    'task' | 'vm' | 'error' | 'announced' | 'attempt' | 'sourceIp' | 'leaseExpiresAt' | 'readyAt' | 'destroyRequested'
+  >
 >;
 
 /** One page of a listing; `cursor` is opaque and absent on the last page. */
@@ -16,6 +19,11 @@ export interface JobRepository {
   get(jobId: string): Promise<CloneJob | undefined>;
   /** Jobs in `status`, oldest first. Rejects with ValidationError on a cursor it did not issue. */
   listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage>;
+  /**
+   * Jobs that still need the worker: QUEUED, RUNNING or DESTROYING, or finished but not yet announced. Read from the
+   * table itself, not the status index, so an index entry lost in a crash (possible with the local emulator) hides nothing.
+   */
+  listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage>;
   /**
    * Writes `patch` (and `to`, when given) only if the stored job still has `expected.status` and
    * `expected.version`. Returns the job as stored. Rejects with StaleTransitionError otherwise.

@@ -1,6 +1,12 @@
 import { type ClonedVm, type CloneJob, isCloneFinished, type JobError } from '../domain/clone-job.js';
 import type { CloneMessage } from '../domain/clone-message.js';
-import { isAppError, TaskStillRunningError, type VcenterFaultError, WaitingForGuestError } from '../domain/errors.js';
+import {
+  AttemptInProgressError,
+  isAppError,
+  TaskStillRunningError,
+  type VcenterFaultError,
+  WaitingForGuestError,
+} from '../domain/errors.js';
 import type { EventPublisher } from '../ports/event-publisher.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { Clock } from '../ports/runtime.js';
@@ -22,6 +28,13 @@ export type ExecuteCloneDeps = {
   resolveGuestinfo?: (job: CloneJob, options: { signal?: AbortSignal }) => Promise<Record<string, string>>;
 };
 export type ExecuteCloneContext = { deadline: number; signal?: AbortSignal };
+
+/**
+ * How long a delivery holds the right to start a clone. It only has to cover claim → InstantClone_Task answered
+ * → task recorded (a few round trips; vCenter answers the call with a task moref at once), and it is what a
+ * crashed worker's job waits before another delivery takes over, so it is short.
+ */
+export const ATTEMPT_LEASE_MS = 20_000;
 
 /** How often a `waitFor: ip` job asks vCenter for the guest's IP. */
 export const GUEST_POLL_MS = 500;
@@ -107,7 +120,7 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock, resolveGuestinfo
     if (isAppError(err) && !err.retryable)
       return finish(job, 'FAILED', { error: toJobError(err as VcenterFaultError) });
     // A failed task cannot be waited on again: forget it so the next delivery starts afresh.
-    if (job.task) await update(job, undefined, { task: undefined });
+    if (job.task || job.attempt) await update(job, undefined, { task: undefined, attempt: undefined });
     throw err;
   };
 
@@ -117,12 +130,19 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock, resolveGuestinfo
     if (isCloneFinished(job.status)) return announce(job);
     // Only a RUNNING job can have a VM from an earlier attempt: QUEUED -> RUNNING comes before any clone.
     const firstAttempt = job.status === 'QUEUED';
-    if (firstAttempt) job = await update(job, 'RUNNING', {});
+    const attempt = { until: new Date(clock.now().getTime() + ATTEMPT_LEASE_MS).toISOString() };
+    if (firstAttempt) job = await update(job, 'RUNNING', { attempt });
 
     const plan = clonePlanFor(job);
     const options: VmCallOptions = { ...(ctx.signal && { signal: ctx.signal }), operationId: job.jobId };
     if (job.vm) return cloned(job, job.vm, ctx, options);
     if (!job.task) {
+      // Only the delivery holding the attempt may start a clone; the write is conditional on the job's version.
+      if (!firstAttempt) {
+        if (job.attempt && Date.parse(job.attempt.until) > clock.now().getTime())
+          throw new AttemptInProgressError(job.jobId);
+        job = await update(job, undefined, { attempt });
+      }
       const existing = firstAttempt ? undefined : await cloner.findClone(plan, options);
       if (existing) return adopt(job, existing, ctx, options);
       try {

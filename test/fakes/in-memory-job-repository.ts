@@ -26,6 +26,15 @@ export class InMemoryJobRepository implements JobRepository {
     return { jobs, ...(start + page.limit < all.length && { cursor: String(start + page.limit) }) };
   }
 
+  async listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage> {
+    const all = [...this.items.values()].filter(
+      (j) => ['QUEUED', 'RUNNING', 'DESTROYING'].includes(j.status) || j.announced !== j.status,
+    );
+    const start = page.cursor ? Number(page.cursor) : 0;
+    const jobs = all.slice(start, start + page.limit).map((j) => structuredClone(j));
+    return { jobs, ...(start + page.limit < all.length && { cursor: String(start + page.limit) }) };
+  }
+
   async update(
     job: Pick<CloneJob, 'jobId' | 'status' | 'version'>,
     change: { to?: JobStatus; patch?: JobPatch; now: Date },

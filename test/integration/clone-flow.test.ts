@@ -122,6 +122,7 @@ describe('Clone flow: bad input', () => {
 
   it.each([
     ['a body that is not JSON', '{"source":', 'body'] as const,
+    ['a __proto__ key', '{"source":{"moref":"vm-1"},"guestinfo":{"__proto__":"x"}}', 'guestinfo.__proto__'] as const,
     ...INVALID_CLONE_BODIES.map(([label, body, field]) => [label, JSON.stringify(body), field] as const),
   ])('answers 400 naming the field for %s and queues nothing', async (_label, body, field) => {
     // Prepare

@@ -82,6 +82,33 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
     await expect(backwards).rejects.toThrow('Illegal transition');
   });
 
+  it('lists unsettled jobs from the table itself: unfinished, or finished without an announcement', async () => {
+    // Prepare
+    await jobs.create(newJob('job-f-0001'));
+    const failed = await jobs.update(await jobs.update(newJob('job-f-0001'), { to: 'RUNNING', now }), {
+      to: 'FAILED',
+      now,
+    });
+    await jobs.update(failed, { patch: { announced: 'FAILED' }, now });
+    await jobs.create(newJob('job-g-0001'));
+    const unannounced = await jobs.update(await jobs.update(newJob('job-g-0001'), { to: 'RUNNING', now }), {
+      to: 'SUCCEEDED',
+      now,
+    });
+    // Act
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await jobs.listUnsettled({ limit: 3, ...(cursor && { cursor }) });
+      ids.push(...page.jobs.map((j) => j.jobId));
+      cursor = page.cursor;
+    } while (cursor);
+    // Assess
+    expect(ids).toContain(unannounced.jobId);
+    expect(ids).toContain('job-a-0001');
+    expect(ids).not.toContain('job-f-0001');
+  });
+
   it('answers undefined for a job that does not exist', async () => {
     // Act
     const job = await jobs.get('no-such-job');

@@ -166,6 +166,21 @@ describe('Use case: executeClone', () => {
     expect(cloner.calls.filter((c) => c.startsWith('startClone'))).toHaveLength(1);
   });
 
+  it('never starts a second clone while another delivery holds the attempt, and takes over once it expires', async () => {
+    // Prepare
+    const { cloner, execute, jobs } = await setup('RUNNING', {
+      attempt: { until: new Date(Date.now() + 60_000).toISOString() },
+    });
+    // Act
+    const blocked = execute(message, context);
+    // Assess
+    await expect(blocked).rejects.toMatchObject({ code: 'ATTEMPT_IN_PROGRESS', retryable: true });
+    expect(cloner.calls).toEqual([]);
+    const job = (await jobs.get(jobId)) as CloneJob;
+    await jobs.update(job, { patch: { attempt: { until: '2000-01-01T00:00:00.000Z' } }, now: new Date() });
+    expect(await execute(message, context)).toMatchObject({ status: 'SUCCEEDED' });
+  });
+
   it('does nothing for a message whose job does not exist', async () => {
     // Prepare
     const { cloner, execute } = await setup();

@@ -6,7 +6,8 @@ import { makeRedriveStuckJobs } from '#shared/use-cases/redrive-stuck-jobs';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 
-const job = (jobId: string, status: JobStatus, updatedAt: string): CloneJob => ({
+const job = (jobId: string, status: JobStatus, updatedAt: string, announced?: JobStatus): CloneJob => ({
+  ...(announced && { announced }),
   jobId,
   status,
   version: 1,
@@ -17,14 +18,16 @@ const job = (jobId: string, status: JobStatus, updatedAt: string): CloneJob => (
 });
 
 describe('Use case: redriveStuckJobs', () => {
-  it('re-enqueues QUEUED and RUNNING jobs older than the threshold and leaves the rest alone', async () => {
+  it('re-enqueues unfinished and unannounced jobs older than the threshold and leaves the rest alone', async () => {
     // Prepare
     const jobs = new InMemoryJobRepository();
     const sent: CloneMessageInput[] = [];
     await jobs.create(job('old-queued', 'QUEUED', '2026-11-25T11:00:00.000Z'));
     await jobs.create(job('old-running', 'RUNNING', '2026-11-25T11:00:00.000Z'));
     await jobs.create(job('fresh-queued', 'QUEUED', '2026-11-25T11:59:30.000Z'));
-    await jobs.create(job('old-done', 'SUCCEEDED', '2026-11-25T11:00:00.000Z'));
+    await jobs.create(job('old-done', 'SUCCEEDED', '2026-11-25T11:00:00.000Z', 'SUCCEEDED'));
+    await jobs.create(job('old-unannounced', 'SUCCEEDED', '2026-11-25T11:00:00.000Z'));
+    await jobs.create(job('old-destroying', 'DESTROYING', '2026-11-25T11:00:00.000Z'));
     const redrive = makeRedriveStuckJobs({
       jobs,
       queue: { enqueue: async (m) => void sent.push(m) },
@@ -33,8 +36,9 @@ describe('Use case: redriveStuckJobs', () => {
     // Act
     const ids = await redrive({ olderThanMs: 5 * 60_000 });
     // Assess
-    expect(ids.sort()).toEqual(['old-queued', 'old-running']);
-    expect(sent).toHaveLength(2);
+    expect(ids.sort()).toEqual(['old-destroying', 'old-queued', 'old-running', 'old-unannounced']);
+    expect(sent.find((m) => m.jobId === 'old-destroying')?.action).toBe('destroy');
+    expect(sent.find((m) => m.jobId === 'old-unannounced')?.action).toBe('clone');
   });
 
   it('walks every page of a long listing', async () => {
