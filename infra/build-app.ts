@@ -26,7 +26,7 @@ export function buildApp(app: App, config: StageConfig, options: BuildAppOptions
     env,
     tags,
     config,
-    description: `instaclone ${config.stage}: job table, clone queue + DLQ, event bus + archive, vCenter secret`,
+    description: `instaclone ${config.stage}: job table, clone queue + DLQ, event bus + archive, vCenter and integration secrets`,
   });
   const service = new ServiceStack(app, `instaclone-${config.stage}-service`, {
     env,

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { z } from 'zod';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY, WORKER_TIMEOUT_SECONDS } from '#shared/config/resources';
+import { RunnerPoolSchema } from '#shared/integrations/runner-pools';
 import { REPO_ROOT } from './paths.js';
 
 /** Every value CloudWatch Logs accepts as a retention period, in days. */
@@ -87,11 +88,66 @@ const FeaturesSchema = z
   .object({
     reconciler: z.boolean().default(false),
     reaper: z.boolean().default(false),
+    /** Signed callbacks to a job's `callbackUrl` (reads the `callback-signing` secret). */
     callbackNotifier: z.boolean().default(false),
-    /** Webhook and chat routes without IAM auth; the API function verifies their signatures. */
-    signedRoutes: z.boolean().default(false),
+    /**
+     * The hooks function behind `POST /v1/hooks/generic`, `POST /v1/hooks/github` and `POST /v1/chat/slack`: no
+     * gateway auth, the function verifies each provider's signature with its secret from the stateful stack.
+     */
+    hooks: z.boolean().default(false),
+    /** Posts the outcome of Slack-made clones to their `response_url`. */
+    slackNotifier: z.boolean().default(false),
+    /** The old name of the signed routes, served by the API function; rejected so a stage file cannot lose them silently. */
+    signedRoutes: z
+      .never({ error: 'was replaced by features.hooks (a hooks function serving /v1/hooks/* and /v1/chat/slack)' })
+      .optional(),
   })
-  .default({ reconciler: false, reaper: false, callbackNotifier: false, signedRoutes: false });
+  .default({ reconciler: false, reaper: false, callbackNotifier: false, hooks: false, slackNotifier: false });
+
+/** GitHub's REST API; GitHub Enterprise Server is `https://<host>/api/v3`. */
+export const GITHUB_API_URL = 'https://api.github.com';
+/**
+ * Most characters `GITHUB_RUNNER_POOLS` may take: Lambda allows 4 KB of environment in all per function, and the
+ * worker's other variables (ARNs, URLs) need about 1 KB.
+ */
+export const RUNNER_POOLS_ENV_MAX_CHARS = 2048;
+
+/**
+ * GitHub Actions runners on instant clones (issue 9). When enabled, the hooks function turns queued
+ * `workflow_job` webhooks into runner clones, the worker fetches a JIT runner configuration from `apiUrl` as the
+ * GitHub App right before each runner clone, and the reaper unregisters and destroys idle runner clones.
+ */
+const GithubSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The GitHub App's numeric id; its PEM private key goes into the `github-app-private-key` secret. */
+    appId: z.string().regex(/^\d+$/, 'expected the numeric GitHub App id').optional(),
+    apiUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).default(GITHUB_API_URL),
+    /** Label set → golden VM mapping (`GITHUB_RUNNER_POOLS`, validated with the functions' own schema). */
+    runnerPools: z.array(RunnerPoolSchema).max(50).default([]),
+    /**
+     * Where the worker may open HTTPS to `apiUrl` from its subnets: GitHub's API ranges (`api` in
+     * https://api.github.com/meta), a GitHub Enterprise Server or a proxy, as CIDRs and/or managed prefix lists.
+     * Required unless `network.awsApiAccess.mode` is `nat` (which already allows 443 anywhere) and `apiUrl` is on 443.
+     * The subnets still need a route there (NAT, transit gateway, peering): a security group rule opens no path.
+     */
+    egress: z
+      .object({
+        cidrs: z.array(z.cidrv4()).default([]),
+        prefixListIds: z.array(awsId('pl')).default([]),
+      })
+      .refine((egress) => egress.cidrs.length + egress.prefixListIds.length > 0, 'needs a CIDR or a prefix list id')
+      .optional(),
+  })
+  .default({ enabled: false, apiUrl: GITHUB_API_URL, runnerPools: [] });
+
+/** `GITHUB_RUNNER_POOLS` for the functions: the shared RunnerPoolsSchema document, version 1. */
+export const runnerPoolsEnv = (github: Pick<z.infer<typeof GithubSchema>, 'runnerPools'>): string =>
+  JSON.stringify({ version: '1', pools: github.runnerPools });
+
+/** The port of the GitHub API URL (443 unless it names one). */
+export const githubApiPort = (github: Pick<z.infer<typeof GithubSchema>, 'apiUrl'>): number =>
+  Number(new URL(github.apiUrl).port || 443);
 
 /** Per-stage deployment settings, validated before any construct is built. */
 export const StageConfigSchema = z
@@ -115,10 +171,46 @@ export const StageConfigSchema = z
     logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     alarms: AlarmsSchema,
     features: FeaturesSchema,
+    github: GithubSchema,
   })
   .refine((config) => !(config.vcenter.insecure && config.vcenter.caBundleFile), {
     path: ['vcenter', 'insecure'],
     message: 'cannot be true together with vcenter.caBundleFile',
+  })
+  .superRefine((config, ctx) => {
+    const { github, features, network } = config;
+    const issue = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const pools = github.runnerPools.map((pool) => pool.name);
+    if (new Set(pools).size !== pools.length) issue(['github', 'runnerPools'], 'pool names must be unique');
+    const envChars = runnerPoolsEnv(github).length;
+    if (envChars > RUNNER_POOLS_ENV_MAX_CHARS) {
+      issue(
+        ['github', 'runnerPools'],
+        `is ${envChars} characters as JSON, more than the ${RUNNER_POOLS_ENV_MAX_CHARS} a Lambda environment variable can take here`,
+      );
+    }
+    if (!github.enabled) return;
+    if (!github.appId) issue(['github', 'appId'], 'is required when github.enabled is true');
+    if (pools.length === 0) issue(['github', 'runnerPools'], 'needs at least one pool when github.enabled is true');
+    if (!features.hooks) {
+      issue(['features', 'hooks'], 'must be true when github.enabled is true (GitHub posts workflow_job webhooks)');
+    }
+    if (!features.reaper) {
+      issue(['features', 'reaper'], 'must be true when github.enabled is true (it destroys idle runner clones)');
+    }
+    if (github.egress) return;
+    const why =
+      network.awsApiAccess.mode === 'vpc-endpoints'
+        ? 'network.awsApiAccess.mode is "vpc-endpoints" (no way to the internet)'
+        : `${github.apiUrl} is not on port 443 (the only port the NAT egress rule opens)`;
+    if (network.awsApiAccess.mode === 'vpc-endpoints' || githubApiPort(github) !== 443) {
+      issue(
+        ['github', 'egress'],
+        `is required when github.enabled is true and ${why}: the worker fetches JIT runner configs from ` +
+          `${github.apiUrl}. Use network.awsApiAccess.mode "nat", or list the CIDRs / prefix list ids ` +
+          'the private subnets route to (GitHub API ranges, a GitHub Enterprise Server or a proxy)',
+      );
+    }
   });
 
 /** Validated stage settings (defaults applied). */

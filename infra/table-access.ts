@@ -11,6 +11,9 @@ export const JOB_TABLE_ACTIONS = {
   worker: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   /** Reconciler and reaper: find jobs by status, then transition them. */
   housekeeping: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  /** Callback notifier: read the job behind an event (the callback URL is not in the event). */
-  notifier: ['dynamodb:GetItem'],
+  /**
+   * Hooks function: create jobs (generic hook, GitHub `queued`, Slack `/clone`), read and cancel them, claim and
+   * release GitHub delivery ids (Put/Delete) and keep Idempotency-Key records. It never lists, so no Query.
+   */
+  hooks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
 } as const;

@@ -4,7 +4,7 @@ import { HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
  * How the gateway authenticates a route:
  * - `iam`: SigV4, checked by API Gateway (callers need `execute-api:Invoke` on the route);
  * - `public`: no authentication (health, API description);
- * - `signed`: no gateway auth; the API function verifies the sender's signature (webhooks, chat).
+ * - `signed`: no gateway auth; the function verifies the sender's signature (the hooks function's routes).
  */
 export type RouteAuth = 'iam' | 'public' | 'signed';
 
@@ -18,10 +18,4 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: HttpMethod.DELETE, path: '/v1/clones/{jobId}', auth: 'iam' },
   { method: HttpMethod.GET, path: '/v1/health', auth: 'public' },
   { method: HttpMethod.GET, path: '/v1/openapi.json', auth: 'public' },
-];
-
-/** Webhook and chat entry points, wired only when the stage enables `features.signedRoutes`. */
-export const SIGNED_ROUTES: readonly ApiRoute[] = [
-  { method: HttpMethod.POST, path: '/v1/webhooks/{provider}', auth: 'signed' },
-  { method: HttpMethod.POST, path: '/v1/chat/{provider}', auth: 'signed' },
 ];

@@ -2,25 +2,58 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ENV } from '#shared/config/env-keys';
 import { EVENT_RULES } from '#shared/events/event-rules';
+import { DEFAULT_RETRY_POLICY } from '#shared/integrations/deliver-callback';
+import type { CallbackNotifierConfig } from '#shared/integrations/notifier-config';
 import { toCdkEventPattern } from '../event-pattern.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
-import { JOB_TABLE_ACTIONS } from '../table-access.js';
 import { NodeFunction } from './node-function.js';
+
+/** Environment variables of the callback notifier (names checked against its config schema). */
+export const CALLBACK_NOTIFIER_ENV = {
+  signingSecretArn: 'CALLBACK_SIGNING_SECRET_ARN',
+  timeoutMs: 'CALLBACK_TIMEOUT_MS',
+  maxAttempts: 'CALLBACK_MAX_ATTEMPTS',
+} as const satisfies Record<string, keyof CallbackNotifierConfig>;
+
+/** Per-attempt timeout and attempts of one callback (the handler's defaults, stated so the bound below holds). */
+export const CALLBACK_DELIVERY = { timeoutMs: 5_000, attempts: DEFAULT_RETRY_POLICY.attempts } as const;
+/** The function's timeout: every attempt timing out plus the backoff between them fits, with room to spare. */
+export const CALLBACK_NOTIFIER_TIMEOUT = Duration.seconds(60);
+
+/** Longest one delivery can take: each attempt times out, with the backoff (+20 % jitter) between attempts. */
+export const worstCaseDeliveryMs = (attempts: number, timeoutMs: number): number => {
+  const { baseDelayMs, maxDelayMs } = DEFAULT_RETRY_POLICY;
+  let total = attempts * timeoutMs;
+  for (let attempt = 2; attempt <= attempts; attempt++) {
+    total += Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 2)) * 1.2;
+  }
+  return total;
+};
+// 10 s kept for the cold start and the first read of the signing secret.
+if (
+  worstCaseDeliveryMs(CALLBACK_DELIVERY.attempts, CALLBACK_DELIVERY.timeoutMs) + 10_000 >
+  CALLBACK_NOTIFIER_TIMEOUT.toMilliseconds()
+) {
+  throw new Error('callback retries no longer fit the callback notifier timeout');
+}
 
 export type CallbackNotifierProps = {
   readonly entry: string;
-  readonly stateful: StatefulResources;
+  readonly stateful: Pick<StatefulResources, 'eventBus' | 'integrationSecrets'>;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 };
 
 /**
- * Posts a signed webhook to a job's `callbackUrl` when the job completes. Triggered by the shared
- * `EVENT_RULES.cloneCompleted` pattern on the service bus (the local bus routes with the same pattern).
- * Runs outside the VPC: callback URLs are on the internet. EventBridge retries failed invocations for up to an hour.
+ * Posts a signed callback to a job's `callbackUrl` (HMAC with the `callback-signing` secret, bounded retries with
+ * backoff) when the job succeeds, fails, is ready or is destroyed. Triggered by the shared `EVENT_RULES.callbackWanted`
+ * pattern on the service bus (only events whose detail has a `callbackUrl`; the local bus routes with the same
+ * pattern). Runs outside the VPC: callback URLs are on the internet (the function refuses private addresses).
+ * Its only grant besides logs and traces is read on the callback signing secret. A receiver's failure never fails
+ * the invocation; EventBridge retries (up to an hour) only cover the function failing, e.g. the secret unreadable.
  */
 export class CallbackNotifier extends Construct {
   readonly nodeFunction: NodeFunction;
@@ -28,20 +61,25 @@ export class CallbackNotifier extends Construct {
 
   constructor(scope: Construct, id: string, props: CallbackNotifierProps) {
     super(scope, id);
-    const { stateful } = props;
+    const signingSecret: ISecret = props.stateful.integrationSecrets.callbackSigning;
     this.nodeFunction = new NodeFunction(this, 'Handler', {
       entry: props.entry,
       serviceName: 'instaclone-callback-notifier',
-      description: 'instaclone callback notifier: signed webhooks on clone completion',
+      description: 'instaclone callback notifier: signed callbacks on clone completion',
+      timeout: CALLBACK_NOTIFIER_TIMEOUT,
       logRetention: props.logRetention,
       logLevel: props.logLevel,
-      environment: { [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName },
+      environment: {
+        [CALLBACK_NOTIFIER_ENV.signingSecretArn]: signingSecret.secretArn,
+        [CALLBACK_NOTIFIER_ENV.timeoutMs]: String(CALLBACK_DELIVERY.timeoutMs),
+        [CALLBACK_NOTIFIER_ENV.maxAttempts]: String(CALLBACK_DELIVERY.attempts),
+      },
     });
-    stateful.jobTable.grant(this.nodeFunction.role, ...JOB_TABLE_ACTIONS.notifier);
-    this.rule = new Rule(this, 'OnCloneCompleted', {
-      description: 'Clone Succeeded / Clone Failed → callback notifier',
-      eventBus: stateful.eventBus,
-      eventPattern: toCdkEventPattern(EVENT_RULES.cloneCompleted),
+    signingSecret.grantRead(this.nodeFunction.role);
+    this.rule = new Rule(this, 'OnCallbackWanted', {
+      description: 'Completions of jobs with a callbackUrl → callback notifier',
+      eventBus: props.stateful.eventBus,
+      eventPattern: toCdkEventPattern(EVENT_RULES.callbackWanted),
       targets: [new LambdaFunction(this.nodeFunction.function, { retryAttempts: 8, maxEventAge: Duration.hours(1) })],
     });
   }

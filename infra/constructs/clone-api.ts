@@ -16,7 +16,7 @@ import { ENV } from '#shared/config/env-keys';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import type { StageConfig } from '../stage-config.js';
 import { JOB_TABLE_ACTIONS } from '../table-access.js';
-import { API_ROUTES, type ApiRoute, SIGNED_ROUTES } from './api-routes.js';
+import { API_ROUTES, type ApiRoute } from './api-routes.js';
 import { NodeFunction } from './node-function.js';
 
 /** Steady-state requests per second the stage accepts before answering 429; clones are heavy, callers few. */
@@ -32,8 +32,8 @@ export type CloneApiProps = {
 
 /**
  * The HTTP API and its function. One Lambda integration serves every route (the function routes internally);
- * the gateway enforces SigV4 on `/v1/clones*`, leaves health and the OpenAPI document public, and (when enabled)
- * passes webhook/chat routes through unauthenticated for the function to verify their signatures.
+ * the gateway enforces SigV4 on `/v1/clones*` and leaves health and the OpenAPI document public. Other constructs
+ * add their routes to {@link CloneApi.api} (warm pools; the hooks function's signed webhook and chat routes).
  * The `$default` stage has access logs and throttling. The function may use the job table (API actions) and send
  * to the clone queue; it never talks to vCenter, so it runs outside the VPC.
  */
@@ -77,8 +77,7 @@ export class CloneApi extends Construct {
     });
 
     const integration = new HttpLambdaIntegration('Integration', this.function);
-    const routes = [...API_ROUTES, ...(config.features.signedRoutes ? SIGNED_ROUTES : [])];
-    for (const route of routes) this.addRoute(route, integration);
+    for (const route of API_ROUTES) this.addRoute(route, integration);
   }
 
   private addRoute(route: ApiRoute, integration: HttpLambdaIntegration): void {

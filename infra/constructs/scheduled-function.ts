@@ -14,6 +14,8 @@ export type ScheduledFunctionProps = {
   readonly serviceName: string;
   readonly description: string;
   readonly rate: Duration;
+  /** Must stay below the rate. @default NodeFunction's 30 seconds */
+  readonly timeout?: Duration;
   readonly stateful: StatefulResources;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
@@ -22,7 +24,7 @@ export type ScheduledFunctionProps = {
 /**
  * A housekeeping function on a fixed rate (the reconciler re-drives jobs stuck in QUEUED/RUNNING; the reaper
  * expires leases). Both only query the job table by status, transition jobs and enqueue clone messages; the
- * worker does any vCenter work, so neither needs the VPC. Its timeout (one minute) stays below the rate, so
+ * worker does any vCenter work, so neither needs the VPC. Its timeout (30 s unless set) stays below the rate, so
  * runs do not overlap in the common case; the handlers must tolerate overlap anyway (conditional updates).
  */
 export class ScheduledFunction extends Construct {
@@ -38,6 +40,7 @@ export class ScheduledFunction extends Construct {
       description: props.description,
       logRetention: props.logRetention,
       logLevel: props.logLevel,
+      ...(props.timeout && { timeout: props.timeout }),
       environment: {
         [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName,
         [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,

@@ -6,9 +6,13 @@ import type { Construct } from 'constructs';
 import { CallbackNotifier } from '../constructs/callback-notifier.js';
 import { CloneApi } from '../constructs/clone-api.js';
 import { CloneWorker } from '../constructs/clone-worker.js';
+import { GithubRunnerAccess } from '../constructs/github-runners.js';
+import { HooksFunction } from '../constructs/hooks-function.js';
 import { ScheduledFunction } from '../constructs/scheduled-function.js';
 import { ServiceAlarms } from '../constructs/service-alarms.js';
 import { ServiceDashboard } from '../constructs/service-dashboard.js';
+import { SlackNotifier } from '../constructs/slack-notifier.js';
+import { WarmPools } from '../constructs/warm-pools.js';
 import { WorkerNetwork } from '../constructs/worker-network.js';
 import { FUNCTIONS_DIR } from '../paths.js';
 import type { StageConfig } from '../stage-config.js';
@@ -21,18 +25,32 @@ export const FUNCTION_FOLDERS = {
   reconciler: 'reconciler',
   reaper: 'reaper',
   callbackNotifier: 'callback-notifier',
+  hooks: 'hooks',
+  slackNotifier: 'slack-notifier',
+  poolApi: 'pool-api',
+  poolScaler: 'pool-scaler',
 } as const;
+
+/** CDK context key that turns warm pools on (`-c instaclone:warmPools=true`). */
+export const WARM_POOLS_CONTEXT = 'instaclone:warmPools';
 
 /** How often the reconciler looks for jobs stuck in QUEUED or RUNNING. */
 export const RECONCILER_RATE = Duration.minutes(5);
 /** How often the reaper looks for expired leases. */
 export const REAPER_RATE = Duration.minutes(15);
+/** The reaper's timeout: room for the GitHub API calls (10 s each) of idle runner clones. */
+export const REAPER_TIMEOUT = Duration.minutes(2);
 
 export type ServiceStackProps = StackProps & {
   readonly config: StageConfig;
   readonly stateful: StatefulResources;
   /** Folder with one `<name>/handler.ts` per function. @default the repository's `functions/` */
   readonly functionsDir?: string;
+  /**
+   * Warm pools: the pool API routes, the pool scaler and its rules. Until the stage schema has a feature flag for it,
+   * `cdk synth -c instaclone:warmPools=true` turns it on. @default the `instaclone:warmPools` context value, else false
+   */
+  readonly warmPools?: boolean;
 };
 
 /**
@@ -42,6 +60,7 @@ export type ServiceStackProps = StackProps & {
 export class ServiceStack extends Stack {
   readonly api: CloneApi;
   readonly worker: CloneWorker;
+  readonly pools?: WarmPools;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -66,6 +85,16 @@ export class ServiceStack extends Stack {
     this.api = new CloneApi(this, 'CloneApi', { ...shared, entry: entry(FUNCTION_FOLDERS.api), config });
 
     const { features, logLevel } = config;
+    if (props.warmPools ?? [true, 'true'].includes(this.node.tryGetContext(WARM_POOLS_CONTEXT))) {
+      this.pools = new WarmPools(this, 'WarmPools', {
+        ...shared,
+        logLevel,
+        apiEntry: entry(FUNCTION_FOLDERS.poolApi),
+        scalerEntry: entry(FUNCTION_FOLDERS.poolScaler),
+        httpApi: this.api.api,
+        maxConcurrency: config.vcenter.maxConcurrency,
+      });
+    }
     if (features.reconciler) {
       new ScheduledFunction(this, 'Reconciler', {
         ...shared,
@@ -76,21 +105,45 @@ export class ServiceStack extends Stack {
         rate: RECONCILER_RATE,
       });
     }
-    if (features.reaper) {
-      new ScheduledFunction(this, 'Reaper', {
-        ...shared,
-        logLevel,
-        entry: entry(FUNCTION_FOLDERS.reaper),
-        serviceName: 'instaclone-reaper',
-        description: 'instaclone reaper: destroys clones whose lease expired',
-        rate: REAPER_RATE,
-      });
-    }
+    const reaper = features.reaper
+      ? new ScheduledFunction(this, 'Reaper', {
+          ...shared,
+          logLevel,
+          entry: entry(FUNCTION_FOLDERS.reaper),
+          serviceName: 'instaclone-reaper',
+          description: 'instaclone reaper: destroys clones whose lease expired and idle GitHub runner clones',
+          rate: REAPER_RATE,
+          timeout: REAPER_TIMEOUT,
+        })
+      : undefined;
     if (features.callbackNotifier) {
       new CallbackNotifier(this, 'CallbackNotifier', {
         ...shared,
         logLevel,
         entry: entry(FUNCTION_FOLDERS.callbackNotifier),
+      });
+    }
+    // Issue 9: signed hooks, Slack outcomes, GitHub runner clones (validated together by the stage schema).
+    if (features.hooks) {
+      new HooksFunction(this, 'Hooks', {
+        ...shared,
+        logLevel,
+        entry: entry(FUNCTION_FOLDERS.hooks),
+        httpApi: this.api.api,
+        github: config.github,
+      });
+    }
+    if (features.slackNotifier) {
+      new SlackNotifier(this, 'SlackNotifier', { ...shared, logLevel, entry: entry(FUNCTION_FOLDERS.slackNotifier) });
+    }
+    if (config.github.enabled) {
+      new GithubRunnerAccess(this, 'GithubRunners', {
+        github: config.github,
+        awsApiAccess: config.network.awsApiAccess,
+        privateKey: stateful.integrationSecrets.githubAppPrivateKey,
+        worker: this.worker.nodeFunction,
+        workerNetwork: network,
+        ...(reaper && { reaper: reaper.nodeFunction }),
       });
     }
 

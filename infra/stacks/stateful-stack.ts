@@ -9,6 +9,7 @@ import { RESOURCE_NAMES } from '#shared/config/resources';
 import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { CloneEventBus } from '../constructs/clone-event-bus.js';
 import { CloneQueue } from '../constructs/clone-queue.js';
+import { type IntegrationSecretRefs, IntegrationSecrets } from '../constructs/integration-secrets.js';
 import { JobTable } from '../constructs/job-table.js';
 import { VcenterSecret } from '../constructs/vcenter-secret.js';
 import type { StageConfig } from '../stage-config.js';
@@ -21,6 +22,8 @@ export type StatefulResources = {
   readonly eventBus: IEventBus;
   readonly vcenterSecret: ISecret;
   readonly alarmTopic: ITopic;
+  /** Hook, callback and GitHub App secrets; each function reads only its own. */
+  readonly integrationSecrets: IntegrationSecretRefs;
 };
 
 export type StatefulStackProps = StackProps & { readonly config: StageConfig };
@@ -30,7 +33,8 @@ export const stageResourceName = (base: string, stage: string): string => `${bas
 
 /**
  * Everything that holds data or identity and must outlive redeploys: job table, clone queue + DLQ (+ DLQ alarm),
- * event bus + archive, vCenter secret and the alarm topic. Data resources are retained on stack deletion.
+ * event bus + archive, vCenter and integration secrets, and the alarm topic. Data resources are retained on stack
+ * deletion.
  */
 export class StatefulStack extends Stack implements StatefulResources {
   readonly jobTable: ITableV2;
@@ -39,6 +43,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly eventBus: IEventBus;
   readonly vcenterSecret: ISecret;
   readonly alarmTopic: ITopic;
+  readonly integrationSecrets: IntegrationSecretRefs;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -60,5 +65,6 @@ export class StatefulStack extends Stack implements StatefulResources {
     this.cloneDeadLetterQueue = queues.deadLetterQueue;
     this.eventBus = new CloneEventBus(this, 'EventBus', { eventBusName: name(RESOURCE_NAMES.eventBus) }).bus;
     this.vcenterSecret = new VcenterSecret(this, 'VcenterSecret', { secretName: config.vcenter.secretName }).secret;
+    this.integrationSecrets = new IntegrationSecrets(this, 'IntegrationSecrets', { stage: config.stage }).secrets;
   }
 }

@@ -3,9 +3,11 @@ import { VCENTER_CA_BUNDLE_NAME } from '#infra/constructs/clone-worker';
 import { REAPER_RATE, RECONCILER_RATE } from '#infra/stacks/service-stack';
 import { ENV } from '#shared/config/env-keys';
 import { EVENT_RULES } from '#shared/events/event-rules';
+import { GITHUB_RUNNERS } from './helpers/github-stage.js';
 import { devStageWith, rawDevStage, renderValue, resourcesOfType, synthStage } from './helpers/stage-app.js';
 
-// The variant a stage without VPC endpoints would use, with a private CA and every optional function.
+// The variant a stage without VPC endpoints would use, with a private CA, the optional functions and GitHub runners
+// (whose API the NAT egress already reaches). The Slack notifier is covered by integrations.test.ts.
 const raw = rawDevStage();
 const config = devStageWith({
   network: { ...(raw['network'] as object), awsApiAccess: { mode: 'nat' } },
@@ -14,7 +16,8 @@ const config = devStageWith({
     url: 'https://10.20.0.5:8443/sdk',
     caBundleFile: 'test/infra/fixtures/vcenter-ca.pem',
   },
-  features: { reconciler: true, reaper: true, callbackNotifier: true, signedRoutes: true },
+  features: { reconciler: true, reaper: true, callbackNotifier: true, hooks: true },
+  github: GITHUB_RUNNERS,
 });
 const { serviceTemplate: template } = synthStage(config);
 const functionIds = resourcesOfType(template, 'AWS::Lambda::Function').map(([id]) => id);
@@ -34,14 +37,14 @@ describe('Service stack with optional features', () => {
     ]);
   });
 
-  it('routes completed clones on the service bus to the callback notifier with the shared pattern', () => {
+  it('routes completions that want a callback on the service bus to the callback notifier with the shared pattern', () => {
     // Act
     const [[, rule] = []] = resourcesOfType(template, 'AWS::Events::Rule').filter(
       ([, candidate]) => candidate['EventPattern'] !== undefined,
     );
 
     // Assess
-    expect(rule?.['EventPattern']).toEqual(EVENT_RULES.cloneCompleted);
+    expect(rule?.['EventPattern']).toEqual(EVENT_RULES.callbackWanted);
     expect(renderValue(rule?.['EventBusName'])).toBe('import(EventBus)');
     expect(rule?.['Targets']).toEqual([
       expect.objectContaining({ RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 3600 } }),
@@ -50,14 +53,14 @@ describe('Service stack with optional features', () => {
 
   it('keeps the optional functions outside the VPC', () => {
     // Assess
-    expect(functionIds).toHaveLength(5);
+    expect(functionIds).toHaveLength(6);
     const inVpc = resourcesOfType(template, 'AWS::Lambda::Function')
       .filter(([, fn]) => fn['VpcConfig'] !== undefined)
       .map(([id]) => id);
     expect(inVpc).toEqual([workerFunction?.[0]]);
   });
 
-  it('exposes the webhook and chat routes without gateway auth, for the function to verify', () => {
+  it('exposes the hook and chat routes without gateway auth, for the hooks function to verify', () => {
     // Act
     const routes = resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) => [
       route['RouteKey'],
@@ -67,8 +70,9 @@ describe('Service stack with optional features', () => {
     // Assess
     expect(routes).toEqual(
       expect.arrayContaining([
-        ['POST /v1/webhooks/{provider}', 'NONE'],
-        ['POST /v1/chat/{provider}', 'NONE'],
+        ['POST /v1/hooks/generic', 'NONE'],
+        ['POST /v1/hooks/github', 'NONE'],
+        ['POST /v1/chat/slack', 'NONE'],
       ]),
     );
     expect(routes.filter(([key]) => String(key).includes('/v1/clones')).every(([, auth]) => auth === 'AWS_IAM')).toBe(
@@ -76,7 +80,7 @@ describe('Service stack with optional features', () => {
     );
   });
 
-  it('opens 443 to anywhere instead of creating endpoints when AWS APIs go through a NAT gateway', () => {
+  it('opens 443 to anywhere instead of creating endpoints when AWS APIs go through a NAT gateway (GitHub too)', () => {
     // Act
     const [[, group] = []] = resourcesOfType(template, 'AWS::EC2::SecurityGroup');
 

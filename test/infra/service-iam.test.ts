@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { GITHUB_EGRESS, GITHUB_RUNNERS } from './helpers/github-stage.js';
 import { devStageWith, renderValue, resourcesOfType, synthStage } from './helpers/stage-app.js';
 
-// Every optional function on, so every role the service can create is asserted.
+// Every optional function and GitHub runners on, so every role and grant the service can create is asserted.
 const config = devStageWith({
-  features: { reconciler: true, reaper: true, callbackNotifier: true, signedRoutes: true },
+  features: { reconciler: true, reaper: true, callbackNotifier: true, hooks: true, slackNotifier: true },
+  github: { ...GITHUB_RUNNERS, egress: GITHUB_EGRESS },
 });
 const { serviceTemplate: template, statefulTemplate } = synthStage(config);
 
@@ -43,6 +45,10 @@ const sendToQueue = {
   actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
   resources: ['import(CloneQueueArn)'],
 };
+const readSecret = (secret: string) => ({
+  actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+  resources: [`import(${secret})`],
+});
 const eniActions = [
   'ec2:CreateNetworkInterface',
   'ec2:DescribeNetworkInterfaces',
@@ -71,10 +77,7 @@ describe('Service IAM', () => {
         xray,
         table('GetItem', 'UpdateItem'),
         { actions: ['events:PutEvents'], resources: ['import(EventBusArn)'] },
-        {
-          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-          resources: ['import(VcenterSecret)'],
-        },
+        readSecret('VcenterSecret'),
         {
           actions: [
             'sqs:ReceiveMessage',
@@ -85,10 +88,31 @@ describe('Service IAM', () => {
           ],
           resources: ['import(CloneQueueArn)'],
         },
+        readSecret('IntegrationSecretsGithubAppPrivateKey'),
       ],
       ReconcilerHandlerRole: [logs('ReconcilerHandler'), xray, table('Query', 'GetItem', 'UpdateItem'), sendToQueue],
-      ReaperHandlerRole: [logs('ReaperHandler'), xray, table('Query', 'GetItem', 'UpdateItem'), sendToQueue],
-      CallbackNotifierHandlerRole: [logs('CallbackNotifierHandler'), xray, table('GetItem')],
+      ReaperHandlerRole: [
+        logs('ReaperHandler'),
+        xray,
+        table('Query', 'GetItem', 'UpdateItem'),
+        sendToQueue,
+        readSecret('IntegrationSecretsGithubAppPrivateKey'),
+      ],
+      CallbackNotifierHandlerRole: [
+        logs('CallbackNotifierHandler'),
+        xray,
+        readSecret('IntegrationSecretsCallbackSigning'),
+      ],
+      HooksHandlerRole: [
+        logs('HooksHandler'),
+        xray,
+        table('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
+        sendToQueue,
+        readSecret('IntegrationSecretsGenericHook'),
+        readSecret('IntegrationSecretsGithubWebhook'),
+        readSecret('IntegrationSecretsSlackSigning'),
+      ],
+      SlackNotifierHandlerRole: [logs('SlackNotifierHandler'), xray],
     });
   });
 
@@ -103,18 +127,28 @@ describe('Service IAM', () => {
     expect(new Set(wildcardActions)).toEqual(new Set([...xray.actions, ...eniActions]));
   });
 
-  it('lets the worker read the vCenter secret and no other function touch it', () => {
+  it('lets each secret be read only by the functions that use it (the vCenter secret by the worker alone)', () => {
     // Prepare
     const secretIds = Object.keys(statefulTemplate.findResources('AWS::SecretsManager::Secret'));
 
     // Act
-    const readers = Object.entries(statementsByRole())
-      .filter(([, statements]) => statements.some((s) => s.actions.some((a) => a.startsWith('secretsmanager:'))))
-      .map(([role]) => role);
+    const readersBySecret: Record<string, string[]> = {};
+    for (const [role, statements] of Object.entries(statementsByRole())) {
+      for (const statement of statements.filter((s) => s.actions.some((a) => a.startsWith('secretsmanager:')))) {
+        for (const secret of statement.resources) readersBySecret[secret] = [...(readersBySecret[secret] ?? []), role];
+      }
+    }
 
     // Assess
-    expect(secretIds).toHaveLength(1);
-    expect(readers).toEqual(['CloneWorkerRole']);
+    expect(secretIds).toHaveLength(6);
+    expect(readersBySecret).toEqual({
+      'import(VcenterSecret)': ['CloneWorkerRole'],
+      'import(IntegrationSecretsGithubAppPrivateKey)': ['CloneWorkerRole', 'ReaperHandlerRole'],
+      'import(IntegrationSecretsCallbackSigning)': ['CallbackNotifierHandlerRole'],
+      'import(IntegrationSecretsGenericHook)': ['HooksHandlerRole'],
+      'import(IntegrationSecretsGithubWebhook)': ['HooksHandlerRole'],
+      'import(IntegrationSecretsSlackSigning)': ['HooksHandlerRole'],
+    });
   });
 
   it('lets Lambda alone assume each role, with no managed policies attached', () => {
@@ -122,7 +156,7 @@ describe('Service IAM', () => {
     const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([, role]) => role);
 
     // Assess
-    expect(roles).toHaveLength(5);
+    expect(roles).toHaveLength(7);
     for (const role of roles) {
       expect(role['ManagedPolicyArns']).toBeUndefined();
       expect(role['AssumeRolePolicyDocument']).toEqual({
@@ -148,6 +182,8 @@ describe('Service IAM', () => {
         'events.amazonaws.com -> ReconcilerHandlerFunction.Arn',
         'events.amazonaws.com -> ReaperHandlerFunction.Arn',
         'events.amazonaws.com -> CallbackNotifierHandlerFunction.Arn',
+        'apigateway.amazonaws.com -> HooksHandlerFunction.Arn',
+        'events.amazonaws.com -> SlackNotifierHandlerFunction.Arn',
       ]),
     );
   });

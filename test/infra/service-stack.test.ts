@@ -7,7 +7,7 @@ import { devStageWith, renderValue, resourcesOfType, synthStage } from './helper
 
 // Optional functions off: this file covers the core; optional-features.test.ts covers the rest.
 const config = devStageWith({
-  features: { reconciler: false, reaper: false, callbackNotifier: false, signedRoutes: false },
+  features: { reconciler: false, reaper: false, callbackNotifier: false, hooks: false, slackNotifier: false },
 });
 // The one file that runs CDK's CloudFormation validation, as `cdk synth` does (it flags deprecated runtimes).
 const { messages, validationFindings, serviceTemplate: template } = synthStage(config, { validate: true });

@@ -1,8 +1,9 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { loadStageConfig } from '#infra/load-stage-config';
-import { parseStageConfig, StageConfigError } from '#infra/stage-config';
+import { GITHUB_API_URL, parseStageConfig, RUNNER_POOLS_ENV_MAX_CHARS, StageConfigError } from '#infra/stage-config';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY, WORKER_TIMEOUT_SECONDS } from '#shared/config/resources';
+import { GITHUB_EGRESS, GITHUB_RUNNERS } from './helpers/github-stage.js';
 import { rawDevStage } from './helpers/stage-app.js';
 
 const vcenterOf = (raw: Record<string, unknown>) => raw['vcenter'] as Record<string, unknown>;
@@ -36,7 +37,7 @@ describe('Stage config', () => {
 
   it('fills optional sections with the shared defaults', () => {
     // Prepare
-    const { worker: _w, alarms: _a, features: _f, logRetentionDays: _l, ...raw } = rawDevStage();
+    const { worker: _w, alarms: _a, features: _f, logRetentionDays: _l, github: _g, ...raw } = rawDevStage();
     const { maxConcurrency: _m, ...vcenter } = vcenterOf(raw);
 
     // Act
@@ -47,7 +48,14 @@ describe('Stage config', () => {
     expect(config.vcenter.maxConcurrency).toBe(DEFAULT_VCENTER_MAX_CONCURRENCY);
     expect(config.logRetentionDays).toBe(30);
     expect(config.alarms.oldestMessageAgeSeconds).toBe(900);
-    expect(Object.values(config.features)).toEqual([false, false, false, false]);
+    expect(config.features).toEqual({
+      reconciler: false,
+      reaper: false,
+      callbackNotifier: false,
+      hooks: false,
+      slackNotifier: false,
+    });
+    expect(config.github).toEqual({ enabled: false, apiUrl: GITHUB_API_URL, runnerPools: [] });
   });
 
   it('names every missing key in one error', () => {
@@ -133,5 +141,120 @@ describe('Stage config', () => {
 
     // Assess
     expect(load).toThrow(/context key "stageConfig"[\s\S]*- stage: is "dev", expected "prod"/);
+  });
+});
+
+describe('Stage config: integrations', () => {
+  const withFeatures = { reconciler: true, reaper: true, callbackNotifier: true, hooks: true, slackNotifier: true };
+  const natNetwork = () => ({ ...networkOf(rawDevStage()), awsApiAccess: { mode: 'nat' } });
+
+  it('rejects the old features.signedRoutes key, naming its replacement', () => {
+    // Act
+    const message = rejection({ ...rawDevStage(), features: { signedRoutes: true } });
+
+    // Assess
+    expect(message).toContain('- features.signedRoutes: was replaced by features.hooks');
+  });
+
+  it('accepts GitHub runners in nat mode without egress, with the pools validated by the functions schema', () => {
+    // Act
+    const config = parseStageConfig(
+      { ...rawDevStage(), network: natNetwork(), features: withFeatures, github: GITHUB_RUNNERS },
+      'test',
+    );
+
+    // Assess
+    expect(config.github).toMatchObject({ enabled: true, appId: '123456', apiUrl: GITHUB_API_URL });
+    expect(config.github.runnerPools[0]).toMatchObject({ name: 'linux', scope: 'repo', idleMinutes: 15 });
+  });
+
+  it('accepts GitHub runners in vpc-endpoints mode with explicit egress', () => {
+    // Act
+    const config = parseStageConfig(
+      { ...rawDevStage(), features: withFeatures, github: { ...GITHUB_RUNNERS, egress: GITHUB_EGRESS } },
+      'test',
+    );
+
+    // Assess
+    expect(config.github.egress).toEqual(GITHUB_EGRESS);
+  });
+
+  it('requires github.egress in vpc-endpoints mode, saying why and what to do', () => {
+    // Act
+    const message = rejection({ ...rawDevStage(), features: withFeatures, github: GITHUB_RUNNERS });
+
+    // Assess
+    expect(message).toContain('- github.egress: is required when github.enabled is true and');
+    expect(message).toContain('"vpc-endpoints"');
+    expect(message).toContain('Use network.awsApiAccess.mode "nat"');
+  });
+
+  it('requires github.egress in nat mode when the API is not on 443', () => {
+    // Act
+    const message = rejection({
+      ...rawDevStage(),
+      network: natNetwork(),
+      features: withFeatures,
+      github: { ...GITHUB_RUNNERS, apiUrl: 'https://ghe.example.internal:8443/api/v3' },
+    });
+
+    // Assess
+    expect(message).toContain('- github.egress: is required');
+    expect(message).toContain('not on port 443');
+  });
+
+  it('names every missing piece of an enabled GitHub section in one error', () => {
+    // Act
+    const message = rejection({ ...rawDevStage(), network: natNetwork(), github: { enabled: true } });
+
+    // Assess
+    expect(message).toContain('- github.appId: is required when github.enabled is true');
+    expect(message).toContain('- github.runnerPools: needs at least one pool');
+    expect(message).toContain('- features.hooks: must be true when github.enabled is true');
+    expect(message).toContain('- features.reaper: must be true when github.enabled is true');
+  });
+
+  it.each([
+    ['github.appId', { appId: 'my-app' }],
+    ['github.apiUrl', { apiUrl: 'http://api.github.com' }],
+    ['github.egress', { egress: { cidrs: [] } }],
+    ['github.egress.cidrs.0', { egress: { cidrs: ['140.82.112.0/33'] } }],
+    ['github.egress.prefixListIds.0', { egress: { prefixListIds: ['pl-nothex'] } }],
+    ['github.runnerPools.0.name', { runnerPools: [{ ...GITHUB_RUNNERS.runnerPools[0], name: 'Linux Pool' }] }],
+    ['github.runnerPools', { runnerPools: [GITHUB_RUNNERS.runnerPools[0], GITHUB_RUNNERS.runnerPools[0]] }],
+  ])('rejects an invalid %s, naming it', (key, patch) => {
+    // Act
+    const message = rejection({
+      ...rawDevStage(),
+      network: natNetwork(),
+      features: withFeatures,
+      github: { ...GITHUB_RUNNERS, ...patch },
+    });
+
+    // Assess
+    expect(message).toContain(`- ${key}:`);
+  });
+
+  it('rejects runner pools too large for a Lambda environment variable', () => {
+    // Prepare
+    const pool = GITHUB_RUNNERS.runnerPools[0];
+    const runnerPools = Array.from({ length: 30 }, (_, i) => ({
+      ...pool,
+      name: `pool-${i}`,
+      labels: ['x'.repeat(60)],
+    }));
+
+    // Act
+    const message = rejection({
+      ...rawDevStage(),
+      network: natNetwork(),
+      features: withFeatures,
+      github: { ...GITHUB_RUNNERS, runnerPools },
+    });
+
+    // Assess
+    expect(message).toMatch(
+      new RegExp(`- github\\.runnerPools: is \\d+ characters as JSON, more than the ${RUNNER_POOLS_ENV_MAX_CHARS}`),
+    );
   });
 });

@@ -1,0 +1,100 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  type HttpApi,
+  type HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '#shared/config/env-keys';
+import { HOOK_ROUTE_KEYS } from '#shared/integrations/hook-routes';
+import type { HooksConfig } from '#shared/integrations/hooks-config';
+import type { StatefulResources } from '../stacks/stateful-stack.js';
+import { runnerPoolsEnv, type StageConfig } from '../stage-config.js';
+import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import type { ApiRoute } from './api-routes.js';
+import { NodeFunction } from './node-function.js';
+
+/**
+ * The signed entry points, one exact route per provider (an unknown provider is the gateway's 404 and never
+ * invokes the function). Derived from the route keys the handler dispatches on, so the two cannot drift.
+ */
+export const HOOK_ROUTES: readonly ApiRoute[] = Object.values(HOOK_ROUTE_KEYS).map((routeKey) => {
+  const [method, path] = routeKey.split(' ') as [HttpMethod, string];
+  return { method, path, auth: 'signed' };
+});
+
+/** GitHub gives a webhook 10 s, Slack a slash command 3 s; anything slower has failed for the sender anyway. */
+export const HOOKS_TIMEOUT = Duration.seconds(10);
+
+/** Environment variables of the hooks function (names checked against its config schema). */
+export const HOOKS_ENV = {
+  genericHookSecretArn: 'GENERIC_HOOK_SECRET_ARN',
+  githubWebhookSecretArn: 'GITHUB_WEBHOOK_SECRET_ARN',
+  slackSigningSecretArn: 'SLACK_SIGNING_SECRET_ARN',
+  githubRunnerPools: 'GITHUB_RUNNER_POOLS',
+} as const satisfies Record<string, keyof HooksConfig>;
+
+export type HooksFunctionProps = {
+  readonly entry: string;
+  /** The service's HTTP API; the hook routes are added to it without gateway auth. */
+  readonly httpApi: HttpApi;
+  readonly stateful: StatefulResources;
+  /** With `github.enabled`, the function gets the runner pools (otherwise every workflow job is ignored). */
+  readonly github: StageConfig['github'];
+  readonly logRetention: RetentionDays;
+  readonly logLevel: string;
+};
+
+/**
+ * The hooks function (`functions/hooks`) behind `POST /v1/hooks/generic`, `POST /v1/hooks/github` and
+ * `POST /v1/chat/slack`. The routes have no gateway auth: the function verifies each provider's HMAC signature
+ * over the raw body with that provider's secret (read on first use from Secrets Manager, by ARN).
+ * Permissions: the job table (hooks actions: create, read and cancel jobs, GitHub delivery claims, idempotency
+ * records), send to the clone queue, read of the generic-hook, GitHub-webhook and Slack-signing secrets only.
+ * It calls only AWS APIs, so it runs outside the VPC.
+ */
+export class HooksFunction extends Construct {
+  readonly nodeFunction: NodeFunction;
+  readonly routes: readonly HttpRoute[];
+
+  constructor(scope: Construct, id: string, props: HooksFunctionProps) {
+    super(scope, id);
+    const { stateful } = props;
+    const { genericHook, githubWebhook, slackSigning } = stateful.integrationSecrets;
+    this.nodeFunction = new NodeFunction(this, 'Handler', {
+      entry: props.entry,
+      serviceName: 'instaclone-hooks',
+      description: 'instaclone hooks: signed CI webhooks (generic, GitHub) and Slack commands',
+      timeout: HOOKS_TIMEOUT,
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+      environment: {
+        [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName,
+        [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,
+        [HOOKS_ENV.genericHookSecretArn]: genericHook.secretArn,
+        [HOOKS_ENV.githubWebhookSecretArn]: githubWebhook.secretArn,
+        [HOOKS_ENV.slackSigningSecretArn]: slackSigning.secretArn,
+        ...(props.github.enabled && { [HOOKS_ENV.githubRunnerPools]: runnerPoolsEnv(props.github) }),
+      },
+    });
+    const role = this.nodeFunction.role;
+    stateful.jobTable.grant(role, ...JOB_TABLE_ACTIONS.hooks);
+    stateful.cloneQueue.grantSendMessages(role);
+    for (const secret of [genericHook, githubWebhook, slackSigning]) secret.grantRead(role);
+
+    const integration = new HttpLambdaIntegration('Integration', this.nodeFunction.function);
+    this.routes = HOOK_ROUTES.map(
+      (route) =>
+        new HttpRoute(this, `${route.method}${route.path.replace(/[^A-Za-z0-9]/g, '')}`, {
+          httpApi: props.httpApi,
+          routeKey: HttpRouteKey.with(route.path, route.method),
+          integration,
+          authorizer: new HttpNoneAuthorizer(),
+        }),
+    );
+  }
+}

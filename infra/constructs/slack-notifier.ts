@@ -1,0 +1,55 @@
+import { Duration } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { EVENT_RULES } from '#shared/events/event-rules';
+import type { SlackNotifierConfig } from '#shared/integrations/notifier-config';
+import { toCdkEventPattern } from '../event-pattern.js';
+import type { StatefulResources } from '../stacks/stateful-stack.js';
+import { NodeFunction } from './node-function.js';
+
+/** The only origin the notifier may post to: response URLs come from job labels, which any API caller can set. */
+export const SLACK_RESPONSE_ORIGINS = 'https://hooks.slack.com';
+
+/** Environment variables of the Slack notifier (names checked against its config schema). */
+export const SLACK_NOTIFIER_ENV = {
+  responseOrigins: 'SLACK_RESPONSE_ORIGINS',
+} as const satisfies Record<string, keyof SlackNotifierConfig>;
+
+export type SlackNotifierProps = {
+  readonly entry: string;
+  readonly stateful: Pick<StatefulResources, 'eventBus'>;
+  readonly logRetention: RetentionDays;
+  readonly logLevel: string;
+};
+
+/**
+ * Posts the outcome of a clone made from Slack (`/clone`) to the command's `response_url`. Triggered by the shared
+ * `EVENT_RULES.slackWanted` pattern on the service bus. Needs no AWS permission beyond its logs and traces; runs
+ * outside the VPC (it calls hooks.slack.com). A `response_url` lasts 30 minutes, so retries stop there.
+ */
+export class SlackNotifier extends Construct {
+  readonly nodeFunction: NodeFunction;
+  readonly rule: Rule;
+
+  constructor(scope: Construct, id: string, props: SlackNotifierProps) {
+    super(scope, id);
+    this.nodeFunction = new NodeFunction(this, 'Handler', {
+      entry: props.entry,
+      serviceName: 'instaclone-slack-notifier',
+      description: 'instaclone Slack notifier: clone outcomes to the slash command response_url',
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+      environment: { [SLACK_NOTIFIER_ENV.responseOrigins]: SLACK_RESPONSE_ORIGINS },
+    });
+    this.rule = new Rule(this, 'OnSlackWanted', {
+      description: 'Completions of Slack-made clones → Slack notifier',
+      eventBus: props.stateful.eventBus,
+      eventPattern: toCdkEventPattern(EVENT_RULES.slackWanted),
+      targets: [
+        new LambdaFunction(this.nodeFunction.function, { retryAttempts: 2, maxEventAge: Duration.minutes(30) }),
+      ],
+    });
+  }
+}
