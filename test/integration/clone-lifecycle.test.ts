@@ -123,13 +123,17 @@ describe('Clone lifecycle: destroy, leases, listing, idempotency, count', () => 
     );
   });
 
-  it('clones with the whole spec: folder, NIC disconnected, extraConfig and biosUuid land on the VM', async () => {
+  it('clones with the whole spec: placement, NIC MAC/network/disconnected, serial port, extraConfig, biosUuid', async () => {
     // Prepare
     const biosUuid = '4217c6f2-8a0e-4b7f-9a3b-2c9d8e7f6a5b';
+    const sourcePool = stack.vcsim?.sim.findVmByName('DC0_C0_RP0_VM0')?.pool ?? '';
+    const serialFile = '[LocalDS_0] ci-1/serial0.log';
     const body = {
       source,
       folder: '/DC0/vm',
-      nics: [{ label: 'Network adapter 1', mac: '00:50:56:01:02:03', connected: false }],
+      pool: sourcePool,
+      nics: [{ label: 'Network adapter 1', mac: '00:50:56:01:02:03', connected: false, network: 'DC0_DVPG0' }],
+      serialPorts: [{ key: 9000, file: serialFile }],
       extraConfig: { 'tools.syncTime': 'TRUE' },
       guestinfo: { hostname: 'ci-1' },
       biosUuid,
@@ -141,6 +145,10 @@ describe('Clone lifecycle: destroy, leases, listing, idempotency, count', () => 
     expect(job.status).toBe('SUCCEEDED');
     const vm = stack.vcsim?.sim.getVm(job.vm?.moref ?? '');
     expect(vm?.nics[0]).toMatchObject({ macAddress: '00:50:56:01:02:03', connected: false });
+    expect(vm?.nics[0]?.network).toMatch(/dvportgroup|DVPG/);
+    expect(vm?.pool).toBe(sourcePool);
+    const ports = (vm as unknown as { ports?: Array<{ key: number; fileName?: string }> }).ports;
+    expect(ports?.find((p) => p.key === 9000)?.fileName).toBe(serialFile);
     expect(vm?.extraConfig).toMatchObject({ 'tools.syncTime': 'TRUE', 'guestinfo.hostname': 'ci-1' });
     expect(vm?.biosUuid).toBe(biosUuid);
   });
