@@ -18,7 +18,13 @@ export const statusFor = (err: AppError): number => {
     case 'INVALID_JSON':
       return 400;
     case 'JOB_NOT_FOUND':
+    case 'POOL_NOT_FOUND':
+    case 'NOT_IN_POOL':
       return 404;
+    case 'NOT_CLAIMED':
+      return 409;
+    case 'POOL_DEGRADED':
+      return 503;
     case 'IDEMPOTENCY_CONFLICT':
     case 'STALE_TRANSITION':
       return 409;
@@ -42,7 +48,8 @@ export const statusFor = (err: AppError): number => {
  * anything else is a 500 that never leaks internals.
  */
 export const toErrorResponse = (err: unknown): APIGatewayProxyStructuredResultV2 => {
-  if (!isAppError(err) || statusFor(err) >= 500) {
+  // Only a deliberate answer keeps its message: internal failures (500) and upstream ones (502) never leak details.
+  if (!isAppError(err) || statusFor(err) === 500 || statusFor(err) === 502) {
     return json(500, { error: { code: 'INTERNAL', message: 'Internal error' } } satisfies ErrorBody);
   }
   const details = 'issues' in err ? (err.issues as FieldIssue[]) : undefined;

@@ -10,7 +10,6 @@ import {
   PoolSpecSchema,
   ReleaseRequestSchema,
 } from '../pools/pool.js';
-import { isPoolError, poolStatusFor } from '../pools/pool-errors.js';
 import type { PoolView } from '../pools/pool-view.js';
 import type { Route } from './clone-api-routes.js';
 import { jsonResponse } from './error-response.js';
@@ -31,25 +30,13 @@ const poolName = (params: Record<string, string | undefined> | undefined): strin
   return parsed.data;
 };
 
-/** Pool errors answer here (their codes are not AppError codes yet); everything else goes to the handler's mapping. */
-const withPoolErrors =
-  (route: Route): Route =>
-  async (event, context) => {
-    try {
-      return await route(event, context);
-    } catch (err) {
-      if (!isPoolError(err)) throw err;
-      return jsonResponse(poolStatusFor(err), { error: { code: err.code, message: err.message } });
-    }
-  };
-
 /**
  * The pool routes by API Gateway route key, ready to be spread into the API function's route table (or served by
  * `functions/pool-api`). A claim answers `200` with a ready spare or `202` with a fresh clone that is still queued;
  * `source` says which.
  */
 export const makePoolApiRoutes = (deps: PoolApiDeps): Record<string, Route> => {
-  const routes: Record<string, Route> = {
+  return {
     'PUT /v1/pools/{name}': async (event) => {
       const spec = parseJsonBody(PoolSpecSchema, event.body, event.isBase64Encoded);
       const { pool, created } = await deps.putPool(poolName(event.pathParameters), spec);
@@ -74,5 +61,4 @@ export const makePoolApiRoutes = (deps: PoolApiDeps): Record<string, Route> => {
       return jsonResponse(202, { pool: name, clone: toJobView(await deps.release(name, jobId)) });
     },
   };
-  return Object.fromEntries(Object.entries(routes).map(([key, route]) => [key, withPoolErrors(route)]));
 };

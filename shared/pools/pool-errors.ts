@@ -1,17 +1,10 @@
-/**
- * Errors of the pool feature. They follow AppError's contract (`code` drives dispatch, `retryable` says whether
- * the same input may succeed later) but live here because `AppErrorCode` is closed; `poolStatusFor` is their
- * exhaustive HTTP mapping. Once the codes join `AppErrorCode` these can extend AppError unchanged.
- */
+import { AppError } from '../domain/errors.js';
+
+/** Errors of the pool feature: AppErrors, so the API's one exhaustive mapping answers them. */
 export type PoolErrorCode = 'POOL_NOT_FOUND' | 'NOT_IN_POOL' | 'NOT_CLAIMED' | 'POOL_DEGRADED';
 
-export abstract class PoolError extends Error {
-  abstract readonly code: PoolErrorCode;
-  abstract readonly retryable: boolean;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class PoolError extends AppError {
+  abstract override readonly code: PoolErrorCode;
 }
 
 export class PoolNotFoundError extends PoolError {
@@ -58,19 +51,3 @@ export class PoolDegradedError extends PoolError {
     super(`Pool ${pool} is degraded until ${backoffUntil}${reason ? ` (${reason})` : ''}; no spare is ready`);
   }
 }
-
-export const isPoolError = (err: unknown): err is PoolError => err instanceof PoolError;
-
-export const poolStatusFor = (err: PoolError): number => {
-  switch (err.code) {
-    case 'POOL_NOT_FOUND':
-    case 'NOT_IN_POOL':
-      return 404;
-    case 'NOT_CLAIMED':
-      return 409;
-    case 'POOL_DEGRADED':
-      return 503;
-    default:
-      return err.code satisfies never;
-  }
-};
