@@ -9,7 +9,7 @@ import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
 import { loadConfig } from '#shared/config/load-config';
 import { ApiConfigSchema } from '#shared/config/service-config';
 import { makeCloneApiRoutes } from '#shared/http/clone-api-routes';
-import { jsonResponse, toErrorResponse } from '#shared/http/error-response';
+import { dispatchRoute } from '#shared/http/dispatch-route';
 import { makeLogger } from '#shared/observability/logger';
 import { systemClock } from '#shared/ports/runtime';
 import { makeGetClone } from '#shared/use-cases/get-clone';
@@ -37,15 +37,4 @@ const routes = makeCloneApiRoutes({
 /** The HTTP API: one function, routes dispatched on API Gateway's routeKey. Errors become the API's error body. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(httpHeaderNormalizer())
-  .handler(async (event, context) => {
-    const route = routes[event.routeKey];
-    if (!route) return jsonResponse(404, { error: { code: 'NOT_FOUND', message: `No route ${event.routeKey}` } });
-    try {
-      return await route(event, context);
-    } catch (err) {
-      const response = toErrorResponse(err);
-      if ((response.statusCode ?? 500) >= 500)
-        logger.error('request failed', { routeKey: event.routeKey, error: err as Error });
-      return response;
-    }
-  });
+  .handler((event, context) => dispatchRoute(routes, event, context, logger));

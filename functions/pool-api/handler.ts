@@ -9,7 +9,7 @@ import { EventBridgeEventPublisher } from '#shared/adapters/eventbridge-event-pu
 import { randomIds } from '#shared/adapters/random-ids';
 import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
 import { loadConfig } from '#shared/config/load-config';
-import { jsonResponse, toErrorResponse } from '#shared/http/error-response';
+import { dispatchRoute } from '#shared/http/dispatch-route';
 import { makePoolApiRoutes } from '#shared/http/pool-api-routes';
 import { makeLogger } from '#shared/observability/logger';
 import { makeClaimFromPool } from '#shared/pools/claim-from-pool';
@@ -46,15 +46,4 @@ const routes = makePoolApiRoutes({
 /** The pool routes (`/v1/pools*`), dispatched on API Gateway's routeKey. Errors become the API's error body. */
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(httpHeaderNormalizer())
-  .handler(async (event, context) => {
-    const route = routes[event.routeKey];
-    if (!route) return jsonResponse(404, { error: { code: 'NOT_FOUND', message: `No route ${event.routeKey}` } });
-    try {
-      return await route(event, context);
-    } catch (err) {
-      const response = toErrorResponse(err);
-      if ((response.statusCode ?? 500) >= 500)
-        logger.error('request failed', { routeKey: event.routeKey, error: err as Error });
-      return response;
-    }
-  });
+  .handler((event, context) => dispatchRoute(routes, event, context, logger));
