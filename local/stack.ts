@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
 import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
@@ -10,127 +9,27 @@ import { systemClock } from '#shared/ports/runtime';
 import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
 import { makeRedriveStuckJobs } from '#shared/use-cases/redrive-stuck-jobs';
 import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
-import { type DynamoDbEmulator, startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
-import { type BusEvent, type EventBus, startEventBus } from './emulators/event-bus.js';
+import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
+import { type BusEvent, startEventBus } from './emulators/event-bus.js';
 import { ndjsonFileTarget } from './emulators/ndjson-file-target.js';
-import { type SqsEmulator, startSqsEmulator } from './emulators/sqs-emulator.js';
+import { startSqsEmulator } from './emulators/sqs-emulator.js';
 import { startHttpGateway } from './lambda/http-gateway.js';
 import { makeLambdaContext } from './lambda/lambda-context.js';
 import { startSqsEventSource } from './lambda/sqs-event-source.js';
 import { LOCAL_REGION } from './local-aws.js';
-import { consoleLogger, type LocalLogger } from './local-logger.js';
-import { startVcSim, type VcSimHandle, type VcSimOptions } from './vcsim/index.js';
+import { consoleLogger } from './local-logger.js';
+import { functionEnv, integrationEnv } from './stack-env.js';
+import type {
+  ApiHandler,
+  BusTargetHandler,
+  LocalStack,
+  LocalStackOptions,
+  ScalerHandler,
+  WorkerHandler,
+} from './stack-options.js';
+import { startVcSim, type VcSimHandle } from './vcsim/index.js';
 
-/** A real vCenter (or a simulator started elsewhere) to clone through instead of the embedded simulator. */
-export type ExternalVcenter = { url: string; username: string; password: string; caFile?: string; insecure?: boolean };
-
-export type LocalStackOptions = {
-  /** Where dynalite keeps jobs and events.ndjson is written; in-memory and no file when absent. */
-  dataDir?: string;
-  /** Port of the HTTP API on 127.0.0.1; 0 picks a free one. */
-  apiPort?: number;
-  /** Bearer token the API demands; generated when absent. */
-  apiToken?: string;
-  /** Use this vCenter; otherwise the embedded simulator is started with `simulator` options. */
-  vcenter?: ExternalVcenter;
-  simulator?: VcSimOptions;
-  /** The worker's Lambda timeout locally; deadlines and the visibility timeout derive from it. */
-  workerTimeoutMs?: number;
-  /** Clone queue visibility timeout; default 6x the worker timeout, as deployed. */
-  visibilityTimeoutSeconds?: number;
-  maxReceiveCount?: number;
-  /** Parallel worker invocations (the vCenter protection cap). */
-  maxConcurrency?: number;
-  /** How often expired leases are reaped (the deployed reaper runs on a schedule); default 15 s. */
-  leaseCheckMs?: number;
-  /** How often the pool scaler runs on its schedule (the deployed one runs every minute); default 15 s. */
-  poolScaleMs?: number;
-  /**
-   * Signed routes and notifiers (`/v1/hooks/*`, `/v1/chat/slack`, callbacks, Slack outcomes). A route is served
-   * only when its secret is given; the callback secret is generated when absent. Locally callbacks may go to
-   * http and loopback receivers, and Slack posts to any origin in `slackResponseOrigins`.
-   */
-  integrations?: {
-    genericHookSecret?: string;
-    githubWebhookSecret?: string;
-    slackSigningSecret?: string;
-    callbackSigningSecret?: string;
-    /** GITHUB_RUNNER_POOLS JSON. */
-    runnerPools?: string;
-    githubAppId?: string;
-    githubAppPrivateKey?: string;
-    githubApiUrl?: string;
-    /** Comma-separated origins the Slack notifier may post to; default Slack's only. */
-    slackResponseOrigins?: string;
-  };
-  /** Receives one short line per published event. */
-  printEvent?: (line: string) => void;
-  logger?: LocalLogger;
-};
-
-export type LocalStack = {
-  apiUrl: string;
-  dataDir?: string;
-  apiToken: string;
-  vcenterUrl: string;
-  /** The embedded simulator, when one was started. */
-  vcsim?: VcSimHandle;
-  sqs: SqsEmulator;
-  dynamo: DynamoDbEmulator;
-  bus: EventBus;
-  eventsFile?: string;
-  /** The secret callbacks are signed with (generated unless given). */
-  callbackSigningSecret: string;
-  /** Jobs found unfinished on disk at start and re-enqueued. */
-  redriven: string[];
-  /** Resolves when the worker has nothing in flight and the queue looked empty. */
-  idle(): Promise<void>;
-  /** Stops the poller first (finishing in-flight batches), then the gateway, emulators and simulator. */
-  close(): Promise<void>;
-};
-
-type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
-type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-type BusTargetHandler = (event: BusEvent, context: Context) => Promise<unknown>;
-
-/** The integration settings as the functions' env (unset keys left out, so a route without a secret is off). */
-const integrationEnv = (o: NonNullable<LocalStackOptions['integrations']>, callbackSecret: string) => {
-  const env: Record<string, string | undefined> = {
-    GENERIC_HOOK_SECRET: o.genericHookSecret,
-    GITHUB_WEBHOOK_SECRET: o.githubWebhookSecret,
-    SLACK_SIGNING_SECRET: o.slackSigningSecret,
-    GITHUB_RUNNER_POOLS: o.runnerPools,
-    GITHUB_APP_ID: o.githubAppId,
-    GITHUB_APP_PRIVATE_KEY: o.githubAppPrivateKey,
-    GITHUB_API_URL: o.githubApiUrl,
-    SLACK_RESPONSE_ORIGINS: o.slackResponseOrigins,
-    CALLBACK_SIGNING_SECRET: callbackSecret,
-    CALLBACK_ALLOW_INSECURE_HTTP: 'true',
-    CALLBACK_ALLOW_PRIVATE_ADDRESSES: 'true',
-    SLACK_ALLOW_INSECURE_HTTP: 'true',
-    SLACK_ALLOW_PRIVATE_ADDRESSES: 'true',
-  };
-  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
-};
-type ScalerHandler = (event: unknown, context: Context) => Promise<unknown>;
-
-/** The env the deployed functions read, pointed at the local emulators. */
-const functionEnv = (o: { dynamo: DynamoDbEmulator; sqs: SqsEmulator; bus: EventBus; vcenter: ExternalVcenter }) => ({
-  AWS_REGION: LOCAL_REGION,
-  AWS_ENDPOINT_URL_DYNAMODB: o.dynamo.endpoint,
-  AWS_ENDPOINT_URL_SQS: o.sqs.endpoint,
-  AWS_ENDPOINT_URL_EVENTBRIDGE: o.bus.endpoint,
-  JOBS_TABLE_NAME: o.dynamo.tableName,
-  CLONE_QUEUE_URL: o.sqs.queueUrl,
-  EVENT_BUS_NAME: RESOURCE_NAMES.eventBus,
-  VCENTER_URL: o.vcenter.url,
-  VCENTER_USERNAME: o.vcenter.username,
-  VCENTER_PASSWORD: o.vcenter.password,
-  ...(o.vcenter.caFile && { VCENTER_CA_FILE: o.vcenter.caFile }),
-  ...(o.vcenter.insecure && { VCENTER_INSECURE: 'true' }),
-  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-});
+export type { ExternalVcenter, LocalStack, LocalStackOptions } from './stack-options.js';
 
 /**
  * Starts the whole service in this process on 127.0.0.1: dynalite, fauxqs (queue + DLQ with redrive), the

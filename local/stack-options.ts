@@ -1,0 +1,79 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { DynamoDbEmulator } from './emulators/dynamodb-emulator.js';
+import type { BusEvent, EventBus } from './emulators/event-bus.js';
+import type { SqsEmulator } from './emulators/sqs-emulator.js';
+import type { LocalLogger } from './local-logger.js';
+import type { VcSimHandle, VcSimOptions } from './vcsim/index.js';
+
+/** A real vCenter (or a simulator started elsewhere) to clone through instead of the embedded simulator. */
+export type ExternalVcenter = { url: string; username: string; password: string; caFile?: string; insecure?: boolean };
+
+export type LocalStackOptions = {
+  /** Where dynalite keeps jobs and events.ndjson is written; in-memory and no file when absent. */
+  dataDir?: string;
+  /** Port of the HTTP API on 127.0.0.1; 0 picks a free one. */
+  apiPort?: number;
+  /** Bearer token the API demands; generated when absent. */
+  apiToken?: string;
+  /** Use this vCenter; otherwise the embedded simulator is started with `simulator` options. */
+  vcenter?: ExternalVcenter;
+  simulator?: VcSimOptions;
+  /** The worker's Lambda timeout locally; deadlines and the visibility timeout derive from it. */
+  workerTimeoutMs?: number;
+  /** Clone queue visibility timeout; default 6x the worker timeout, as deployed. */
+  visibilityTimeoutSeconds?: number;
+  maxReceiveCount?: number;
+  /** Parallel worker invocations (the vCenter protection cap). */
+  maxConcurrency?: number;
+  /** How often expired leases are reaped (the deployed reaper runs on a schedule); default 15 s. */
+  leaseCheckMs?: number;
+  /** How often the pool scaler runs on its schedule (the deployed one runs every minute); default 15 s. */
+  poolScaleMs?: number;
+  /**
+   * Signed routes and notifiers (`/v1/hooks/*`, `/v1/chat/slack`, callbacks, Slack outcomes). A route is served
+   * only when its secret is given; the callback secret is generated when absent. Locally callbacks may go to
+   * http and loopback receivers, and Slack posts to any origin in `slackResponseOrigins`.
+   */
+  integrations?: {
+    genericHookSecret?: string;
+    githubWebhookSecret?: string;
+    slackSigningSecret?: string;
+    callbackSigningSecret?: string;
+    /** GITHUB_RUNNER_POOLS JSON. */
+    runnerPools?: string;
+    githubAppId?: string;
+    githubAppPrivateKey?: string;
+    githubApiUrl?: string;
+    /** Comma-separated origins the Slack notifier may post to; default Slack's only. */
+    slackResponseOrigins?: string;
+  };
+  /** Receives one short line per published event. */
+  printEvent?: (line: string) => void;
+  logger?: LocalLogger;
+};
+
+export type LocalStack = {
+  apiUrl: string;
+  dataDir?: string;
+  apiToken: string;
+  vcenterUrl: string;
+  /** The embedded simulator, when one was started. */
+  vcsim?: VcSimHandle;
+  sqs: SqsEmulator;
+  dynamo: DynamoDbEmulator;
+  bus: EventBus;
+  eventsFile?: string;
+  /** The secret callbacks are signed with (generated unless given). */
+  callbackSigningSecret: string;
+  /** Jobs found unfinished on disk at start and re-enqueued. */
+  redriven: string[];
+  /** Resolves when the worker has nothing in flight and the queue looked empty. */
+  idle(): Promise<void>;
+  /** Stops the poller first (finishing in-flight batches), then the gateway, emulators and simulator. */
+  close(): Promise<void>;
+};
+
+export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+export type BusTargetHandler = (event: BusEvent, context: Context) => Promise<unknown>;
+export type ScalerHandler = (event: unknown, context: Context) => Promise<unknown>;
