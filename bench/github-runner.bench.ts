@@ -1,0 +1,206 @@
+/**
+ * `github-runner`: time from a GitHub `workflow_job` webhook to its runner VM powered on (issue 9). The stack runs
+ * in this process with the embedded simulator at its default task time, the hooks route configured with a webhook
+ * secret, one runner pool and a GitHub App whose API is a stand-in on 127.0.0.1 (installation tokens and JIT runner
+ * configs, answered at once). Each job is a `queued` webhook built from test/fixtures/github/workflow-job-queued.json
+ * with its own `workflow_job.id` and delivery id, signed with `X-Hub-Signature-256`, POSTed to `/v1/hooks/github`.
+ * A runner is powered on when `Clone Succeeded` for its job reaches the bus (the clone is on when its task
+ * succeeds); each VM is then checked in the simulator: powered on, with the JIT config in its guestinfo.
+ *
+ * Two figures, both against the goal p95 ≤ 2 s:
+ * - steady: `concurrency` CI slots, each sending its next webhook once its previous runner is on;
+ * - burst: `jobs` webhooks at once, `concurrency` deliveries in flight (a matrix build), runners queue behind the
+ *   worker's vCenter cap.
+ * A warm-pool figure (goal ≤ 200 ms) is printed as a note until GitHub jobs can be served from a pool.
+ *
+ * Usage: `npm run bench github-runner` (env BENCH_GITHUB_JOBS, default 30; BENCH_GITHUB_CONCURRENCY, default 4).
+ */
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sign } from '@octokit/webhooks-methods';
+import { silentLogger } from '#local/local-logger';
+import { startLocalStack } from '#local/stack';
+import { closedLoop } from './closed-loop.js';
+import { watchCompletions } from './completion-waiter.js';
+import { startGithubStandIn } from './github-api-stand-in.js';
+import { summarise } from './latency-summary.js';
+import { emit, machine } from './machine.js';
+
+const jobs = Number(process.env.BENCH_GITHUB_JOBS ?? 30);
+const concurrency = Number(process.env.BENCH_GITHUB_CONCURRENCY ?? 4);
+const warmup = 2;
+const goalP95Ms = 2_000;
+const runnerTimeoutMs = 20_000;
+/** The whole run is bounded: a stuck stack prints an error line and exits instead of hanging the bench run. */
+const deadlineMs = 50_000;
+
+const JIT_KEY = 'guestinfo.instaclone.runner.jitconfig';
+const fixture = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../test/fixtures/github/workflow-job-queued.json'), 'utf8'),
+) as { workflow_job: Record<string, unknown> } & Record<string, unknown>;
+
+const watchdog = setTimeout(() => {
+  emit({ kind: 'error', bench: 'github-runner', reason: `not done within ${deadlineMs} ms` });
+  process.exit(1);
+}, deadlineMs);
+watchdog.unref();
+
+// The worker's EMF metric lines would land between the JSON figures on stdout.
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+emit(machine());
+const webhookSecret = randomBytes(24).toString('hex');
+const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .privateKey.export({ type: 'pkcs1', format: 'pem' })
+  .toString();
+const github = await startGithubStandIn();
+const stack = await startLocalStack({
+  // simulator: default task time on purpose (the goal is stated for it).
+  logger: silentLogger,
+  integrations: {
+    githubWebhookSecret: webhookSecret,
+    githubAppId: '424242',
+    githubAppPrivateKey: privateKey,
+    githubApiUrl: github.url,
+    runnerPools: JSON.stringify({
+      version: '1',
+      pools: [{ name: 'linux', labels: ['self-hosted', 'linux', 'x64'], source: { path: '/DC0/vm/DC0_H0_VM0' } }],
+    }),
+  },
+});
+const sim = stack.vcsim?.sim;
+if (!sim) throw new Error('the github-runner bench needs the embedded simulator');
+const completions = watchCompletions(stack.bus);
+
+let nextWorkflowJobId = 7_000_000_000;
+type Runner = { workflowJobId: number; jobId: string; answeredMs: number; poweredOnMs: number };
+
+/** Sends one signed `queued` webhook; resolves when GitHub would have its answer (before the runner is on). */
+const deliver = async (workflowJobId: number) => {
+  const body = JSON.stringify({
+    ...fixture,
+    workflow_job: { ...fixture.workflow_job, id: workflowJobId, created_at: new Date().toISOString() },
+  });
+  // GitHub signs before it sends: the signature is not part of the measured time.
+  const headers = {
+    'content-type': 'application/json',
+    'user-agent': 'GitHub-Hookshot/bench',
+    'x-github-event': 'workflow_job',
+    'x-github-delivery': randomUUID(),
+    'x-github-hook-installation-target-type': 'organization',
+    'x-hub-signature-256': await sign(webhookSecret, body),
+  };
+  const sentAt = performance.now();
+  const res = await fetch(`${stack.apiUrl}/v1/hooks/github`, { method: 'POST', body, headers });
+  const answer = (await res.json()) as { outcome?: string; jobId?: string };
+  const answeredMs = performance.now() - sentAt;
+  if (!res.ok || answer.outcome !== 'submitted' || !answer.jobId) {
+    throw new Error(`webhook for ${workflowJobId} answered ${res.status} ${JSON.stringify(answer)}`);
+  }
+  return { sentAt, answeredMs, jobId: answer.jobId };
+};
+
+/** Waits for the runner's `Clone Succeeded` and checks its VM in the simulator. */
+const poweredOn = async (workflowJobId: number, sent: Awaited<ReturnType<typeof deliver>>): Promise<Runner> => {
+  const done = await completions.completion(sent.jobId, runnerTimeoutMs);
+  if (done.detailType !== 'Clone Succeeded') {
+    throw new Error(`runner ${sent.jobId} ended with ${done.detailType} ${done.fault ?? ''}`);
+  }
+  const vm = sim.findVmByName(`instaclone-${sent.jobId}`);
+  if (vm?.powerState !== 'poweredOn' || !vm.extraConfig[JIT_KEY]?.startsWith('BENCH-JIT-CONFIG-')) {
+    throw new Error(`runner VM of ${sent.jobId} is not on with its JIT config`);
+  }
+  return { workflowJobId, jobId: sent.jobId, answeredMs: sent.answeredMs, poweredOnMs: done.at - sent.sentAt };
+};
+
+const runOne = async (): Promise<Runner> => {
+  const workflowJobId = nextWorkflowJobId++;
+  return poweredOn(workflowJobId, await deliver(workflowJobId));
+};
+
+const figure = (mode: string, runners: Runner[], wallMs: number, failures: number) => {
+  const toPoweredOn = summarise(runners.map((r) => r.poweredOnMs));
+  return {
+    kind: 'figure',
+    bench: 'github-runner',
+    mode,
+    runners: runners.length,
+    failures,
+    concurrency,
+    simulatorTaskMs: 'default (200 in local/vcsim/index.ts)',
+    wallMs: Math.round(wallMs),
+    webhookAnswerMs: summarise(runners.map((r) => r.answeredMs)),
+    webhookToPoweredOnMs: toPoweredOn,
+    goal: { webhookToPoweredOnP95Ms: `<= ${goalP95Ms}` },
+    met: failures === 0 && toPoweredOn.p95 <= goalP95Ms,
+  };
+};
+
+let failed = false;
+try {
+  // First login to the simulator, the App's installation token, JIT compilation: not what this bench is about.
+  for (let i = 0; i < warmup; i++) await runOne();
+
+  const steady: Runner[] = [];
+  const loop = await closedLoop(jobs, concurrency, async () => {
+    steady.push(await runOne());
+  });
+  emit(
+    figure(`steady: ${concurrency} CI slots, next webhook once the runner is on`, steady, loop.wallMs, loop.failures),
+  );
+
+  const burst: Runner[] = [];
+  let burstFailures = 0;
+  const burstStarted = performance.now();
+  const waits: Promise<void>[] = [];
+  await closedLoop(jobs, concurrency, async () => {
+    const workflowJobId = nextWorkflowJobId++;
+    const sent = await deliver(workflowJobId).catch((err: unknown) => {
+      burstFailures++;
+      throw err;
+    });
+    waits.push(
+      poweredOn(workflowJobId, sent).then(
+        (r) => void burst.push(r),
+        () => void burstFailures++,
+      ),
+    );
+  });
+  await Promise.all(waits);
+  emit(
+    figure(
+      `burst: ${jobs} webhooks at once, ${concurrency} deliveries in flight`,
+      burst,
+      performance.now() - burstStarted,
+      burstFailures,
+    ),
+  );
+  failed = loop.failures > 0 || burstFailures > 0;
+
+  emit({
+    kind: 'note',
+    bench: 'github-runner',
+    githubApiCalls: {
+      jitConfigs: github.calls.filter((c) => c.path.endsWith('/generate-jitconfig')).length,
+      installationTokens: github.calls.filter((c) => c.path.endsWith('/access_tokens')).length,
+      runnersCloned: warmup + 2 * jobs,
+    },
+  });
+  emit({
+    kind: 'note',
+    bench: 'github-runner',
+    mode: 'warm pool',
+    goal: { webhookToPoweredOnP95Ms: '<= 200' },
+    measured: false,
+    reason:
+      'GitHub jobs cannot be served from a warm pool yet: a queued workflow_job always submits a fresh clone ' +
+      '(shared/integrations/handle-github-webhook.ts), and its JIT runner config is resolved by the worker just ' +
+      'before InstantClone_Task and set as guestinfo at clone time, so a pooled spare (shared/pools) has no ' +
+      'runner config to claim. The pool-claim bench measures claims from plain pools.',
+  });
+} finally {
+  await stack.close();
+  await github.close();
+  clearTimeout(watchdog);
+}
+process.exitCode = failed ? 1 : 0;
