@@ -45,5 +45,7 @@ export const functionEnv = (o: {
   ...(o.vcenter.caFile && { VCENTER_CA_FILE: o.vcenter.caFile }),
   ...(o.vcenter.insecure && { VCENTER_INSECURE: 'true' }),
   POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  // EMF metric lines are for CloudWatch; locally they would only flood the terminal.
+  POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });

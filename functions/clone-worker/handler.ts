@@ -18,9 +18,8 @@ import { vcenterCredentials } from '#shared/adapters/vcenter-credentials';
 import { VsphereVmCloner } from '#shared/adapters/vsphere-vm-cloner';
 import { loadConfig } from '#shared/config/load-config';
 import { WorkerConfigSchema } from '#shared/config/service-config';
-import { CloneMessageSchema } from '#shared/domain/clone-message';
-import { GuestConfigError, isAppError, MalformedMessageError } from '#shared/domain/errors';
-import { toFieldIssues } from '#shared/domain/field-issues';
+import { GuestConfigError } from '#shared/domain/errors';
+import { parseCloneMessage, redeliveryDelaySeconds } from '#shared/domain/sqs-delivery';
 import { isIntegrationError } from '#shared/integrations/integration-error';
 import { makeRunnerGuestinfoFromConfig, RunnerWorkerConfigSchema } from '#shared/integrations/runner-worker-config';
 import { makeLogger } from '#shared/observability/logger';
@@ -67,34 +66,6 @@ const handleMessage = makeHandleCloneMessage({
 const redelivery = new SqsRedelivery(sqs, config.CLONE_QUEUE_URL);
 const processor = new BatchProcessor(EventType.SQS);
 /**
- * How soon SQS should deliver a failed record again, when the queue's own visibility timeout (6x the worker
- * timeout) is the wrong wait: a busy task or guest is worth another look in seconds, and a malformed message
- * can never succeed, so it goes round at once and reaches the DLQ after maxReceiveCount without a long loop.
- */
-const redeliveryDelaySeconds = (err: unknown): number | undefined => {
-  if (!isAppError(err)) return undefined;
-  if (err.code === 'TASK_STILL_RUNNING' || err.code === 'WAITING_FOR_GUEST' || err.code === 'ATTEMPT_IN_PROGRESS')
-    return 5;
-  if (err.code === 'MALFORMED_MESSAGE') return 0;
-  return undefined;
-};
-
-const parseMessage = (record: SQSRecord) => {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    throw new MalformedMessageError(`Message ${record.messageId} is not JSON`);
-  }
-  const parsed = CloneMessageSchema.safeParse(body);
-  if (!parsed.success) {
-    const issues = toFieldIssues(parsed.error).map((i) => `${i.field}: ${i.message}`);
-    throw new MalformedMessageError(`Message ${record.messageId} is not a clone message (${issues.join('; ')})`);
-  }
-  return parsed.data;
-};
-
-/**
  * SQS worker. Each record is one clone message; a record that throws is reported in `batchItemFailures` so only
  * it is redelivered (and reaches the DLQ after maxReceiveCount), never its neighbours.
  */
@@ -107,7 +78,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse>()
       // Records run in parallel, so keys go into each log call rather than into the shared logger.
       const keys = { messageId: record.messageId, receiveCount: record.attributes.ApproximateReceiveCount };
       try {
-        const message = parseMessage(record);
+        const message = parseCloneMessage(record.messageId, record.body);
         const job = await handleMessage(message, { deadline });
         logger.info('clone message done', { ...keys, jobId: message.jobId, status: job?.status ?? 'NO_SUCH_JOB' });
         recordJobOutcome(metrics, job);
