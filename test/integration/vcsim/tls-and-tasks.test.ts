@@ -42,11 +42,7 @@ describe('vcsim: TLS and task lifecycle', () => {
     try {
       await client.login();
       const source = await client.findVm('/DC0/vm/DC0_H0_VM0');
-      const task = (await client.ref(
-        'InstantClone_Task',
-        ['VirtualMachine', source],
-        '<spec><name>slow</name><location/></spec>',
-      ))!;
+      const task = await client.instantClone(source, 'slow');
       // Act: progress 50 is reported from half the duration until completion
       const queued = await client.props('Task', task, ['info.state']);
       let running = await client.props('Task', task, ['info.state', 'info.progress']);
@@ -75,11 +71,7 @@ describe('vcsim: TLS and task lifecycle', () => {
     try {
       await client.login();
       const source = await client.findVm('/DC0/vm/DC0_H0_VM0');
-      const task = (await client.ref(
-        'InstantClone_Task',
-        ['VirtualMachine', source],
-        '<spec><name>quick</name><location/></spec>',
-      ))!;
+      const task = await client.instantClone(source, 'quick');
       await client.waitForTask(task);
       // Act
       const cancel = await client.call('CancelTask', ['Task', task]);

@@ -1,3 +1,5 @@
+import { afterEach, beforeEach } from 'vitest';
+import { startVcSim, type VcSimHandle, type VcSimOptions } from '#local/vcsim/index';
 import { child, childText, parseXml, type XmlNode } from '#local/vcsim/soap/xml-reader';
 
 /** One SOAP exchange as the tests see it: status, Set-Cookie, raw XML and the parsed response element. */
@@ -60,6 +62,17 @@ export class VimTestClient {
     const reply = await this.call(method, self, params);
     expectOk(reply);
     return childText(reply.body, 'returnval');
+  }
+
+  /** InstantClone_Task of `source` with a bare spec (`<spec><name>…</name><location/></spec>` unless given); the task moref. */
+  async instantClone(
+    source: string,
+    name: string,
+    spec = `<spec><name>${name}</name><location/></spec>`,
+  ): Promise<string> {
+    const task = await this.ref('InstantClone_Task', ['VirtualMachine', source], spec);
+    if (!task) throw new Error('InstantClone_Task returned no task');
+    return task;
   }
 
   /** FindByInventoryPath; throws when nothing is there. */
@@ -144,4 +157,24 @@ export function findDeep(node: XmlNode, local: string): XmlNode | undefined {
 /** All descendants with this local name, depth-first. */
 export function findAll(node: XmlNode, local: string): XmlNode[] {
   return node.children.flatMap((c) => [...(c.local === local ? [c] : []), ...findAll(c, local)]);
+}
+
+/**
+ * A simulator per test, logged in, with the default source VM's moref: the setup most simulator tests share.
+ * Read the fields inside tests (they are replaced before each one).
+ */
+export function useLoggedInSim(options: VcSimOptions = { taskDurationMs: 0 }): {
+  vc: VcSimHandle;
+  client: VimTestClient;
+  source: string;
+} {
+  const ctx = {} as { vc: VcSimHandle; client: VimTestClient; source: string };
+  beforeEach(async () => {
+    ctx.vc = await startVcSim(options);
+    ctx.client = new VimTestClient(ctx.vc.url);
+    expectOk(await ctx.client.login());
+    ctx.source = await ctx.client.findVm('/DC0/vm/DC0_H0_VM0');
+  });
+  afterEach(() => ctx.vc.close());
+  return ctx;
 }

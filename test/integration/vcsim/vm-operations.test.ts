@@ -1,63 +1,53 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startVcSim, type VcSimHandle } from '#local/vcsim/index';
+import { describe, expect, it } from 'vitest';
 import { child, childText } from '#local/vcsim/soap/xml-reader';
-import { expectOk, faultType, findAll, VimTestClient } from './vim-client.js';
+import { faultType, findAll, useLoggedInSim } from './vim-client.js';
 
 describe('vcsim: reconfigure, preflight checks and API-version gating', () => {
-  let vc: VcSimHandle;
-  let client: VimTestClient;
-  let source: string;
-  beforeEach(async () => {
-    vc = await startVcSim({ taskDurationMs: 0 });
-    client = new VimTestClient(vc.url);
-    expectOk(await client.login());
-    source = await client.findVm('/DC0/vm/DC0_H0_VM0');
-  });
-  afterEach(() => vc.close());
+  const sim = useLoggedInSim();
 
   it('reconnects a clone NIC left disconnected by migrateConnect and edits extraConfig with ReconfigVM_Task', async () => {
     // Prepare
-    const cloneTask = await client.ref(
+    const cloneTask = await sim.client.ref(
       'InstantClone_Task',
-      ['VirtualMachine', source],
+      ['VirtualMachine', sim.source],
       '<spec><name>reconnect</name><location><deviceChange><operation>edit</operation><device xsi:type="VirtualVmxnet3"><key>4000</key><connectable><migrateConnect>disconnect</migrateConnect><startConnected>true</startConnected><allowGuestControl>true</allowGuestControl><connected>false</connected></connectable></device></deviceChange></location><config><key>guestinfo.a</key><value xsi:type="xsd:string">1</value></config></spec>',
     );
-    const vm = childText(await client.waitForTask(cloneTask!), 'result') ?? '';
+    const vm = childText(await sim.client.waitForTask(cloneTask!), 'result') ?? '';
     // Act
-    const task = await client.ref(
+    const task = await sim.client.ref(
       'ReconfigVM_Task',
       ['VirtualMachine', vm],
       '<spec><deviceChange><operation>edit</operation><device xsi:type="VirtualVmxnet3"><key>4000</key><connectable><startConnected>true</startConnected><allowGuestControl>true</allowGuestControl><connected>true</connected></connectable></device></deviceChange><extraConfig><key>guestinfo.a</key><value xsi:type="xsd:string"></value></extraConfig><extraConfig><key>guestinfo.b</key><value xsi:type="xsd:string">2</value></extraConfig></spec>',
     );
-    const info = await client.waitForTask(task!);
+    const info = await sim.client.waitForTask(task!);
     // Assess
     expect(childText(info, 'state')).toBe('success');
     expect(childText(info, 'descriptionId')).toBe('VirtualMachine.reconfigure');
-    expect(vc.sim.getVm(vm)?.nics[0]?.connected).toBe(true);
-    expect(vc.sim.getVm(vm)?.extraConfig).toEqual({ 'guestinfo.b': '2' });
+    expect(sim.vc.sim.getVm(vm)?.nics[0]?.connected).toBe(true);
+    expect(sim.vc.sim.getVm(vm)?.extraConfig).toEqual({ 'guestinfo.b': '2' });
   });
 
   it('reports CheckInstantClone_Task problems as CheckResult errors without cloning', async () => {
     // Prepare
-    vc.sim.setPowerState(source, 'poweredOff');
+    sim.vc.sim.setPowerState(sim.source, 'poweredOff');
     // Act
-    const task = await client.ref(
+    const task = await sim.client.ref(
       'CheckInstantClone_Task',
       ['VirtualMachineProvisioningChecker', 'ProvChecker'],
-      `<vm type="VirtualMachine">${source}</vm><spec><name>DC0_H0_VM1</name><location/></spec><testType>sourceTests</testType>`,
+      `<vm type="VirtualMachine">${sim.source}</vm><spec><name>DC0_H0_VM1</name><location/></spec><testType>sourceTests</testType>`,
     );
-    const info = await client.waitForTask(task!);
+    const info = await sim.client.waitForTask(task!);
     // Assess
     const result = child(info, 'result')!;
     expect(result.xsiType).toBe('ArrayOfCheckResult');
     const errors = findAll(result, 'error').map((e) => child(e, 'fault')?.xsiType);
     expect(errors).toEqual(['InvalidPowerState', 'DuplicateName']);
-    expect(vc.sim.listVms()).toHaveLength(4);
+    expect(sim.vc.sim.listVms()).toHaveLength(4);
   });
 
   it('faults CheckInstantClone_Task synchronously for an unknown VM', async () => {
     // Act
-    const reply = await client.call(
+    const reply = await sim.client.call(
       'CheckInstantClone_Task',
       ['VirtualMachineProvisioningChecker', 'ProvChecker'],
       '<vm type="VirtualMachine">vm-404</vm><spec><name>x</name><location/></spec>',
@@ -71,8 +61,8 @@ describe('vcsim: reconfigure, preflight checks and API-version gating', () => {
     const body =
       '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><RetrieveServiceContent xmlns="urn:vim25"><_this type="ServiceInstance">ServiceInstance</_this></RetrieveServiceContent></soapenv:Body></soapenv:Envelope>';
     // Act
-    const old = await client.raw(body, { soapaction: '"urn:vim25/6.7.1"' });
-    const current = await client.raw(body, { soapaction: 'urn:vim25/8.0.3.0' });
+    const old = await sim.client.raw(body, { soapaction: '"urn:vim25/6.7.1"' });
+    const current = await sim.client.raw(body, { soapaction: 'urn:vim25/8.0.3.0' });
     // Assess
     expect(old.xml).not.toContain('guestCustomizationManager');
     expect(current.xml).toContain('<guestCustomizationManager type="VirtualMachineGuestCustomizationManager">');
