@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { JOB_TABLE, RESOURCE_NAMES } from '#shared/config/resources';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws.js';
+import { LOCAL_REGION } from '../local-aws.js';
+import { clientPool, once } from './client-pool.js';
 import { lockDirectory } from './directory-lock.js';
 
 /** dynalite ships no types; this is the part of its factory we use. */
@@ -60,25 +61,17 @@ export async function startDynamoDbEmulator(options: DynamoDbEmulatorOptions = {
   }
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const clients: DynamoDBClient[] = [];
-  const makeClient = (): DynamoDBClient => {
-    const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    clients.push(client);
-    return client;
-  };
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= (async () => {
-      for (const client of clients.splice(0)) client.destroy();
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        // Keep-alive sockets from callers' own clients would otherwise hold close() open.
-        server.closeIdleConnections();
-      });
-      await unlock();
-    })();
-    return closed;
-  };
+  const clients = clientPool(DynamoDBClient, endpoint);
+  const makeClient = clients.client;
+  const close = once(async () => {
+    clients.destroyAll();
+    await new Promise<void>((resolve, reject) => {
+      server.close((error) => (error ? reject(error) : resolve()));
+      // Keep-alive sockets from callers' own clients would otherwise hold close() open.
+      server.closeIdleConnections();
+    });
+    await unlock();
+  });
 
   try {
     await createJobsTableIfMissing(makeClient());

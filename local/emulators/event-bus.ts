@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { type EventPattern, matchesEventPattern } from '#shared/events/event-pattern';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws.js';
 import { consoleLogger, type LocalLogger } from '../local-logger.js';
+import { clientPool, once } from './client-pool.js';
 import { type BusEvent, type EntryFailure, type PutEventsEntry, toEnvelope } from './put-events-entry.js';
 
 export type { BusEvent } from './put-events-entry.js';
@@ -93,8 +93,7 @@ export async function startEventBus(options: EventBusOptions): Promise<EventBus>
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const clients: EventBridgeClient[] = [];
-  let closed: Promise<void> | undefined;
+  const clients = clientPool(EventBridgeClient, endpoint);
 
   return {
     endpoint,
@@ -102,19 +101,15 @@ export async function startEventBus(options: EventBusOptions): Promise<EventBus>
     addRule: (rule) => {
       rules.push(rule);
     },
-    client: () => {
-      const client = new EventBridgeClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-      clients.push(client);
-      return client;
-    },
-    close: () => {
-      closed ??= new Promise<void>((resolve, reject) => {
-        for (const client of clients.splice(0)) client.destroy();
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return closed;
-    },
+    client: clients.client,
+    close: once(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          clients.destroyAll();
+          server.close((error) => (error ? reject(error) : resolve()));
+          server.closeAllConnections();
+        }),
+    ),
   };
 }
 

@@ -5,7 +5,8 @@ import {
   CLONE_QUEUE_VISIBILITY_TIMEOUT_SECONDS,
   RESOURCE_NAMES,
 } from '#shared/config/resources';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws.js';
+import { LOCAL_REGION } from '../local-aws.js';
+import { clientPool, once } from './client-pool.js';
 
 export type SqsEmulatorOptions = {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
@@ -42,20 +43,12 @@ export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promis
   const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION });
   const address = await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const endpoint = address.replace('localhost', '127.0.0.1');
-  const clients: SQSClient[] = [];
-  const makeClient = (): SQSClient => {
-    const client = new SQSClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    clients.push(client);
-    return client;
-  };
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= (async () => {
-      for (const client of clients.splice(0)) client.destroy();
-      await app.close();
-    })();
-    return closed;
-  };
+  const clients = clientPool(SQSClient, endpoint);
+  const makeClient = clients.client;
+  const close = once(async () => {
+    clients.destroyAll();
+    await app.close();
+  });
 
   try {
     const admin = makeClient();
