@@ -11,6 +11,7 @@ import { JOB_TABLE } from '../config/resources.js';
 import { type CloneJob, canTransition, type JobStatus } from '../domain/clone-job.js';
 import { StaleTransitionError, ValidationError } from '../domain/errors.js';
 import type { JobPage, JobPatch, JobRepository } from '../ports/job-repository.js';
+import { updateExpression } from './dynamodb-update-expression.js';
 
 const keyOf = (jobId: string) => ({ [JOB_TABLE.partitionKey]: `JOB#${jobId}` });
 const statusKeys = (status: JobStatus, job: Pick<CloneJob, 'createdAt' | 'jobId'>) => ({
@@ -123,28 +124,15 @@ export class DynamoDbJobRepository implements JobRepository {
       if (value === undefined) removes.push(field);
       else sets[field] = value;
     }
-    const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
-    const values: Record<string, unknown> = {
-      ':expectedStatus': job.status,
-      ':expectedVersion': job.version,
-      ':one': 1,
-    };
-    const setClauses = Object.entries(sets).map(([field, value], i) => {
-      names[`#s${i}`] = field;
-      values[`:s${i}`] = value;
-      return `#s${i} = :s${i}`;
-    });
-    const removeClauses = removes.map((field, i) => {
-      names[`#r${i}`] = field;
-      return `#r${i}`;
-    });
-    const expression = `SET ${[...setClauses, '#version = #version + :one'].join(', ')}${removeClauses.length ? ` REMOVE ${removeClauses.join(', ')}` : ''}`;
+    const update = updateExpression(sets, removes, ['#version = #version + :one']);
+    const names = { ...update.names, '#status': 'status', '#version': 'version' };
+    const values = { ...update.values, ':expectedStatus': job.status, ':expectedVersion': job.version, ':one': 1 };
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(job.jobId),
-          UpdateExpression: expression,
+          UpdateExpression: update.expression,
           ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,

@@ -3,6 +3,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, Update
 import { JOB_TABLE } from '../config/resources.js';
 import type { Pool, PoolSpec, ScalingState } from '../pools/pool.js';
 import type { PoolRepository } from '../pools/pool-ports.js';
+import { updateExpression } from './dynamodb-update-expression.js';
 
 const { partitionKey: PK, statusIndex } = JOB_TABLE;
 /** Pools share the status index under one partition of their own, so listing them is a Query, never a Scan. */
@@ -13,23 +14,6 @@ const toPool = (item: Record<string, unknown>): Pool =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as Pool;
 
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException;
-
-/** Builds `SET a = :a, … REMOVE b, …` with placeholders for every name (reserved words are many). */
-const updateOf = (sets: Record<string, unknown>, removes: string[] = []) => {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const setClauses = Object.entries(sets).map(([field, value], i) => {
-    names[`#s${i}`] = field;
-    values[`:s${i}`] = value;
-    return `#s${i} = :s${i}`;
-  });
-  const removeClauses = removes.map((field, i) => {
-    names[`#r${i}`] = field;
-    return `#r${i}`;
-  });
-  const expression = `SET ${setClauses.join(', ')}${removeClauses.length ? ` REMOVE ${removeClauses.join(', ')}` : ''}`;
-  return { expression, names, values };
-};
 
 /**
  * PoolRepository on the job table: one item per pool (`pk = POOL#<name>`), listed through the status index under
@@ -167,7 +151,7 @@ export class DynamoDbPoolRepository implements PoolRepository {
 
   async releaseScaling(name: string, owner: string, state: ScalingState): Promise<{ dirty: boolean; lost: boolean }> {
     const optional = ['backoffUntil', 'degradedSince', 'degradedReason'] as const;
-    const { expression, names, values } = updateOf(
+    const { expression, names, values } = updateExpression(
       {
         outstanding: state.outstanding,
         failureStreak: state.failureStreak,
