@@ -16,6 +16,7 @@ import { WarmPools } from '../constructs/warm-pools.js';
 import { WorkerNetwork } from '../constructs/worker-network.js';
 import { FUNCTIONS_DIR } from '../paths.js';
 import type { StageConfig } from '../stage-config.js';
+import { serviceFunctions } from './service-functions.js';
 import type { StatefulResources } from './stateful-stack.js';
 
 /** Folder under `functions/` of each function's `handler.ts`. */
@@ -95,16 +96,16 @@ export class ServiceStack extends Stack {
         maxConcurrency: config.vcenter.maxConcurrency,
       });
     }
-    if (features.reconciler) {
-      new ScheduledFunction(this, 'Reconciler', {
-        ...shared,
-        logLevel,
-        entry: entry(FUNCTION_FOLDERS.reconciler),
-        serviceName: 'instaclone-reconciler',
-        description: 'instaclone reconciler: re-drives jobs stuck in QUEUED or RUNNING',
-        rate: RECONCILER_RATE,
-      });
-    }
+    const reconciler = features.reconciler
+      ? new ScheduledFunction(this, 'Reconciler', {
+          ...shared,
+          logLevel,
+          entry: entry(FUNCTION_FOLDERS.reconciler),
+          serviceName: 'instaclone-reconciler',
+          description: 'instaclone reconciler: re-drives jobs stuck in QUEUED or RUNNING',
+          rate: RECONCILER_RATE,
+        })
+      : undefined;
     const reaper = features.reaper
       ? new ScheduledFunction(this, 'Reaper', {
           ...shared,
@@ -116,26 +117,26 @@ export class ServiceStack extends Stack {
           timeout: REAPER_TIMEOUT,
         })
       : undefined;
-    if (features.callbackNotifier) {
-      new CallbackNotifier(this, 'CallbackNotifier', {
-        ...shared,
-        logLevel,
-        entry: entry(FUNCTION_FOLDERS.callbackNotifier),
-      });
-    }
+    const callbackNotifier = features.callbackNotifier
+      ? new CallbackNotifier(this, 'CallbackNotifier', {
+          ...shared,
+          logLevel,
+          entry: entry(FUNCTION_FOLDERS.callbackNotifier),
+        })
+      : undefined;
     // Issue 9: signed hooks, Slack outcomes, GitHub runner clones (validated together by the stage schema).
-    if (features.hooks) {
-      new HooksFunction(this, 'Hooks', {
-        ...shared,
-        logLevel,
-        entry: entry(FUNCTION_FOLDERS.hooks),
-        httpApi: this.api.api,
-        github: config.github,
-      });
-    }
-    if (features.slackNotifier) {
-      new SlackNotifier(this, 'SlackNotifier', { ...shared, logLevel, entry: entry(FUNCTION_FOLDERS.slackNotifier) });
-    }
+    const hooks = features.hooks
+      ? new HooksFunction(this, 'Hooks', {
+          ...shared,
+          logLevel,
+          entry: entry(FUNCTION_FOLDERS.hooks),
+          httpApi: this.api.api,
+          github: config.github,
+        })
+      : undefined;
+    const slackNotifier = features.slackNotifier
+      ? new SlackNotifier(this, 'SlackNotifier', { ...shared, logLevel, entry: entry(FUNCTION_FOLDERS.slackNotifier) })
+      : undefined;
     if (config.github.enabled) {
       new GithubRunnerAccess(this, 'GithubRunners', {
         github: config.github,
@@ -153,17 +154,25 @@ export class ServiceStack extends Stack {
       value: network.securityGroup.securityGroupId,
     });
 
+    const functions = serviceFunctions({
+      worker: this.worker,
+      api: this.api,
+      hooks,
+      pools: this.pools,
+      reconciler,
+      reaper,
+      callbackNotifier,
+      slackNotifier,
+    });
     const alarms = new ServiceAlarms(this, 'Alarms', {
-      worker: this.worker.function,
-      api: this.api.function,
+      functions,
       cloneQueue: stateful.cloneQueue,
       oldestMessageAge: Duration.seconds(config.alarms.oldestMessageAgeSeconds),
       action: new SnsAction(stateful.alarmTopic),
     });
     new ServiceDashboard(this, 'Dashboard', {
       dashboardName: `instaclone-${config.stage}`,
-      api: this.api.function,
-      worker: this.worker.function,
+      functions,
       cloneQueue: stateful.cloneQueue,
       deadLetterQueue: stateful.cloneDeadLetterQueue,
       alarms: alarms.alarms,

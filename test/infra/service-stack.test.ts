@@ -195,7 +195,7 @@ describe('Service stack', () => {
     });
   });
 
-  it('alarms to the alarm topic on worker errors, throttles and the oldest clone request age', () => {
+  it('alarms to the alarm topic on worker and API errors and throttles, and the oldest clone request age', () => {
     // Act
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => ({
       metric: `${alarm['Namespace']}/${alarm['MetricName']}`,
@@ -211,6 +211,7 @@ describe('Service stack', () => {
     expect(alarms).toEqual([
       { metric: 'AWS/Lambda/Errors', on: 'ref(CloneWorkerFunction)', ...atLeastOne },
       { metric: 'AWS/Lambda/Throttles', on: 'ref(CloneWorkerFunction)', ...atLeastOne },
+      { metric: 'AWS/Lambda/Errors', on: 'ref(CloneApiHandlerFunction)', ...atLeastOne },
       { metric: 'AWS/Lambda/Throttles', on: 'ref(CloneApiHandlerFunction)', ...atLeastOne },
       {
         metric: 'AWS/SQS/ApproximateAgeOfOldestMessage',

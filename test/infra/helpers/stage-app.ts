@@ -34,6 +34,8 @@ export type SynthOptions = {
    * file that asserts a clean validation turns it on. @default false
    */
   readonly validate?: boolean;
+  /** Extra CDK context, e.g. `{ [WARM_POOLS_CONTEXT]: true }`. @default none */
+  readonly context?: Record<string, unknown>;
 };
 
 /**
@@ -45,7 +47,7 @@ export function synthStage(config: StageConfig, options: SynthOptions = {}): Syn
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   const app = new App({
     outdir,
-    context: { 'aws:cdk:bundling-stacks': [] },
+    context: { ...options.context, 'aws:cdk:bundling-stacks': [] },
     builtinCloudFormationValidation: options.validate ?? false,
   });
   const stacks = buildApp(app, config, { functionsDir: FIXTURE_FUNCTIONS_DIR });
@@ -81,7 +83,8 @@ const withoutHashes = (text: string) => text.replace(/([0-9A-F]{8})+(?=[A-Z][a-z
 
 /**
  * Renders a CloudFormation value (string or intrinsic) as a short readable string, e.g.
- * `import(JobTableArn)/index/*`, `CloneWorkerLogs.Arn`, `*`. Used to compare IAM resources as plain data.
+ * `import(JobTableArn)/index/*`, `CloneWorkerLogs.Arn`, `select(1,split(|,ref(Rule)))`, `*`. Used to compare IAM
+ * resources as plain data, and to read a dashboard body (the rendered intrinsics contain no quotes, so it stays JSON).
  */
 export function renderValue(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -95,6 +98,10 @@ export function renderValue(value: unknown): string {
         return `${withoutHashes(String((arg as string[])[0]))}.${(arg as string[])[1]}`;
       case 'Ref':
         return `ref(${withoutHashes(String(arg))})`;
+      case 'Fn::Select':
+        return `select(${(arg as [number, unknown])[0]},${renderValue((arg as [number, unknown])[1])})`;
+      case 'Fn::Split':
+        return `split(${(arg as [string, unknown])[0]},${renderValue((arg as [string, unknown])[1])})`;
       case 'Fn::Join':
         return (arg as [string, unknown[]])[1].map(renderValue).join((arg as [string, unknown[]])[0]);
       default:
