@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { makeSecretsManagerClient } from '#shared/adapters/aws-clients';
+import { makeDynamoDbClient, makeSecretsManagerClient } from '#shared/adapters/aws-clients';
+import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
 import { makeSecretProvider } from '#shared/adapters/secret-provider';
 import { loadConfig } from '#shared/config/load-config';
 import { DEFAULT_RETRY_POLICY, makeDeliverCallback } from '#shared/integrations/deliver-callback';
@@ -32,11 +33,13 @@ const notify = makeNotifyCallback({
     clock: systemClock,
     policy: { ...DEFAULT_RETRY_POLICY, attempts: config.CALLBACK_MAX_ATTEMPTS },
   }),
+  jobs: new DynamoDbJobRepository(makeDynamoDbClient(config), config.JOBS_TABLE_NAME),
 });
 
 /**
  * Target of the `callbackWanted` rule: one signed POST (with bounded retries) per completion event. The outcome
- * is logged and returned; a receiver's failure never fails the invocation (EventBridge would re-run every attempt).
+ * is recorded on the job (`callbacks`), logged and returned; a receiver's failure never fails the invocation
+ * (its async retries would re-run every attempt), a failure to record it does.
  */
 export const handler = middy<EventBridgeEvent<string, unknown>, NotifyCallbackResult>().handler(
   async (event, context: Context & { signal?: AbortSignal }) => {
@@ -46,6 +49,7 @@ export const handler = middy<EventBridgeEvent<string, unknown>, NotifyCallbackRe
       const log = outcome.state === 'delivered' ? logger.info.bind(logger) : logger.warn.bind(logger);
       log('callback outcome', {
         jobId: result.jobId,
+        event: result.event,
         state: outcome.state,
         attempts: outcome.attempts,
         status: outcome.status,

@@ -4,11 +4,13 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ENV } from '#shared/config/env-keys';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { DEFAULT_RETRY_POLICY } from '#shared/integrations/deliver-callback';
 import type { CallbackNotifierConfig } from '#shared/integrations/notifier-config';
 import { toCdkEventPattern } from '../event-pattern.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
+import { JOB_TABLE_ACTIONS } from '../table-access.js';
 import { NodeFunction } from './node-function.js';
 
 /** Environment variables of the callback notifier (names checked against its config schema). */
@@ -42,7 +44,7 @@ if (
 
 export type CallbackNotifierProps = {
   readonly entry: string;
-  readonly stateful: Pick<StatefulResources, 'eventBus' | 'integrationSecrets'>;
+  readonly stateful: Pick<StatefulResources, 'eventBus' | 'integrationSecrets' | 'jobTable'>;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 };
@@ -52,8 +54,10 @@ export type CallbackNotifierProps = {
  * backoff) when the job succeeds, fails, is ready or is destroyed. Triggered by the shared `EVENT_RULES.callbackWanted`
  * pattern on the service bus (only events whose detail has a `callbackUrl`; the local bus routes with the same
  * pattern). Runs outside the VPC: callback URLs are on the internet (the function refuses private addresses).
- * Its only grant besides logs and traces is read on the callback signing secret. A receiver's failure never fails
- * the invocation; EventBridge retries (up to an hour) only cover the function failing, e.g. the secret unreadable.
+ * Its only grants besides logs and traces are read on the callback signing secret and UpdateItem on the job table
+ * (it records each outcome as the job's `callbacks`, and reads nothing). A receiver's failure never fails the
+ * invocation. A failing function (e.g. the secret unreadable) is retried twice by Lambda's async invocation, then
+ * the event is dropped (the `LostEvents` alarm counts it).
  */
 export class CallbackNotifier extends Construct {
   readonly nodeFunction: NodeFunction;
@@ -70,12 +74,14 @@ export class CallbackNotifier extends Construct {
       logRetention: props.logRetention,
       logLevel: props.logLevel,
       environment: {
+        [ENV.JOBS_TABLE_NAME]: props.stateful.jobTable.tableName,
         [CALLBACK_NOTIFIER_ENV.signingSecretArn]: signingSecret.secretArn,
         [CALLBACK_NOTIFIER_ENV.timeoutMs]: String(CALLBACK_DELIVERY.timeoutMs),
         [CALLBACK_NOTIFIER_ENV.maxAttempts]: String(CALLBACK_DELIVERY.attempts),
       },
     });
     signingSecret.grantRead(this.nodeFunction.role);
+    props.stateful.jobTable.grant(this.nodeFunction.role, ...JOB_TABLE_ACTIONS.callbackNotifier);
     this.rule = new Rule(this, 'OnCallbackWanted', {
       description: 'Completions of jobs with a callbackUrl → callback notifier',
       eventBus: props.stateful.eventBus,

@@ -6,9 +6,16 @@ import {
   QueryCommand,
   ScanCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { JOB_TABLE } from '../config/resources.js';
-import { type CloneJob, canTransition, type JobStatus } from '../domain/clone-job.js';
+import {
+  type CallbackEvent,
+  type CloneJob,
+  canTransition,
+  type JobCallback,
+  type JobStatus,
+} from '../domain/clone-job.js';
 import { StaleTransitionError, ValidationError } from '../domain/errors.js';
 import type { JobPage, JobPatch, JobRepository } from '../ports/job-repository.js';
 import { updateExpression } from './dynamodb-update-expression.js';
@@ -41,7 +48,8 @@ const decodeCursor = (cursor: string): Record<string, unknown> => {
 /**
  * JobRepository on one DynamoDB item per job (`pk = JOB#<id>`), with the status GSI keys kept in step.
  * Every change is a conditional update on the expected status and version, so a stale or duplicate delivery
- * fails with StaleTransitionError instead of moving a job backwards. No transactions: it runs on dynalite too.
+ * fails with StaleTransitionError instead of moving a job backwards; callback outcomes, which live beside the state
+ * machine, are conditional on the job existing only. No transactions: it runs on dynalite too.
  */
 export class DynamoDbJobRepository implements JobRepository {
   private readonly doc: DynamoDBDocumentClient;
@@ -143,6 +151,46 @@ export class DynamoDbJobRepository implements JobRepository {
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException)
         throw new StaleTransitionError(job.jobId, `${job.status} v${job.version}`);
+      throw err;
+    }
+  }
+
+  async recordCallback(jobId: string, event: CallbackEvent, callback: JobCallback): Promise<void> {
+    // Only this event's key inside the map, so notifiers of different events never overwrite each other. DynamoDB
+    // cannot set a key of a map that does not exist yet, nor create the map (`if_not_exists`) in the same
+    // expression, hence the second update that creates it; if another notifier created it first, the key is set.
+    const names = { '#pk': JOB_TABLE.partitionKey, '#callbacks': 'callbacks', '#event': event };
+    const intoMap = () =>
+      this.conditionalUpdate(jobId, {
+        UpdateExpression: 'SET #callbacks.#event = :callback',
+        ConditionExpression: 'attribute_exists(#pk) AND attribute_exists(#callbacks)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':callback': callback },
+      });
+    const newMap = () =>
+      this.conditionalUpdate(jobId, {
+        UpdateExpression: 'SET #callbacks = :callbacks',
+        ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#callbacks)',
+        ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey, '#callbacks': 'callbacks' },
+        ExpressionAttributeValues: { ':callbacks': { [event]: callback } },
+      });
+    // Every condition refused means there is no job (any more): nothing is written.
+    if (!(await intoMap()) && !(await newMap())) await intoMap();
+  }
+
+  /** Sends an unversioned update; false when its condition failed. Never touches `version` or `updatedAt`. */
+  private async conditionalUpdate(
+    jobId: string,
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: keyOf(jobId), ...update }));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
       throw err;
     }
   }

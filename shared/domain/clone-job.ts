@@ -24,6 +24,36 @@ export const canTransition = (from: JobStatus, to: JobStatus): boolean => TRANSI
 export type ClonedNic = { key: number; mac: string; addressType: string };
 export type ClonedVm = { moref: string; name: string; nics: ClonedNic[]; ipAddress?: string };
 
+/**
+ * The events a callback is sent for, named as the keys of `DETAIL_TYPES` (`Clone Succeeded` → `succeeded`).
+ * `succeeded` and `ready` both announce SUCCEEDED, so the job status alone could not tell their callbacks apart.
+ */
+export const CALLBACK_EVENTS = ['succeeded', 'ready', 'failed', 'destroyed'] as const;
+export type CallbackEvent = (typeof CALLBACK_EVENTS)[number];
+
+/**
+ * The last delivery of one event's callback, as the callback notifier recorded it. Holds no secret: the URL is the
+ * caller's own and `reason` never carries the receiver's body.
+ */
+export type JobCallback = {
+  /** `refused`: the URL was never tried (scheme or address not allowed). */
+  state: 'delivered' | 'failed' | 'refused';
+  url: string;
+  /** Attempts made, the first included (0 when refused). */
+  attempts: number;
+  /** HTTP status of the last answer, if any. */
+  status?: number;
+  /** Why it failed or was refused. */
+  reason?: string;
+  /** When the delivery ended (ISO time). */
+  at: string;
+  /** The `X-Instaclone-Delivery` header the receiver got. */
+  deliveryId: string;
+};
+
+/** The last callback delivery per event; an event without a callback (yet) has no key. */
+export type JobCallbacks = Partial<Record<CallbackEvent, JobCallback>>;
+
 /** A failure as recorded on the job and announced in `Clone Failed`. */
 export type JobError = { code: string; fault?: string; message: string; retryable: boolean };
 
@@ -58,6 +88,13 @@ export type CloneJob = {
   destroyRequested?: boolean;
   /** When the clone was ready (task done, or guest IP known with `waitFor: ip`). */
   readyAt?: string;
+  /** When late guestinfo (a `configure` message, e.g. a warm runner's JIT config) was set on the running clone. */
+  configuredAt?: string;
+  /**
+   * Callback outcomes, written only by the callback notifier and outside the versioned transitions (see
+   * `JobRepository.recordCallback`), so a late callback never conflicts with the worker.
+   */
+  callbacks?: JobCallbacks;
 };
 
 /** What the API shows: the job without bookkeeping fields. */
@@ -74,6 +111,8 @@ export type CloneJobView = Pick<
   | 'createdAt'
   | 'updatedAt'
   | 'readyAt'
+  | 'configuredAt'
+  | 'callbacks'
 > & { labels: Record<string, string> };
 
 export const toJobView = (job: CloneJob): CloneJobView => ({
@@ -89,6 +128,8 @@ export const toJobView = (job: CloneJob): CloneJobView => ({
   createdAt: job.createdAt,
   updatedAt: job.updatedAt,
   ...(job.readyAt && { readyAt: job.readyAt }),
+  ...(job.configuredAt && { configuredAt: job.configuredAt }),
+  ...(job.callbacks && { callbacks: job.callbacks }),
 });
 
 /** The VM name a job clones to: the request's name, or one derived from the job id. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CloneJob, JOB_STATUSES, type JobStatus } from '../domain/clone-job.js';
+import { type CallbackEvent, type CloneJob, JOB_STATUSES, type JobStatus } from '../domain/clone-job.js';
 
 /** EventBridge `source` of every event the service publishes. */
 export const EVENT_SOURCE = 'instaclone';
@@ -9,8 +9,17 @@ export const DETAIL_TYPES = {
   failed: 'Clone Failed',
   ready: 'Clone Ready',
   destroyed: 'Clone Destroyed',
-} as const;
-export type CloneDetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES];
+} as const satisfies Record<CallbackEvent, string>;
+/**
+ * Late guestinfo reached a running clone (a warm-pool runner's JIT config after its claim). Not a completion: no
+ * callback, Slack message or scaler pass follows it; `durationMs` counts from the configure request.
+ */
+export const CONFIGURED_DETAIL_TYPE = 'Clone Configured';
+export type CloneDetailType = (typeof DETAIL_TYPES)[keyof typeof DETAIL_TYPES] | typeof CONFIGURED_DETAIL_TYPE;
+
+/** The key a job's `callbacks` records this detail type under; undefined for a type this service does not publish. */
+export const callbackEventOf = (detailType: string): CallbackEvent | undefined =>
+  (Object.keys(DETAIL_TYPES) as CallbackEvent[]).find((event) => DETAIL_TYPES[event] === detailType);
 
 const NicSchema = z.object({ key: z.number(), mac: z.string(), addressType: z.string() });
 
@@ -53,25 +62,36 @@ const detailTypesFor = (job: CloneJob): CloneDetailType[] => {
   return byStatus[job.status] ?? [];
 };
 
+const detailOf = (job: CloneJob, at: string, since: string): CloneEventDetail => ({
+  version: '1',
+  jobId: job.jobId,
+  status: job.status,
+  source: job.request.source,
+  labels: job.request.labels ?? {},
+  vmName: job.vmName,
+  ...(job.vm && { vm: job.vm }),
+  ...(job.task && { task: job.task }),
+  ...(job.error && { error: job.error }),
+  ...(job.request.callbackUrl && { callbackUrl: job.request.callbackUrl }),
+  ...(job.leaseExpiresAt && { leaseExpiresAt: job.leaseExpiresAt }),
+  createdAt: job.createdAt,
+  ...(job.readyAt && { readyAt: job.readyAt }),
+  at,
+  durationMs: Date.parse(at) - Date.parse(since),
+});
+
 /** The events announcing the job's current status (none for QUEUED, RUNNING, DESTROYING). */
 export const cloneEventsFor = (job: CloneJob): CloneEvent[] =>
-  detailTypesFor(job).map((detailType) => ({
-    detailType,
-    detail: {
-      version: '1',
-      jobId: job.jobId,
-      status: job.status,
-      source: job.request.source,
-      labels: job.request.labels ?? {},
-      vmName: job.vmName,
-      ...(job.vm && { vm: job.vm }),
-      ...(job.task && { task: job.task }),
-      ...(job.error && { error: job.error }),
-      ...(job.request.callbackUrl && { callbackUrl: job.request.callbackUrl }),
-      ...(job.leaseExpiresAt && { leaseExpiresAt: job.leaseExpiresAt }),
-      createdAt: job.createdAt,
-      ...(job.readyAt && { readyAt: job.readyAt }),
-      at: job.updatedAt,
-      durationMs: Date.parse(job.updatedAt) - Date.parse(job.createdAt),
-    },
-  }));
+  detailTypesFor(job).map((detailType) => ({ detailType, detail: detailOf(job, job.updatedAt, job.createdAt) }));
+
+/**
+ * `Clone Configured` for a job whose late guestinfo was set `at`; `durationMs` runs from `requestedAt`, or from the
+ * job's last write (its claim) when the request did not say.
+ */
+export const configuredEventFor = (
+  job: CloneJob,
+  times: { at: string; requestedAt?: string | undefined },
+): CloneEvent => ({
+  detailType: CONFIGURED_DETAIL_TYPE,
+  detail: detailOf(job, times.at, times.requestedAt ?? job.updatedAt),
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CALLBACK_EVENTS, type JobCallback } from '../domain/clone-job.js';
 import { CloneRequestSchema } from '../domain/clone-request.js';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
@@ -16,6 +17,18 @@ const ErrorSchema = z.object({
     details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   }),
 });
+
+const JobCallbackSchema = z
+  .object({
+    state: z.enum(['delivered', 'failed', 'refused']),
+    url: z.string(),
+    attempts: z.number().int().min(0).describe('0 when refused (never tried)'),
+    status: z.number().int().min(100).max(599).optional().describe('HTTP status of the last answer'),
+    reason: z.string().optional().describe('Why it failed or was refused'),
+    at: z.string().describe('When the delivery ended'),
+    deliveryId: z.string().describe('The X-Instaclone-Delivery header the receiver got'),
+  })
+  .describe('The last delivery of one event’s callback') satisfies z.ZodType<JobCallback>;
 
 const JobViewSchema = z.object({
   jobId: z.string(),
@@ -35,6 +48,10 @@ const JobViewSchema = z.object({
     .optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  callbacks: z
+    .partialRecord(z.enum(CALLBACK_EVENTS), JobCallbackSchema)
+    .optional()
+    .describe('The last callback to `request.callbackUrl` per event; an event appears once its callback was sent'),
 });
 
 const json = (ref: string) => ({

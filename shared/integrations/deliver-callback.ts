@@ -1,19 +1,11 @@
+import type { JobCallback } from '../domain/clone-job.js';
 import type { Clock } from '../ports/runtime.js';
 import type { HttpPoster } from './guarded-http-poster.js';
 import { signTimestamped } from './hmac-signatures.js';
 import { isIntegrationError } from './integration-error.js';
 
-/** What happened to one callback; the lead stores it on the job as `callback`. */
-export type CallbackOutcome = {
-  state: 'delivered' | 'failed' | 'refused';
-  url: string;
-  attempts: number;
-  /** HTTP status of the last answer, if any. */
-  status?: number;
-  /** Why it failed or was refused (never the receiver's body). */
-  reason?: string;
-  at: string;
-};
+/** What happened to one callback: the job's `callbacks` entry without the delivery id the caller chose. */
+export type CallbackOutcome = Omit<JobCallback, 'deliveryId'>;
 
 export type RetryPolicy = {
   /** Attempts in all, the first included. @default 4 */

@@ -7,10 +7,12 @@ const flag = z
   .transform((v) => v === 'true' || v === '1');
 
 /**
- * Callback notifier settings. The signing secret is a value (local) or a Secrets Manager secret (AWS).
- * The two ALLOW flags are for local development (a receiver on 127.0.0.1 over http); never set them on AWS.
+ * Callback notifier settings. The signing secret is a value (local) or a Secrets Manager secret (AWS); the job
+ * table is where each outcome is recorded. The two ALLOW flags are for local development (a receiver on 127.0.0.1
+ * over http); never set them on AWS.
  */
 export const CallbackNotifierConfigSchema = AwsEndpointsSchema.extend({
+  JOBS_TABLE_NAME: z.string({ error: 'is required (the job table name)' }).min(1),
   CALLBACK_SIGNING_SECRET: z.string().min(16).optional(),
   CALLBACK_SIGNING_SECRET_ARN: z.string().min(1).optional(),
   CALLBACK_ALLOW_INSECURE_HTTP: flag,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CloneEventDetailSchema } from '../events/clone-events.js';
+import type { CallbackEvent, JobCallback } from '../domain/clone-job.js';
+import { CloneEventDetailSchema, callbackEventOf } from '../events/clone-events.js';
+import type { JobRepository } from '../ports/job-repository.js';
 import type { CallbackInput, CallbackOutcome } from './deliver-callback.js';
 
 /** The body a callback receiver gets, version 1: the event's type and the job as the event describes it. */
@@ -16,24 +18,28 @@ export type BusEventInput = { id: string; 'detail-type': string; detail: unknown
 
 export type NotifyCallbackDeps = {
   deliver: (input: CallbackInput) => Promise<CallbackOutcome>;
-  /** Stores the outcome on the job (the lead's `callback` field); optional until it exists. */
-  record?: (jobId: string, outcome: CallbackOutcome) => Promise<void>;
+  /** Where the outcome is kept: the job's `callbacks`, beside (never through) its versioned transitions. */
+  jobs: Pick<JobRepository, 'recordCallback'>;
 };
 
 export type NotifyCallbackResult =
   | { notified: false; reason: string }
-  | { notified: true; jobId: string; outcome: CallbackOutcome };
+  | { notified: true; jobId: string; event: CallbackEvent; outcome: JobCallback };
 
 /**
- * Turns one completion event into a signed callback. Events without a `callbackUrl`, or whose detail is not
- * version 1, are skipped. The delivery id is the event id (stable across EventBridge retries of the same event),
- * suffixed with the status so receivers can de-duplicate. Rejects only when delivering or recording rejects.
+ * Turns one completion event into a signed callback and records its outcome on the job as `callbacks[event]`
+ * (`succeeded`, `ready`, `failed` or `destroyed`). Events without a `callbackUrl`, whose detail is not version 1,
+ * or whose type is not a clone event are skipped. The delivery id is the event id (stable across EventBridge retries
+ * of the same event), suffixed with the status so receivers can de-duplicate. A job gone by then is not re-created.
+ * Rejects only when delivering or recording rejects; a re-run then sends the same delivery id again.
  */
 export const makeNotifyCallback =
-  ({ deliver, record }: NotifyCallbackDeps) =>
+  ({ deliver, jobs }: NotifyCallbackDeps) =>
   async (event: BusEventInput, signal?: AbortSignal): Promise<NotifyCallbackResult> => {
     const parsed = CloneEventDetailSchema.safeParse(event.detail);
     if (!parsed.success) return { notified: false, reason: 'detail is not a version 1 clone event' };
+    const callbackEvent = callbackEventOf(event['detail-type']);
+    if (!callbackEvent) return { notified: false, reason: 'not a clone event type' };
     const job = parsed.data;
     if (!job.callbackUrl) return { notified: false, reason: 'no callbackUrl' };
     const deliveryId = `${event.id}:${job.status}`;
@@ -44,6 +50,7 @@ export const makeNotifyCallback =
       body: JSON.stringify(body),
       ...(signal && { signal }),
     });
-    await record?.(job.jobId, outcome);
-    return { notified: true, jobId: job.jobId, outcome };
+    const callback: JobCallback = { ...outcome, deliveryId };
+    await jobs.recordCallback(job.jobId, callbackEvent, callback);
+    return { notified: true, jobId: job.jobId, event: callbackEvent, outcome: callback };
   };

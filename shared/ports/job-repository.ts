@@ -1,10 +1,19 @@
-import type { CloneJob, JobStatus } from '../domain/clone-job.js';
+import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '../domain/clone-job.js';
 
 /** Fields a transition may set alongside the new status. */
 export type JobPatch = Partial<
   Pick<
     CloneJob,
-    'task' | 'vm' | 'error' | 'announced' | 'attempt' | 'sourceIp' | 'leaseExpiresAt' | 'readyAt' | 'destroyRequested'
+    | 'task'
+    | 'vm'
+    | 'error'
+    | 'announced'
+    | 'attempt'
+    | 'sourceIp'
+    | 'leaseExpiresAt'
+    | 'readyAt'
+    | 'destroyRequested'
+    | 'configuredAt'
   >
 >;
 
@@ -32,4 +41,11 @@ export interface JobRepository {
     job: Pick<CloneJob, 'jobId' | 'status' | 'version' | 'createdAt'>,
     change: { to?: JobStatus; patch?: JobPatch; now: Date },
   ): Promise<CloneJob>;
+  /**
+   * Stores `callback` as `callbacks[event]`, replacing the one recorded earlier for that event, and writes nothing
+   * else: not `status`, `version` or `updatedAt`. It is conditional only on the job existing, so it never conflicts
+   * with (or invalidates) a transition in flight. Resolves without writing when there is no such job (deleted or
+   * expired): a late callback never re-creates one. Rejects only when the store fails.
+   */
+  recordCallback(jobId: string, event: CallbackEvent, callback: JobCallback): Promise<void>;
 }

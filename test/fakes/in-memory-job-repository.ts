@@ -1,4 +1,4 @@
-import type { CloneJob, JobStatus } from '#shared/domain/clone-job';
+import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '#shared/domain/clone-job';
 import { canTransition } from '#shared/domain/clone-job';
 import { StaleTransitionError } from '#shared/domain/errors';
 import type { JobPage, JobPatch, JobRepository } from '#shared/ports/job-repository';
@@ -55,5 +55,11 @@ export class InMemoryJobRepository implements JobRepository {
     if (change.to) next.status = change.to;
     this.items.set(job.jobId, next);
     return structuredClone(next);
+  }
+
+  async recordCallback(jobId: string, event: CallbackEvent, callback: JobCallback): Promise<void> {
+    const stored = this.items.get(jobId);
+    if (!stored) return;
+    stored.callbacks = { ...stored.callbacks, [event]: structuredClone(callback) };
   }
 }

@@ -99,12 +99,13 @@ describe('Integrations infrastructure (hooks, notifiers, GitHub runners)', () =>
     expect(parseRunnerPools(envOf(hooks)['GITHUB_RUNNER_POOLS']).pools.map((pool) => pool.name)).toEqual(['linux']);
   });
 
-  it('gives the callback notifier its signing secret, delivery bounds and a timeout that fits every retry', () => {
+  it('gives the callback notifier the job table, its signing secret, delivery bounds and a timeout that fits every retry', () => {
     // Prepare
     const env = ownEnv(callbackNotifier);
 
     // Assess
     expect(env).toEqual({
+      [ENV.JOBS_TABLE_NAME]: 'import(JobTable)',
       CALLBACK_SIGNING_SECRET_ARN: 'import(IntegrationSecretsCallbackSigning)',
       CALLBACK_TIMEOUT_MS: '5000',
       CALLBACK_MAX_ATTEMPTS: '4',

@@ -102,6 +102,7 @@ describe('Service IAM', () => {
         logs('CallbackNotifierHandler'),
         xray,
         readSecret('IntegrationSecretsCallbackSigning'),
+        table('UpdateItem'),
       ],
       HooksHandlerRole: [
         logs('HooksHandler'),

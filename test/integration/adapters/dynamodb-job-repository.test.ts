@@ -1,13 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '#local/emulators/dynamodb-emulator';
 import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import type { CloneJob } from '#shared/domain/clone-job';
+import type { CloneJob, JobCallback } from '#shared/domain/clone-job';
 import { CloneRequestSchema } from '#shared/domain/clone-request';
 import { StaleTransitionError } from '#shared/domain/errors';
 
 let dynamo: DynamoDbEmulator;
 let jobs: DynamoDbJobRepository;
 const now = new Date('2026-11-25T12:00:00.000Z');
+
+const callback = (state: JobCallback['state'], deliveryId: string): JobCallback => ({
+  state,
+  url: 'https://ci.example.com/hook',
+  attempts: state === 'delivered' ? 1 : 4,
+  status: state === 'delivered' ? 204 : 500,
+  at: now.toISOString(),
+  deliveryId,
+});
 
 const newJob = (jobId: string): CloneJob => ({
   jobId,
@@ -114,5 +123,43 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
     const job = await jobs.get('no-such-job');
     // Assess
     expect(job).toBeUndefined();
+  });
+
+  it('records a callback per event without touching version, status or updatedAt', async () => {
+    // Prepare
+    await jobs.create(newJob('job-h-0001'));
+    const running = await jobs.update(newJob('job-h-0001'), { to: 'RUNNING', now });
+    // Act
+    await jobs.recordCallback('job-h-0001', 'succeeded', callback('failed', 'ev-1:SUCCEEDED'));
+    await jobs.recordCallback('job-h-0001', 'ready', callback('delivered', 'ev-2:SUCCEEDED'));
+    await jobs.recordCallback('job-h-0001', 'succeeded', callback('delivered', 'ev-1:SUCCEEDED'));
+    const stored = await jobs.get('job-h-0001');
+    // Assess
+    expect(stored).toEqual({
+      ...running,
+      callbacks: {
+        succeeded: callback('delivered', 'ev-1:SUCCEEDED'),
+        ready: callback('delivered', 'ev-2:SUCCEEDED'),
+      },
+    });
+  });
+
+  it('leaves a transition in flight valid: the worker still moves the job with the version it read', async () => {
+    // Prepare
+    await jobs.create(newJob('job-i-0001'));
+    const read = await jobs.update(newJob('job-i-0001'), { to: 'RUNNING', now });
+    await jobs.recordCallback('job-i-0001', 'failed', callback('refused', 'ev-3:FAILED'));
+    // Act
+    const moved = await jobs.update(read, { to: 'SUCCEEDED', now });
+    // Assess
+    expect(moved).toMatchObject({ status: 'SUCCEEDED', version: 3, callbacks: { failed: { state: 'refused' } } });
+  });
+
+  it('records nothing, and creates no job, when the job does not exist', async () => {
+    // Act
+    const recording = jobs.recordCallback('job-gone-0001', 'destroyed', callback('delivered', 'ev-4:DESTROYED'));
+    // Assess
+    await expect(recording).resolves.toBeUndefined();
+    expect(await jobs.get('job-gone-0001')).toBeUndefined();
   });
 });

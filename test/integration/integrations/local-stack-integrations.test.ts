@@ -75,7 +75,7 @@ afterAll(async () => {
 });
 
 describe('npm start with the signed routes and notifiers', () => {
-  it('clones from a signed generic trigger and calls the callbackUrl back, signed', async () => {
+  it('clones from a signed generic trigger and calls the callbackUrl back, signed, recording the outcome on the job', async () => {
     // Prepare
     const body = JSON.stringify({ source: { path: '/DC0/vm/DC0_H0_VM0' }, callbackUrl: `${receiver.url}/cb` });
     // Act
@@ -84,6 +84,10 @@ describe('npm start with the signed routes and notifiers', () => {
       ...signTimestamped(SECRETS.generic, body, new Date()),
     });
     const callback = await until(() => receiver.requests.find((r) => r.url === '/cb'));
+    const recorded = await until(async () => {
+      const job = await getJob(String(res.json.jobId));
+      return job.callbacks ? job : undefined;
+    });
     // Assess
     expect(res.status).toBe(202);
     expect(JSON.parse(callback.body)).toMatchObject({
@@ -95,6 +99,16 @@ describe('npm start with the signed routes and notifiers', () => {
       timestamp: String(callback.headers['x-instaclone-timestamp']),
     };
     expect(() => verifyTimestamped(stack.callbackSigningSecret, callback.body, headers, new Date())).not.toThrow();
+    expect(recorded.callbacks).toEqual({
+      succeeded: {
+        state: 'delivered',
+        url: `${receiver.url}/cb`,
+        attempts: 1,
+        status: 200,
+        at: expect.any(String),
+        deliveryId: callback.headers['x-instaclone-delivery'],
+      },
+    });
   });
 
   it('clones a GitHub runner with a JIT config that reaches the VM but not the job, and destroys it on completed', async () => {
