@@ -7,16 +7,22 @@ export type Completion = { at: number; detailType: string; fault?: string };
 /**
  * Watches an in-process event bus for completion events and lets a caller await one job's event.
  * The bus runs its targets before PutEvents answers, so `at` is when the worker published, not when it noticed.
+ * `detailTypes` narrows what counts (e.g. only `Clone Configured` for a warm spare, whose birth was announced earlier).
  */
-export function watchCompletions(bus: EventBus): {
+export function watchCompletions(
+  bus: EventBus,
+  { detailTypes }: { detailTypes?: readonly string[] } = {},
+): {
   completion(jobId: string, timeoutMs?: number): Promise<Completion>;
   readonly seen: Map<string, Completion>;
 } {
   const seen = new Map<string, Completion>();
   const waiters = new Map<string, (c: Completion) => void>();
   bus.addRule({
-    name: 'bench-completions',
-    pattern: EVENT_RULES.allCloneEvents,
+    name: `bench-completions${detailTypes ? `-${detailTypes.join('-')}` : ''}`,
+    pattern: detailTypes
+      ? { ...EVENT_RULES.allCloneEvents, 'detail-type': [...detailTypes] }
+      : EVENT_RULES.allCloneEvents,
     target: (event) => {
       const jobId = String(event.detail['jobId']);
       const error = event.detail['error'] as { fault?: string; code?: string } | undefined;

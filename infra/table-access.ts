@@ -16,6 +16,8 @@ export const JOB_TABLE_ACTIONS = {
    * release GitHub delivery ids (Put/Delete) and keep Idempotency-Key records. It never lists, so no Query.
    */
   hooks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  /** Hooks function with warm runner pools: find a pool's ready spares (status GSI) to claim one. */
+  hooksWarmRunners: ['dynamodb:Query'],
   /** Callback notifier: record each outcome on its job (an update of `callbacks` only; it never reads a job). */
   callbackNotifier: ['dynamodb:UpdateItem'],
 } as const;

@@ -1,8 +1,16 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { makeDynamoDbClient, makeSecretsManagerClient, makeSqsClient } from '#shared/adapters/aws-clients';
+import {
+  makeDynamoDbClient,
+  makeEventBridgeClient,
+  makeSecretsManagerClient,
+  makeSqsClient,
+} from '#shared/adapters/aws-clients';
 import { DynamoDbDeliveryLedger } from '#shared/adapters/dynamodb-delivery-ledger';
 import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
+import { DynamoDbPoolClaims } from '#shared/adapters/dynamodb-pool-claims';
+import { DynamoDbPoolRepository } from '#shared/adapters/dynamodb-pool-repository';
+import { EventBridgeEventPublisher } from '#shared/adapters/eventbridge-event-publisher';
 import { makeIdempotentSubmit } from '#shared/adapters/powertools-idempotent-submit';
 import { randomIds } from '#shared/adapters/random-ids';
 import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
@@ -14,6 +22,8 @@ import { makeHookRoutes, toHookErrorResponse } from '#shared/integrations/hook-r
 import { HooksConfigSchema, makeHookSecrets } from '#shared/integrations/hooks-config';
 import { parseRunnerPools } from '#shared/integrations/runner-pools';
 import { makeLogger } from '#shared/observability/logger';
+import { makeClaimSpare } from '#shared/pools/claim-from-pool';
+import { poolEventsVia } from '#shared/pools/pool-event-publisher';
 import { systemClock } from '#shared/ports/runtime';
 import { makeGetClone } from '#shared/use-cases/get-clone';
 import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
@@ -26,6 +36,20 @@ const dynamo = makeDynamoDbClient(config);
 const jobs = new DynamoDbJobRepository(dynamo, config.JOBS_TABLE_NAME);
 const queue = new SqsCloneQueue(makeSqsClient(config), config.CLONE_QUEUE_URL);
 const submitClone = makeSubmitClone({ jobs, queue, clock: systemClock, ids: randomIds });
+const runnerPools = parseRunnerPools(config.GITHUB_RUNNER_POOLS);
+// Warm runners need the bus (`Pool Claimed` makes the scaler replenish); without it every runner is cloned cold.
+const claimSpare =
+  config.EVENT_BUS_NAME && runnerPools.pools.some((p) => p.warmPool)
+    ? makeClaimSpare({
+        pools: new DynamoDbPoolRepository(dynamo, config.JOBS_TABLE_NAME),
+        jobs,
+        claims: new DynamoDbPoolClaims(dynamo, config.JOBS_TABLE_NAME),
+        submitClone,
+        events: poolEventsVia(new EventBridgeEventPublisher(makeEventBridgeClient(config), config.EVENT_BUS_NAME)),
+        clock: systemClock,
+        ids: randomIds,
+      })
+    : undefined;
 let secretsClient: ReturnType<typeof makeSecretsManagerClient> | undefined;
 const routes = makeHookRoutes({
   secrets: makeHookSecrets(config, () => {
@@ -34,11 +58,12 @@ const routes = makeHookRoutes({
   }),
   submit: makeIdempotentSubmit({ submit: submitClone, dynamo, tableName: config.JOBS_TABLE_NAME }),
   handleGithub: makeHandleGithubWebhook({
-    pools: parseRunnerPools(config.GITHUB_RUNNER_POOLS),
+    pools: runnerPools,
     deliveries: new DynamoDbDeliveryLedger(dynamo, config.JOBS_TABLE_NAME, 'github'),
     jobs,
     queue,
     clock: systemClock,
+    ...(claimSpare && { claimSpare }),
   }),
   handleSlack: makeHandleSlackCommand({
     submit: submitClone,

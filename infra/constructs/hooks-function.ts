@@ -54,7 +54,8 @@ export type HooksFunctionProps = {
  * `POST /v1/chat/slack`. The routes have no gateway auth: the function verifies each provider's HMAC signature
  * over the raw body with that provider's secret (read on first use from Secrets Manager, by ARN).
  * Permissions: the job table (hooks actions: create, read and cancel jobs, GitHub delivery claims, idempotency
- * records), send to the clone queue, read of the generic-hook, GitHub-webhook and Slack-signing secrets only.
+ * records), send to the clone queue, read of the generic-hook, GitHub-webhook and Slack-signing secrets only. With
+ * a runner pool that names a `warmPool`, also Query (ready spares) and PutEvents (`Pool Claimed`) on the bus.
  * It calls only AWS APIs, so it runs outside the VPC.
  */
 export class HooksFunction extends Construct {
@@ -65,6 +66,7 @@ export class HooksFunction extends Construct {
     super(scope, id);
     const { stateful } = props;
     const { genericHook, githubWebhook, slackSigning } = stateful.integrationSecrets;
+    const warmRunners = props.github.enabled && props.github.runnerPools.some((pool) => pool.warmPool);
     this.nodeFunction = new NodeFunction(this, 'Handler', {
       entry: props.entry,
       serviceName: 'instaclone-hooks',
@@ -79,10 +81,16 @@ export class HooksFunction extends Construct {
         [HOOKS_ENV.githubWebhookSecretArn]: githubWebhook.secretArn,
         [HOOKS_ENV.slackSigningSecretArn]: slackSigning.secretArn,
         ...(props.github.enabled && { [HOOKS_ENV.githubRunnerPools]: runnerPoolsEnv(props.github) }),
+        ...(warmRunners && { [ENV.EVENT_BUS_NAME]: stateful.eventBus.eventBusName }),
       },
     });
     const role = this.nodeFunction.role;
-    stateful.jobTable.grant(role, ...JOB_TABLE_ACTIONS.hooks);
+    stateful.jobTable.grant(
+      role,
+      ...JOB_TABLE_ACTIONS.hooks,
+      ...(warmRunners ? JOB_TABLE_ACTIONS.hooksWarmRunners : []),
+    );
+    if (warmRunners) stateful.eventBus.grantPutEventsTo(role);
     stateful.cloneQueue.grantSendMessages(role);
     for (const secret of [genericHook, githubWebhook, slackSigning]) secret.grantRead(role);
 

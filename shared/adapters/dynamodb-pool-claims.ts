@@ -39,13 +39,19 @@ export class DynamoDbPoolClaims implements PoolClaims {
   }
 
   async claimSpare(jobId: string, claim: PoolClaim): Promise<CloneJob | undefined> {
+    // Extra labels never overwrite the pool's own (if_not_exists keeps a label the clone already has).
+    const extra = Object.entries(claim.labels ?? {}).filter(([key]) => key !== POOL_LABEL && key !== CLAIMED_BY_LABEL);
+    const setExtra = extra.map(
+      (_, i) => `, #request.#labels.#extra${i} = if_not_exists(#request.#labels.#extra${i}, :extra${i})`,
+    );
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { [JOB_TABLE.partitionKey]: `JOB#${jobId}` },
           UpdateExpression:
-            'SET #request.#labels.#claimedBy = :claimedBy, #leaseExpiresAt = :lease, #updatedAt = :now, #version = #version + :one',
+            'SET #request.#labels.#claimedBy = :claimedBy, #leaseExpiresAt = :lease, #updatedAt = :now, #version = #version + :one' +
+            setExtra.join(''),
           ConditionExpression: CLAIMABLE,
           ExpressionAttributeNames: {
             '#status': 'status',
@@ -58,6 +64,7 @@ export class DynamoDbPoolClaims implements PoolClaims {
             '#leaseExpiresAt': 'leaseExpiresAt',
             '#updatedAt': 'updatedAt',
             '#version': 'version',
+            ...Object.fromEntries(extra.map(([key], i) => [`#extra${i}`, key])),
           },
           ExpressionAttributeValues: {
             ':succeeded': 'SUCCEEDED',
@@ -66,6 +73,7 @@ export class DynamoDbPoolClaims implements PoolClaims {
             ':lease': claim.leaseExpiresAt,
             ':now': claim.now.toISOString(),
             ':one': 1,
+            ...Object.fromEntries(extra.map(([, value], i) => [`:extra${i}`, value])),
           },
           ReturnValues: 'ALL_NEW',
         }),

@@ -133,6 +133,25 @@ export class VsphereVmCloner implements VmCloner {
     });
   }
 
+  readExtraConfig(vm: string, options: VmCallOptions): Promise<Record<string, string> | undefined> {
+    return mapped(async () => {
+      try {
+        return (await this.vim.getVm(vmRef(vm), options)).extraConfig;
+      } catch (err) {
+        if (isFault(err, 'ManagedObjectNotFound')) return undefined;
+        throw err;
+      }
+    });
+  }
+
+  setExtraConfig(
+    vm: string,
+    values: Record<string, string>,
+    options: VmCallOptions & { deadline: number },
+  ): Promise<void> {
+    return mapped(async () => this.completed(await this.vim.setExtraConfig(vmRef(vm), values, options), options));
+  }
+
   destroyClone(
     vm: string,
     owner: { key: string; value: string },

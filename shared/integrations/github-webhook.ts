@@ -35,13 +35,20 @@ export const RUNNER_LABELS = {
   org: 'github.org',
   installationId: 'github.installation-id',
   queuedAt: 'github.queued-at',
+  /** Set on a warm-pool spare claimed for a GitHub job (its runner pool's `warmPool`). */
+  warm: 'github.warm',
 } as const;
 
 /** Job id of the runner clone for one GitHub job: deterministic, so a repeated `queued` finds the first job. */
 export const runnerJobId = (workflowJobId: number): string => `github-job-${workflowJobId}`;
-/** VM name and runner name of that clone (GitHub shows it on the job's page). */
-export const runnerName = (workflowJobId: number): string => `instaclone-${runnerJobId(workflowJobId)}`;
+/**
+ * Runner name of the clone of job `jobId` (GitHub shows it on the job's page): `instaclone-<jobId>`, which is also
+ * the VM name of a runner cloned for its job; a warm-pool spare keeps its pool's VM name but registers by this one.
+ */
+export const runnerNameFor = (jobId: string): string => `instaclone-${jobId}`;
+/** Runner name (and VM name) of the clone made for one GitHub job. */
+export const runnerName = (workflowJobId: number): string => runnerNameFor(runnerJobId(workflowJobId));
 
-/** The job id behind a runner name we gave, or undefined for someone else's runner. */
+/** The job id behind a runner name of ours (check that job is a runner clone), or undefined for any other name. */
 export const jobIdFromRunnerName = (name: string | null | undefined): string | undefined =>
-  name?.match(/^instaclone-(github-job-\d{1,20})$/)?.[1];
+  name?.match(/^instaclone-([a-z0-9-]{8,64})$/)?.[1];

@@ -24,6 +24,8 @@ export const HooksConfigSchema = AwsEndpointsSchema.extend({
   SLACK_SIGNING_SECRET_ARN: optional,
   /** Runner pools as JSON (see RunnerPoolsSchema); absent: every workflow job is ignored. */
   GITHUB_RUNNER_POOLS: optional,
+  /** The service's bus, for `Pool Claimed` when a runner pool's `warmPool` serves a job; without it, no warm claims. */
+  EVENT_BUS_NAME: optional,
 });
 export type HooksConfig = z.infer<typeof HooksConfigSchema>;
 

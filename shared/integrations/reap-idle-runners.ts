@@ -2,7 +2,7 @@ import type { CloneJob } from '../domain/clone-job.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { Clock } from '../ports/runtime.js';
 import type { GithubAppClient } from './github-app-client.js';
-import { RUNNER_LABELS } from './github-webhook.js';
+import { RUNNER_LABELS, runnerNameFor } from './github-webhook.js';
 import { isIntegrationError } from './integration-error.js';
 import { runnerScopeOf } from './runner-guestinfo.js';
 import { poolByName, type RunnerPools } from './runner-pools.js';
@@ -21,7 +21,8 @@ const PAGE = 100;
 
 /**
  * The orphan reaper for GitHub runner clones (run it on a schedule, e.g. with the lease reaper):
- * 1. every SUCCEEDED runner clone (label `github.pool`) ready for longer than its pool's `idleMinutes`;
+ * 1. every SUCCEEDED runner clone (label `github.pool`) ready (a warm spare: configured) for longer than its pool's
+ *    `idleMinutes`;
  * 2. whose runner GitHub does not list (it never came online) or lists as not busy;
  * 3. is unregistered first (so GitHub cannot hand it a job any more; GitHub refuses while a job runs, and such a
  *    runner is skipped), then destroyed.
@@ -39,11 +40,12 @@ export const makeReapIdleRunners =
       cursor = page.cursor;
       for (const job of page.jobs) {
         const pool = poolByName(pools, job.request.labels?.[RUNNER_LABELS.pool]);
-        const readyAt = Date.parse(job.readyAt ?? job.updatedAt);
-        if (!pool || now - readyAt < pool.idleMinutes * 60_000) continue;
+        // A warm-pool spare's runner exists only since its JIT config was set (it may have waited long as a spare).
+        const since = Date.parse(job.configuredAt ?? job.readyAt ?? job.updatedAt);
+        if (!pool || now - since < pool.idleMinutes * 60_000) continue;
         try {
           const scope = runnerScopeOf(job, pool.scope);
-          const runner = await github.findRunnerByName(scope, job.vmName, signal);
+          const runner = await github.findRunnerByName(scope, runnerNameFor(job.jobId), signal);
           if (runner?.busy) continue;
           if (runner) await github.deleteRunner(scope, runner.id, signal);
           await requestDestroy(job.jobId);

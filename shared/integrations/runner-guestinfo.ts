@@ -1,6 +1,6 @@
 import type { CloneJob } from '../domain/clone-job.js';
 import type { GithubAppClient, RunnerScope } from './github-app-client.js';
-import { RUNNER_LABELS } from './github-webhook.js';
+import { RUNNER_LABELS, runnerNameFor } from './github-webhook.js';
 import { IntegrationError } from './integration-error.js';
 import { poolByName, type RunnerPools } from './runner-pools.js';
 
@@ -32,7 +32,23 @@ export const runnerScopeOf = (job: CloneJob, kind: 'repo' | 'org'): RunnerScope 
 };
 
 /**
- * For runner clones (jobs labelled `github.pool`), a just-in-time runner configuration named after the VM and
+ * The `guestinfo.instaclone.runner.*` values the in-guest script logs, from the clone's labels. A runner cloned for
+ * its job has them from its request already; a warm-pool spare gets them with its JIT config.
+ */
+const runnerGuestinfoOf = (job: CloneJob): Record<string, string> => {
+  const labels = job.request.labels ?? {};
+  const values = {
+    'guestinfo.instaclone.runner.name': runnerNameFor(job.jobId),
+    'guestinfo.instaclone.runner.pool': labels[RUNNER_LABELS.pool],
+    'guestinfo.instaclone.runner.repo': labels[RUNNER_LABELS.repo],
+    'guestinfo.instaclone.runner.job-id': labels[RUNNER_LABELS.jobId],
+  };
+  // An empty value would delete the key on vCenter: leave out what the labels do not say.
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
+};
+
+/**
+ * For runner clones (jobs labelled `github.pool`), a just-in-time runner configuration named `instaclone-<jobId>` and
  * registered with the pool's labels; `{}` for every other job. A name left registered by an earlier attempt
  * (GitHub answers 409/422) is deleted and the config generated again, once.
  * Rejects with IntegrationError: retryable ones (rate limit, GitHub down) should make the worker retry the
@@ -46,14 +62,17 @@ export const makeRunnerGuestinfoResolver =
     const pool = poolByName(pools, poolName);
     if (!pool) throw new IntegrationError('GITHUB_REJECTED', `runner pool ${poolName} is not configured`, false);
     const scope = runnerScopeOf(job, pool.scope);
-    const request = { name: job.vmName, labels: pool.labels, runnerGroupId: pool.runnerGroupId };
+    const name = runnerNameFor(job.jobId);
+    const request = { name, labels: pool.labels, runnerGroupId: pool.runnerGroupId };
+    const withConfig = (jit: { encodedJitConfig: string }) => ({
+      ...runnerGuestinfoOf(job),
+      [JIT_CONFIG_GUESTINFO_KEY]: jit.encodedJitConfig,
+    });
     try {
-      const jit = await github.generateJitConfig(scope, request, signal);
-      return { [JIT_CONFIG_GUESTINFO_KEY]: jit.encodedJitConfig };
+      return withConfig(await github.generateJitConfig(scope, request, signal));
     } catch (err) {
       const nameTaken = err instanceof IntegrationError && (err.status === 409 || err.status === 422);
-      if (!nameTaken || !(await github.deleteRunnerByName(scope, job.vmName, signal))) throw err;
-      const jit = await github.generateJitConfig(scope, request, signal);
-      return { [JIT_CONFIG_GUESTINFO_KEY]: jit.encodedJitConfig };
+      if (!nameTaken || !(await github.deleteRunnerByName(scope, name, signal))) throw err;
+      return withConfig(await github.generateJitConfig(scope, request, signal));
     }
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CloneSourceSchema } from '../domain/clone-request.js';
+import { PoolNameSchema } from '../pools/pool.js';
 
 const LabelSchema = z.string().min(1).max(100);
 
@@ -33,6 +34,12 @@ export const RunnerPoolSchema = z
       .min(1)
       .max(24 * 60)
       .default(15),
+    /**
+     * Name of an instaclone warm pool (`PUT /v1/pools/{name}`) of running clones of the same golden VM. A queued job
+     * claims a ready spare and the worker hands it its JIT config (`Clone Configured`); with no spare ready, the
+     * job gets a fresh clone as without a warm pool.
+     */
+    warmPool: PoolNameSchema.optional(),
     /** Extra guestinfo for the runner VMs (never secrets: it is stored with the job). */
     guestinfo: z.record(z.string(), z.string()).optional(),
   })

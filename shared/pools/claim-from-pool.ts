@@ -21,22 +21,35 @@ export type ClaimFromPoolDeps = {
 /** `spare`: a ready clone, handed out now. `fresh`: none was ready; a clone was queued for this claim. */
 export type ClaimResult = { pool: string; source: 'spare' | 'fresh'; job: CloneJob };
 
+/** How a claim may be served. */
+export type ClaimOptions = {
+  /** Labels added to the claimed clone (never replacing its own). */
+  labels?: Record<string, string>;
+  /** Only a ready spare will do: with none, resolve undefined instead of queueing a fresh clone. */
+  spareOnly?: boolean;
+};
+
 /**
- * `POST /v1/pools/{name}/claim`. Takes the oldest ready spare with a conditional write (two claims never get the
+ * A claim on a pool. Takes the oldest ready spare with a conditional write (two claims never get the
  * same clone; a lost race moves on to the next spare), labels it with the claimer and starts its lease
- * (`ttlMinutes` of the pool). With no spare ready it submits a fresh clone, already claimed, and says so.
- * Then announces `Pool Claimed`, which makes the scaler replenish. Rejects with PoolNotFoundError,
- * PoolDegradedError (no spare, and the pool backs off after repeated failures), or when the
- * table, queue or bus fail (a claimed clone is then still released by its lease).
+ * (`ttlMinutes` of the pool). With no spare ready it submits a fresh clone, already claimed, and says so (or,
+ * with `spareOnly`, resolves undefined and changes nothing). Then announces `Pool Claimed`, which makes the
+ * scaler replenish. Rejects with PoolNotFoundError, PoolDegradedError (no spare, and the pool backs off after
+ * repeated failures), or when the table, queue or bus fail (a claimed clone is then still released by its lease).
  */
-export const makeClaimFromPool =
-  ({ pools, jobs, claims, submitClone, events, clock, ids }: ClaimFromPoolDeps) =>
-  async (name: string, request: ClaimRequest): Promise<ClaimResult> => {
+function makeClaim({ pools, jobs, claims, submitClone, events, clock, ids }: ClaimFromPoolDeps) {
+  return async (name: string, request: ClaimRequest, options: ClaimOptions = {}): Promise<ClaimResult | undefined> => {
     const pool = await pools.get(name);
     if (!pool) throw new PoolNotFoundError(name);
     const now = clock.now();
     const leaseExpiresAt = new Date(now.getTime() + pool.spec.ttlMinutes * 60_000).toISOString();
-    const claim = { pool: name, claimedBy: request.claimedBy, leaseExpiresAt, now };
+    const claim = {
+      pool: name,
+      claimedBy: request.claimedBy,
+      leaseExpiresAt,
+      now,
+      ...(options.labels && { labels: options.labels }),
+    };
     let result: ClaimResult | undefined;
     for (const spare of await readySpares(jobs, name)) {
       const job = await claims.claimSpare(spare.jobId, claim);
@@ -45,6 +58,7 @@ export const makeClaimFromPool =
         break;
       }
     }
+    if (!result && options.spareOnly) return undefined;
     if (!result && pool.backoffUntil && Date.parse(pool.backoffUntil) > now.getTime())
       throw new PoolDegradedError(name, pool.backoffUntil, pool.degradedReason);
     if (!result) {
@@ -71,3 +85,18 @@ export const makeClaimFromPool =
     });
     return result;
   };
+}
+
+/** The claim of `POST /v1/pools/{name}/claim`: a spare, or else a fresh clone (see makeClaim's rules above). */
+export const makeClaimFromPool = (deps: ClaimFromPoolDeps) => {
+  const claim = makeClaim(deps);
+  return async (name: string, request: ClaimRequest, options: Omit<ClaimOptions, 'spareOnly'> = {}) =>
+    (await claim(name, request, options)) as ClaimResult;
+};
+
+/** A claim served only by a ready spare: undefined (nothing claimed, nothing queued) when none is ready. */
+export const makeClaimSpare = (deps: ClaimFromPoolDeps) => {
+  const claim = makeClaim(deps);
+  return (name: string, request: ClaimRequest, options: Omit<ClaimOptions, 'spareOnly'> = {}) =>
+    claim(name, request, { ...options, spareOnly: true });
+};

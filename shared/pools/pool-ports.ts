@@ -31,8 +31,17 @@ export interface PoolRepository {
   releaseScaling(name: string, owner: string, state: ScalingState): Promise<{ dirty: boolean; lost: boolean }>;
 }
 
-/** The claim on a pool clone, written onto the job itself. */
-export type PoolClaim = { pool: string; claimedBy: string; leaseExpiresAt: string; now: Date };
+/**
+ * The claim on a pool clone, written onto the job itself. `labels` are added to the clone's labels in the same
+ * write (a GitHub runner claim records the workflow job it serves); they never replace pool or claim labels.
+ */
+export type PoolClaim = {
+  pool: string;
+  claimedBy: string;
+  leaseExpiresAt: string;
+  now: Date;
+  labels?: Record<string, string>;
+};
 
 /** Conditional claims of ready spares: two claims never get the same clone. */
 export interface PoolClaims {

@@ -48,6 +48,14 @@ export interface VmCloner {
   guestIdentity(vmRef: string, options: VmCallOptions): Promise<GuestIdentity>;
   /** Connects the clone's NICs (cloned disconnected) once its guest has re-identified itself. */
   reconnectNics(vmRef: string, nics: DeviceRef[], options: VmCallOptions & { deadline: number }): Promise<void>;
+  /** The VM's extraConfig now, or undefined when no such VM exists any more. */
+  readExtraConfig(vmRef: string, options: VmCallOptions): Promise<Record<string, string> | undefined>;
+  /** Sets extraConfig keys on the (running) VM and waits until vCenter has applied them. */
+  setExtraConfig(
+    vmRef: string,
+    values: Record<string, string>,
+    options: VmCallOptions & { deadline: number },
+  ): Promise<void>;
   /**
    * Powers off and destroys the VM, only if its extraConfig carries `ownerKey = ownerValue`.
    * `gone` when no such VM exists any more; `foreign` when the moref now names someone else's VM (untouched).

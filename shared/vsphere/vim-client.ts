@@ -13,6 +13,7 @@ import { moRef, type Node, returnval } from './soap/parse.js';
 import {
   connectNicSpec,
   editedDeviceKeys,
+  extraConfigSpec,
   instantCloneSpec,
   mo,
   propertyFilterSpec,
@@ -61,6 +62,15 @@ export interface VimClient {
   destroy(vm: MoRef<'VirtualMachine'>, opts?: CallOptions): Promise<MoRef<'Task'>>;
   /** `ReconfigVM_Task` connecting one NIC (after an instant clone with `startDisconnected`). */
   reconnectNic(vm: MoRef<'VirtualMachine'>, nicKey: number, opts?: CallOptions): Promise<MoRef<'Task'>>;
+  /**
+   * `ReconfigVM_Task` setting extraConfig keys on a (running) VM, e.g. `guestinfo.*` values a guest polls for.
+   * An empty value removes the key. Wait for the returned task; the values are set when it succeeds.
+   */
+  setExtraConfig(
+    vm: MoRef<'VirtualMachine'>,
+    values: Record<string, string>,
+    opts?: CallOptions,
+  ): Promise<MoRef<'Task'>>;
   /**
    * The NIC backing for a network: a standard portgroup (`Network`) by name, or a distributed portgroup
    * (`DistributedVirtualPortgroup`) with its switch UUID and portgroup key. Cached for 10 minutes.
@@ -193,6 +203,13 @@ export function createVimClient(
       const spec = connectNicSpec(device);
       return taskOf(await call('ReconfigVM_Task', { _this: mo(vm), spec }, opts), 'ReconfigVM_Task');
     },
+    setExtraConfig: (vm, values, opts) =>
+      forgetOnNotFound(vm, async () =>
+        taskOf(
+          await call('ReconfigVM_Task', { _this: mo(vm), spec: extraConfigSpec(values) }, opts),
+          'ReconfigVM_Task',
+        ),
+      ),
     async getNetwork(network, opts) {
       const cached = networks.get(network.value);
       if (cached && cached.expires > now()) return cached.value;

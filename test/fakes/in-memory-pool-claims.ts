@@ -21,7 +21,7 @@ export class InMemoryPoolClaims implements PoolClaims {
     if (!job || !claimable) return undefined;
     const claimed: CloneJob = {
       ...job,
-      request: { ...job.request, labels: { ...labels, [CLAIMED_BY_LABEL]: claim.claimedBy } },
+      request: { ...job.request, labels: { ...claim.labels, ...labels, [CLAIMED_BY_LABEL]: claim.claimedBy } },
       leaseExpiresAt: claim.leaseExpiresAt,
       updatedAt: claim.now.toISOString(),
       version: job.version + 1,

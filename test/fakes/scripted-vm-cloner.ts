@@ -10,6 +10,7 @@ export class ScriptedVmCloner implements VmCloner {
   readonly calls: string[] = [];
   readonly vms = new Map<string, FoundVm & { ipAddress?: string }>();
   startError?: unknown;
+  setExtraConfigError?: unknown;
   outcome?: (plan: ClonePlan) => CloneTaskOutcome;
   sourceIp = '10.0.0.10';
   private readonly tasks = new Map<string, ClonePlan>();
@@ -48,6 +49,19 @@ export class ScriptedVmCloner implements VmCloner {
 
   async reconnectNics(vmRef: string, nics: DeviceRef[]): Promise<void> {
     this.calls.push(`reconnectNics ${vmRef} ${nics.map((n) => ('key' in n ? n.key : n.label)).join(',')}`);
+  }
+
+  async readExtraConfig(vmRef: string): Promise<Record<string, string> | undefined> {
+    this.calls.push(`readExtraConfig ${vmRef}`);
+    const vm = this.vms.get(vmRef);
+    return vm && { ...vm.extraConfig };
+  }
+
+  async setExtraConfig(vmRef: string, values: Record<string, string>): Promise<void> {
+    this.calls.push(`setExtraConfig ${vmRef} ${Object.keys(values).sort().join(',')}`);
+    if (this.setExtraConfigError) throw this.setExtraConfigError;
+    const vm = this.vms.get(vmRef);
+    if (vm) vm.extraConfig = { ...vm.extraConfig, ...values };
   }
 
   async destroyClone(vmRef: string, owner: { key: string; value: string }): Promise<'destroyed' | 'gone' | 'foreign'> {

@@ -99,6 +99,34 @@ describe('Integrations infrastructure (hooks, notifiers, GitHub runners)', () =>
     expect(parseRunnerPools(envOf(hooks)['GITHUB_RUNNER_POOLS']).pools.map((pool) => pool.name)).toEqual(['linux']);
   });
 
+  it('lets the hooks function claim warm spares (Query, PutEvents, bus name) only when a runner pool names a warmPool', () => {
+    // Prepare
+    const warm = devStageWith({
+      features: { reconciler: false, reaper: true, callbackNotifier: false, hooks: true, slackNotifier: false },
+      github: {
+        ...GITHUB_RUNNERS,
+        egress: GITHUB_EGRESS,
+        runnerPools: [{ ...GITHUB_RUNNERS.runnerPools[0], warmPool: 'linux-runners' }],
+      },
+    });
+    const hooksRole = (t: typeof template) =>
+      resourcesOfType(t, 'AWS::IAM::Policy')
+        .filter(([id]) => id.startsWith('HooksHandlerRole'))
+        .flatMap(([, policy]) => (policy['PolicyDocument'] as { Statement: { Action: string | string[] }[] }).Statement)
+        .flatMap((statement) => [statement.Action].flat());
+    // Act
+    const warmTemplate = synthStage(warm).serviceTemplate;
+    const warmHooks = resourcesOfType(warmTemplate, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('HooksHandler'),
+    )?.[1];
+    // Assess
+    expect(hooksRole(warmTemplate)).toEqual(expect.arrayContaining(['dynamodb:Query', 'events:PutEvents']));
+    expect(ownEnv(warmHooks ?? {})[ENV.EVENT_BUS_NAME]).toBe('import(EventBus)');
+    expect(hooksRole(template)).not.toContain('dynamodb:Query');
+    expect(hooksRole(template)).not.toContain('events:PutEvents');
+    expect(ownEnv(hooks)[ENV.EVENT_BUS_NAME]).toBeUndefined();
+  });
+
   it('gives the callback notifier the job table, its signing secret, delivery bounds and a timeout that fits every retry', () => {
     // Prepare
     const env = ownEnv(callbackNotifier);

@@ -142,6 +142,11 @@ export function instantCloneSpec(spec: InstantCloneSpec, devices: ReadonlyMap<nu
   return out;
 }
 
+/** VirtualMachineConfigSpec that sets extraConfig keys (an empty value removes a key, as vCenter does). */
+export function extraConfigSpec(values: Record<string, string>): Record<string, unknown> {
+  return { extraConfig: optionValues(values) };
+}
+
 /** VirtualMachineConfigSpec that connects one NIC now and at power-on. */
 export function connectNicSpec(device: SourceDevice): Record<string, unknown> {
   const connectable = {

@@ -111,4 +111,17 @@ describe('Adapter: VsphereVmCloner against the simulator', () => {
     // Assess
     expect(found).toMatchObject({ moref: vm.moref, extraConfig: { [owner.key]: owner.value } });
   });
+
+  it('sets guestinfo on a running clone with ReconfigVM_Task and reads it back; a gone VM reads as undefined', async () => {
+    // Prepare
+    const vm = await clone(plan('adapter-configure'));
+    // Act
+    await cloner.setExtraConfig(vm.moref, { 'guestinfo.instaclone.runner.jitconfig': 'JIT' }, { deadline: deadline() });
+    const read = await cloner.readExtraConfig(vm.moref, {});
+    await cloner.destroyClone(vm.moref, owner, { deadline: deadline() });
+    const gone = await cloner.readExtraConfig(vm.moref, {});
+    // Assess
+    expect(read).toMatchObject({ [owner.key]: owner.value, 'guestinfo.instaclone.runner.jitconfig': 'JIT' });
+    expect(gone).toBeUndefined();
+  });
 });

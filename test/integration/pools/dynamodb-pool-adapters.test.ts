@@ -121,4 +121,20 @@ describe('Adapter: DynamoDbPoolClaims on dynalite', () => {
     // Assess
     expect(results).toEqual([undefined, undefined, undefined, undefined]);
   });
+
+  it('adds a claim’s extra labels in the same write, never replacing the pool or claim labels', async () => {
+    // Prepare
+    await jobs.create(spareJob('spare-0005', 'alpha'));
+    const labels = { 'github.pool': 'linux', 'github.job-id': '42', 'instaclone.pool': 'other' };
+    const claim = { pool: 'alpha', claimedBy: 'github-job-42', leaseExpiresAt: now.toISOString(), now, labels };
+    // Act
+    const claimed = await claims.claimSpare('spare-0005', claim);
+    // Assess
+    expect(claimed?.request.labels).toEqual({
+      'instaclone.pool': 'alpha',
+      'instaclone.claimedBy': 'github-job-42',
+      'github.pool': 'linux',
+      'github.job-id': '42',
+    });
+  });
 });

@@ -143,7 +143,10 @@ describe('Runner guestinfo (worker hook)', () => {
     // Act
     const values = await resolve(runnerJob, {});
     // Assess
-    expect(values).toEqual({ [JIT_CONFIG_GUESTINFO_KEY]: 'FRESH' });
+    expect(values).toMatchObject({
+      [JIT_CONFIG_GUESTINFO_KEY]: 'FRESH',
+      'guestinfo.instaclone.runner.name': 'instaclone-github-job-1',
+    });
     expect(requests.map((r) => `${r.method} ${r.url}`)).toContain(
       'DELETE /repos/octo-org/Hello-World/actions/runners/23',
     );

@@ -77,4 +77,26 @@ describe('Use case: reap idle runners', () => {
     expect(deleted).toEqual([11]);
     expect(destroyed).toEqual(['github-job-1', 'github-job-3']);
   });
+
+  it('counts a warm runner’s idle time from its JIT config, not from the spare’s birth', async () => {
+    // Prepare: a spare up since 10:00, claimed and configured five minutes ago.
+    const jobs = new InMemoryJobRepository();
+    await jobs.create({ ...runnerJob(6, '2026-11-25T10:00:00Z'), configuredAt: '2026-11-25T11:55:00Z' });
+    const asked: string[] = [];
+    const reap = makeReapIdleRunners({
+      pools,
+      jobs,
+      clock: fixedClock('2026-11-25T12:00:00Z'),
+      github: {
+        findRunnerByName: async (_scope, name) => void asked.push(name),
+        deleteRunner: async () => undefined,
+      },
+      requestDestroy: async () => runnerJob(0, ''),
+    });
+    // Act
+    const reaped = await reap();
+    // Assess
+    expect(reaped).toEqual([]);
+    expect(asked).toEqual([]);
+  });
 });

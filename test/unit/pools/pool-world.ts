@@ -17,7 +17,7 @@ export const poolWorld = (policy: Partial<ScalingPolicy> = {}) => {
   const claims = new InMemoryPoolClaims(jobs);
   const events = new RecordingPoolEvents();
   const enqueued: Array<{ jobId: string; action?: string }> = [];
-  const queue = { enqueue: async (m: { jobId: string; action?: 'clone' | 'destroy' }) => void enqueued.push(m) };
+  const queue = { enqueue: async (m: { jobId: string; action?: string }) => void enqueued.push(m) };
   let next = 0;
   const ids = { jobId: () => `job-${String(++next).padStart(4, '0')}` };
   const submitClone = makeSubmitClone({ jobs, queue, clock, ids });
