@@ -41,7 +41,8 @@ const runScaler = makeRunScaler({
 
 /**
  * EventBridge target (pool clone completions, claims, releases, `Pool Scale Requested`) and schedule: scales the
- * pool the event names, or every pool. Throws when a pool could not be scaled, so Lambda's async retries (and the schedule) try again.
+ * pool the event names, or every pool. Throws when a pool could not be scaled, so Lambda's async retries (and the
+ * schedule) try again.
  */
 export const handler = middy().handler(async (event: unknown) => {
   const { outcomes, failures } = await runScaler(scalerTriggerFor(event));

@@ -7,7 +7,7 @@ import type { SlackNotifier } from '../constructs/slack-notifier.js';
 import type { WarmPools } from '../constructs/warm-pools.js';
 import type { MonitoredFunction } from '../monitored-function.js';
 
-/** The function-bearing constructs of the service stack; the optional ones are undefined when the stage has them off. */
+/** The function-bearing constructs of the service stack; optional ones are undefined when the stage has them off. */
 export type ServiceFunctionParts = {
   readonly worker: CloneWorker;
   readonly api: CloneApi;

@@ -87,9 +87,9 @@ export const runnerCloneRequest = (pool: RunnerPool, payload: WorkflowJobPayload
  *    job with the deterministic id `github-job-<id>` (a job that exists already → duplicate, so nothing is queued
  *    twice even after the ledger forgot). A warm pool that does not exist counts as one without spares.
  * 4. `completed` → destroy the runner clone that ran it (found by its runner name, `instaclone-<jobId>`, and only
- *    if that job is a runner clone); a job cancelled before any
- *    runner took it destroys its own clone only while that clone is not up yet (an idle runner may have been
- *    given another job; its lease bounds it).
+ *    if that job is a runner clone); a job cancelled before any runner took it destroys its own clone only while
+ *    that clone is not up yet (an idle runner may have been given another job; its lease bounds it). A warm spare
+ *    claimed for a job cancelled that early stays up as an idle runner until the idle-runner reaper takes it.
  * 5. Everything else (`waiting`, `in_progress`, labels of no pool, other runners) → ignored.
  * A `workflow_job` payload without the fields we read is ignored. If acting fails the claim is released (so
  * GitHub's retry is acted on) and the error propagates (the route answers 5xx, GitHub shows a failed delivery).

@@ -99,7 +99,7 @@ describe('Integrations infrastructure (hooks, notifiers, GitHub runners)', () =>
     expect(parseRunnerPools(envOf(hooks)['GITHUB_RUNNER_POOLS']).pools.map((pool) => pool.name)).toEqual(['linux']);
   });
 
-  it('lets the hooks function claim warm spares (Query, PutEvents, bus name) only when a runner pool names a warmPool', () => {
+  it('lets the hooks function claim warm spares (Query, PutEvents, bus) only when a runner pool has a warmPool', () => {
     // Prepare
     const warm = devStageWith({
       features: { reconciler: false, reaper: true, callbackNotifier: false, hooks: true, slackNotifier: false },
