@@ -2,29 +2,52 @@
  * SOAP round trips and wall time per instant clone on a warm vim25 client, against the in-process simulator.
  * Prints JSON lines: the machine, one line per clone, then a summary per flow.
  * - `clone`: instantClone + waitForTask (the client's own cost; the issue's budget is ≤ 4)
- * - `worker`: what the worker adapter does per job: findChild (reconcile) + instantClone + waitForTask + getVm
+ * - `worker`: the worker's adapter (VsphereVmCloner) on a job's first delivery, as execute-clone calls it:
+ *   startClone + waitForClone (which reads the new VM's NICs and MACs)
+ * - `redelivery`: the same on a later delivery that found no task recorded: findClone (reconcile by name) first
  *
  * Usage: `npx tsx bench/soap-round-trips.bench.ts [clones=100] [taskDurationMs=10]`
  */
 import { startVcSim } from '#local/vcsim/index';
+import { VsphereVmCloner } from '#shared/adapters/vsphere-vm-cloner';
+import type { ClonePlan } from '#shared/ports/vm-cloner';
 import { createVimClient, type MoRef, type VimClient } from '#shared/vsphere/index';
 import { emit, machine } from './machine.js';
 
-type Flow = 'clone' | 'worker';
+type Flow = 'clone' | 'worker' | 'redelivery';
 
 const clones = Number(process.argv[2] ?? 100);
 const taskDurationMs = Number(process.argv[3] ?? 10);
 
-async function cloneOnce(vim: VimClient, flow: Flow, source: MoRef<'VirtualMachine'>, folder: MoRef, name: string) {
-  if (flow === 'worker') await vim.findChild(folder, name);
-  const task = await vim.instantClone(source, {
+async function cloneOnce(
+  vim: VimClient,
+  cloner: VsphereVmCloner,
+  flow: Flow,
+  source: MoRef<'VirtualMachine'>,
+  name: string,
+) {
+  if (flow === 'clone') {
+    const task = await vim.instantClone(source, {
+      name,
+      nics: [{ key: 4000 }],
+      extraConfig: { 'guestinfo.bench': name },
+    });
+    const info = await vim.waitForTask(task, { deadline: Date.now() + 30_000 });
+    if (info.state !== 'success') throw new Error(`clone ${name} ended ${info.state}: ${info.error?.message}`);
+    return;
+  }
+  const plan: ClonePlan = {
+    source: { path: '/DC0/vm/DC0_H0_VM0' },
     name,
     nics: [{ key: 4000 }],
-    extraConfig: { 'guestinfo.bench': name },
-  });
-  const info = await vim.waitForTask(task, { deadline: Date.now() + 30_000 });
-  if (info.state !== 'success') throw new Error(`clone ${name} ended ${info.state}: ${info.error?.message}`);
-  if (flow === 'worker') await vim.getVm(info.result as MoRef<'VirtualMachine'>);
+    serialPorts: [],
+    parallelPorts: [],
+    extraConfig: { 'instaclone.jobId': name, 'guestinfo.bench': name },
+  };
+  if (flow === 'redelivery' && (await cloner.findClone(plan, {}))) throw new Error(`${name} exists already`);
+  const { taskRef } = await cloner.startClone(plan, {});
+  const outcome = await cloner.waitForClone(taskRef, { deadline: Date.now() + 30_000 });
+  if (outcome.state !== 'succeeded') throw new Error(`clone ${name} ended ${outcome.state}`);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -36,14 +59,15 @@ async function run(flow: Flow): Promise<void> {
   const vim = createVimClient({ url: vc.url, credentials: async () => ({ username: 'bench', password: 'bench' }) });
   try {
     const source = (await vim.findByInventoryPath('/DC0/vm/DC0_H0_VM0')) as MoRef<'VirtualMachine'>;
-    const folder = (await vim.findByInventoryPath('/DC0/vm')) as MoRef;
-    await cloneOnce(vim, flow, source, folder, `bench-${flow}-warmup`);
+    // One adapter per run, as the worker keeps one per cold start (its source lookups are cached).
+    const cloner = new VsphereVmCloner(vim);
+    await cloneOnce(vim, cloner, flow, source, `bench-${flow}-warmup`);
     const trips: number[] = [];
     const times: number[] = [];
     for (let i = 0; i < clones; i++) {
       const before = vim.roundTrips;
       const started = performance.now();
-      await cloneOnce(vim, flow, source, folder, `bench-${flow}-${i}`);
+      await cloneOnce(vim, cloner, flow, source, `bench-${flow}-${i}`);
       const ms = performance.now() - started;
       trips.push(vim.roundTrips - before);
       times.push(ms);
@@ -73,4 +97,4 @@ async function run(flow: Flow): Promise<void> {
 }
 
 emit(machine());
-for (const flow of ['clone', 'worker'] as const) await run(flow);
+for (const flow of ['clone', 'worker', 'redelivery'] as const) await run(flow);
