@@ -1,13 +1,18 @@
 /**
  * TaskInfo from property-collector updates. An update carries either the whole `info` (a TaskInfo, as with
- * `partialUpdates=false`) or nested paths such as `info.state` and `info.progress` (older clients, some servers);
- * both are folded into one {@link TaskInfo}.
+ * `partialUpdates=false`) or nested paths: this client asks only for {@link TASK_INFO_PATHS}, which change when the
+ * task appears and when it ends (never for queued → running or progress), so a wait costs one answer for each.
+ * Both forms are folded into one {@link TaskInfo}; a `completeTime` without a state means success, or error when
+ * an error came with it.
  */
 import { faultFromLocalizedMethodFault } from './faults.js';
 import { asArray, child, int, moRef, type Node, text } from './soap/parse.js';
 import type { MoRef, TaskInfo, TaskState } from './types.js';
 
 const STATES: ReadonlySet<string> = new Set(['queued', 'running', 'success', 'error']);
+
+/** What the client watches of a task (see the module comment). */
+export const TASK_INFO_PATHS = ['info.entity', 'info.result', 'info.error', 'info.completeTime'] as const;
 
 export function isTaskDone(info: TaskInfo | undefined): info is TaskInfo & { state: 'success' | 'error' } {
   return info?.state === 'success' || info?.state === 'error';
@@ -39,6 +44,12 @@ function setField(info: TaskInfo, field: string, value: Node): void {
       if (entity) info.entity = entity;
       return;
     }
+    case 'completeTime': {
+      const at = text(value);
+      if (at === undefined) delete info.completeTime;
+      else info.completeTime = at;
+      return;
+    }
     case 'entityName': {
       const name = text(value);
       if (name !== undefined) info.entityName = name;
@@ -59,7 +70,7 @@ export function initialTaskInfo(task: MoRef<'Task'>): TaskInfo {
 export function applyTaskChange(info: TaskInfo, name: string, op: string, value: Node): boolean {
   if (name === 'info') {
     if (op !== 'assign') return false;
-    for (const field of ['state', 'progress', 'result', 'error', 'entity', 'entityName']) {
+    for (const field of ['state', 'progress', 'result', 'error', 'entity', 'entityName', 'completeTime']) {
       setField(info, field, child(value, field));
     }
     return true;
@@ -67,6 +78,12 @@ export function applyTaskChange(info: TaskInfo, name: string, op: string, value:
   if (!name.startsWith('info.')) return false;
   setField(info, name.slice('info.'.length), op === 'assign' ? value : undefined);
   return true;
+}
+
+/** Applies one update's changes, then derives the end state from `completeTime` when no state was reported. */
+export function applyTaskChanges(info: TaskInfo, changes: ReadonlyArray<{ name: string; op: string; val: Node }>) {
+  for (const change of changes) applyTaskChange(info, change.name, change.op, change.val);
+  if (info.completeTime !== undefined && !isTaskDone(info)) info.state = info.error ? 'error' : 'success';
 }
 
 /** One task's entry in an UpdateSet: which filter reported it, `enter`/`modify`/`leave`, and its changes. */

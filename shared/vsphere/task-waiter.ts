@@ -12,7 +12,7 @@ import type { Session } from './session.js';
 import { SharedCollector } from './shared-collector.js';
 import type { Node } from './soap/parse.js';
 import { propertyFilterSpec, recentTaskFilterSpec } from './soap/serialize.js';
-import { applyTaskChange, initialTaskInfo, isTaskDone, readTaskUpdates } from './task-info.js';
+import { applyTaskChanges, initialTaskInfo, isTaskDone, readTaskUpdates, TASK_INFO_PATHS } from './task-info.js';
 import type { CallOptions, MoRef, TaskInfo, WaitOptions } from './types.js';
 
 const MAX_WAIT_SECONDS = 60;
@@ -21,7 +21,6 @@ const MAX_RECOVERIES = 2;
 
 interface Waiter {
   deadline: number;
-  onProgress?: (progress: number) => void;
   settle(outcome: { info: TaskInfo } | { error: unknown }): void;
 }
 
@@ -108,7 +107,6 @@ export class TaskWaiter {
           else reject(outcome.error);
         },
       };
-      if (options.onProgress) waiter.onProgress = options.onProgress;
       options.signal?.addEventListener('abort', onAbort, { once: true });
       watched.waiters.add(waiter);
       this.watched.set(task.value, watched);
@@ -142,7 +140,11 @@ export class TaskWaiter {
       return watched;
     }
     try {
-      const created = await this.collector.createFilter(propertyFilterSpec(task, ['info']), options, this.idle());
+      const created = await this.collector.createFilter(
+        propertyFilterSpec(task, TASK_INFO_PATHS),
+        options,
+        this.idle(),
+      );
       Object.assign(watched, { via: 'task', generation: created.generation });
       this.watched.set(task.value, watched); // a collector recycle meanwhile may have dropped the entry
       return watched;
@@ -244,7 +246,7 @@ export class TaskWaiter {
         continue;
       }
       const info = this.infos.get(task.value) ?? initialTaskInfo(task);
-      for (const change of changes) applyTaskChange(info, change.name, change.op, change.val);
+      applyTaskChanges(info, changes);
       this.remember(task.value, info);
       if (watched) this.dispatch(task.value, watched, info);
     }
@@ -257,10 +259,7 @@ export class TaskWaiter {
   }
 
   private dispatch(key: string, watched: Watched, info: TaskInfo): void {
-    if (!isTaskDone(info)) {
-      if (info.progress !== undefined) for (const w of watched.waiters) w.onProgress?.(info.progress);
-      return;
-    }
+    if (!isTaskDone(info)) return;
     if (watched.via === 'task') this.collector.retireFilter();
     this.watched.delete(key);
     this.covered.delete(key);

@@ -88,12 +88,13 @@ export interface TaskInfo {
   error?: VimFaultError;
   entity?: MoRef;
   entityName?: string;
+  /** When the task ended (ISO time), once it has. */
+  completeTime?: string;
 }
 
 /** Options of {@link VimClient.waitForTask}. `deadline` is epoch milliseconds. */
 export interface WaitOptions extends CallOptions {
   deadline: number;
-  onProgress?: (progress: number) => void;
 }
 
 /** Logger seam; the worker passes its Powertools logger. */

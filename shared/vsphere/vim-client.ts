@@ -3,7 +3,8 @@
  * the ServiceContent and the session are reused for the client's lifetime, inventory paths and source VM devices
  * are cached (and forgotten when vCenter says the object is gone), and all task waits share one property collector
  * whose filter on each source VM's `recentTask` already reports the clone task. On a warm client a clone costs
- * InstantClone_Task + one or two WaitForUpdatesEx (3 round trips; 4 when the task needs a fallback filter).
+ * InstantClone_Task + two WaitForUpdatesEx (the task appears, the task ends: 3 round trips; one more CreateFilter
+ * when the task needs a fallback filter).
  */
 import { isFault, VimFaultError, VimTransportError } from './errors.js';
 import { readNetwork } from './network.js';

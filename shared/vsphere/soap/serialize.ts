@@ -4,6 +4,7 @@
  * `xsi:type` (node-soap's `xsi_type` attribute, which declares the namespace prefix it uses).
  */
 import { VimFaultError } from '../errors.js';
+import { TASK_INFO_PATHS } from '../task-info.js';
 import type { InstantCloneSpec, MoRef, NicEdit } from '../types.js';
 
 const VIM25 = 'urn:vim25';
@@ -59,7 +60,7 @@ export function recentTaskFilterSpec(entity: MoRef): Record<string, unknown> {
     skip: false,
   });
   return {
-    propSet: [{ type: 'Task', all: false, pathSet: ['info'] }],
+    propSet: [{ type: 'Task', all: false, pathSet: [...TASK_INFO_PATHS] }],
     objectSet: [{ obj: mo(entity), skip: true, selectSet: [toRecentTasks] }],
   };
 }

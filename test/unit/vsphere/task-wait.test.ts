@@ -18,26 +18,62 @@ describe('vim25 client: waiting for tasks', () => {
     await vc?.close();
   });
 
-  it('follows a task from running to success and reports progress', async () => {
+  it('follows a task from running to success (a server that sends the whole info)', async () => {
     // Prepare
     vc = await startFakeVcenter({
       WaitForUpdatesEx: updates('wait-for-updates-running.xml', 'wait-for-updates-success.xml'),
     });
     const vim = createVimClient({ url: vc.url, credentials: countingCredentials() });
-    const progress: number[] = [];
 
     // Act
-    const info = await vim.waitForTask(TASK, { deadline: soon(), onProgress: (p) => progress.push(p) });
+    const info = await vim.waitForTask(TASK, { deadline: soon() });
 
     // Assess
     expect(info).toMatchObject({ moref: TASK, state: 'success', result: { type: 'VirtualMachine', value: 'vm-1001' } });
     expect(info.entity).toEqual(SOURCE);
     expect(info.entityName).toBe('web-golden');
-    expect(progress).toEqual([40]);
     const waits = vc.calls('WaitForUpdatesEx').map((r) => r.body);
     expect(waits[0]).not.toContain('version>');
     expect(waits[1]).toMatch(/<(\w+:)?version>1<\/(\w+:)?version><(\w+:)?options><(\w+:)?maxWaitSeconds>\d+</);
-    expect(vc.calls('CreateFilter')[0]?.body).toMatch(/<(\w+:)?pathSet>info<\/(\w+:)?pathSet>/);
+  });
+
+  it('watches only the paths that change when a task appears and when it ends', async () => {
+    // Prepare: a server that honours the pathSet reports completeTime and result, never state or progress.
+    vc = await startFakeVcenter({
+      WaitForUpdatesEx: updates('wait-for-updates-paths-enter.xml', 'wait-for-updates-paths-success.xml'),
+    });
+    const vim = createVimClient({ url: vc.url, credentials: countingCredentials() });
+
+    // Act
+    const info = await vim.waitForTask(TASK, { deadline: soon() });
+
+    // Assess
+    const pathSet = [...(vc.calls('CreateFilter')[0]?.body ?? '').matchAll(/<(?:\w+:)?pathSet>([^<]+)</g)].map(
+      (m) => m[1],
+    );
+    expect(pathSet).toEqual(['info.entity', 'info.result', 'info.error', 'info.completeTime']);
+    expect(info).toMatchObject({
+      state: 'success',
+      entity: SOURCE,
+      result: { type: 'VirtualMachine', value: 'vm-1001' },
+      completeTime: '2026-11-25T12:00:01.250Z',
+    });
+    expect(vc.calls('WaitForUpdatesEx')).toHaveLength(2);
+  });
+
+  it('reads a completeTime that came with an error as a failed task', async () => {
+    // Prepare
+    vc = await startFakeVcenter({
+      WaitForUpdatesEx: updates('wait-for-updates-paths-enter.xml', 'wait-for-updates-paths-error.xml'),
+    });
+    const vim = createVimClient({ url: vc.url, credentials: countingCredentials() });
+
+    // Act
+    const info = await vim.waitForTask(TASK, { deadline: soon() });
+
+    // Assess
+    expect(info.state).toBe('error');
+    expect(info.error).toMatchObject({ faultType: 'InvalidPowerState', classification: 'terminal' });
   });
 
   it('folds partial info.state / info.result updates into the TaskInfo', async () => {
