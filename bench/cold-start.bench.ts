@@ -1,7 +1,7 @@
 /**
  * `cold-start`: the worker as Lambda would load it. Bundles `functions/clone-worker/handler.ts` with esbuild the
- * way the CDK stack does (ESM, node20, minified with kept names, the createRequire banner, nothing external) into a
- * temp folder next to the WSDL subset it ships, and reports the bundle size (goal ≤ 1.5 MB).
+ * way the CDK stack does (ESM, node20, minified with kept names, the createRequire banner, the same aliases, nothing
+ * external) into a temp folder next to the WSDL subset it ships, and reports the bundle size (goal ≤ 1.5 MB).
  *
  * Then it times fresh `node` processes (goal ≤ 250 ms) that import a probe bundle, which is the worker bundle plus
  * one vim25 client built and used once (WSDL parse, connection, RetrieveServiceContent, Login, FindByInventoryPath)
@@ -14,6 +14,7 @@ import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { BUNDLE_ALIASES } from '#infra/constructs/node-function';
 import { startVcSim } from '#local/vcsim/index';
 import { summarise } from './latency-summary.js';
 import { emit, machine } from './machine.js';
@@ -38,6 +39,7 @@ const bundle = async (entry: string, outfile: string) =>
     sourcemap: true,
     sourcesContent: false,
     banner: { js: BANNER },
+    alias: { ...BUNDLE_ALIASES },
     logLevel: 'error',
     absWorkingDir: repo,
     metafile: true,

@@ -5,11 +5,22 @@ import { App, Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NodeFunction } from '#infra/constructs/node-function';
+import { startVcSim } from '#local/vcsim/index';
 
 // The one test that runs esbuild (locally, no Docker) to check what the template cannot show: the bundle itself.
 const outdir = mkdtempSync(join(tmpdir(), 'instaclone-bundle-'));
 const app = new App({ outdir, builtinCloudFormationValidation: false });
-new NodeFunction(new Stack(app, 'BundleProbe'), 'Probe', {
+const stack = new Stack(app, 'BundleProbe');
+new NodeFunction(stack, 'VimProbe', {
+  entry: join(import.meta.dirname, 'fixtures', 'bundling', 'vim-handler.ts'),
+  serviceName: 'instaclone-vim-probe',
+  description: 'vim25 bundling probe',
+  environment: {},
+  logRetention: RetentionDays.ONE_DAY,
+  logLevel: 'INFO',
+  bundledFiles: [{ source: 'shared/vsphere/wsdl', target: 'wsdl' }],
+});
+new NodeFunction(stack, 'Probe', {
   entry: join(import.meta.dirname, 'fixtures', 'bundling', 'handler.ts'),
   serviceName: 'instaclone-probe',
   description: 'bundling probe',
@@ -22,9 +33,12 @@ new NodeFunction(new Stack(app, 'BundleProbe'), 'Probe', {
   ],
 });
 const assembly = app.synth();
-const [assetDir = ''] = readdirSync(assembly.directory)
+const assetDirs = readdirSync(assembly.directory)
   .filter((name) => name.startsWith('asset.'))
   .map((name) => join(assembly.directory, name));
+const isVimProbe = (dir: string) => readFileSync(join(dir, 'index.mjs'), 'utf8').includes('DC0_H0_VM0');
+const assetDir = assetDirs.find((dir) => !isVimProbe(dir)) ?? '';
+const vimAssetDir = assetDirs.find(isVimProbe) ?? '';
 const bundle = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -57,5 +71,25 @@ describe('NodeFunction bundling', () => {
 
     // Assess
     expect(await module.handler()).toBe('FixtureNamedError');
+  });
+
+  it('runs the vim25 client from its bundle, without the HTTP stack and WS-Security soap never uses here', async () => {
+    // Prepare
+    const vc = await startVcSim({ taskDurationMs: 0 });
+    const vim = (await import(join(vimAssetDir, 'index.mjs'))) as {
+      handler: (event: { url: string }) => Promise<string | undefined>;
+    };
+    const probe = readFileSync(join(vimAssetDir, 'index.mjs'), 'utf8');
+    try {
+      // Act
+      const found = await vim.handler({ url: vc.url });
+      // Assess
+      expect(found).toBe(vc.sim.findVmByName('DC0_H0_VM0')?.moref);
+      expect(probe).toContain('is not bundled');
+      expect(probe).not.toContain('AxiosError');
+      expect(probe).not.toContain('ExclusiveCanonicalization');
+    } finally {
+      await vc.close();
+    }
   });
 });
