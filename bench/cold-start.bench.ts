@@ -124,6 +124,12 @@ try {
   const samples = [];
   for (let i = 0; i < runs; i++) samples.push(await timeProcess(join(dir, 'probe', 'index.mjs'), env));
   const wall = summarise(samples.map((s) => s.wallMs));
+  // What this machine takes to start and stop a node process that does nothing: the floor under every figure here.
+  const bare = join(dir, 'bare.mjs');
+  await writeFile(bare, "process.stdout.write('{}\\n');");
+  const bareSamples = [];
+  for (let i = 0; i < runs; i++) bareSamples.push(await timeProcess(bare, {}));
+  const bareWall = summarise(bareSamples.map((s) => s.wallMs));
   emit({
     kind: 'figure',
     bench: 'cold-start',
@@ -133,6 +139,8 @@ try {
     shippedAlongside: { wsdlBytes, sourceMapBytes: mapBytes },
     runs,
     processWallMs: wall,
+    bareNodeProcessWallMs: bareWall,
+    aboveBareNodeP50Ms: Math.round((wall.p50 - bareWall.p50) * 10) / 10,
     // Node's own start plus reading and compiling the bundle, before any of its code runs.
     bootAndParseMs: summarise(samples.map((s) => s.inside.sinceProcessStartMs ?? 0)),
     // Running the worker's module bodies: schemas, SDK clients, config, logger (the handler's cold init).

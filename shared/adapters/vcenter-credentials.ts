@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WorkerConfig } from '../config/service-config.js';
 
 export type VcenterCredentials = { username: string; password: string };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY } from './resources.js';
 
 const required = (hint: string) => z.string({ error: `is required (${hint})` }).min(1, `is required (${hint})`);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The SQS body: the job id and what to do with it; the job row carries everything else. `configure` hands a

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** vSphere rejects VM names of 80 characters or more. */
 export const MAX_VM_NAME_LENGTH = 79;

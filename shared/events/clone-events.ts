@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CallbackEvent, type CloneJob, JOB_STATUSES, type JobStatus } from '../domain/clone-job.js';
 
 /** EventBridge `source` of every event the service publishes. */

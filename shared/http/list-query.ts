@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JOB_STATUSES } from '../domain/clone-job.js';
 import { ValidationError } from '../domain/errors.js';
 import { toFieldIssues } from '../domain/field-issues.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CALLBACK_EVENTS, type JobCallback } from '../domain/clone-job.js';
 import { CloneRequestSchema } from '../domain/clone-request.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The parts of GitHub's `workflow_job` webhook payload we read (GitHub sends far more; unknown fields pass).

@@ -1,5 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeSecretProvider, type SecretProvider } from '../adapters/secret-provider.js';
 import { AwsEndpointsSchema } from '../config/service-config.js';
 import type { HookSecrets } from './hook-routes.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AwsEndpointsSchema } from '../config/service-config.js';
 
 const flag = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CallbackEvent, JobCallback } from '../domain/clone-job.js';
 import { CloneEventDetailSchema, callbackEventOf } from '../events/clone-events.js';
 import type { JobRepository } from '../ports/job-repository.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CloneSourceSchema } from '../domain/clone-request.js';
 import { PoolNameSchema } from '../pools/pool.js';
 

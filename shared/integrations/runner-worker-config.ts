@@ -1,5 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { makeSecretProvider } from '../adapters/secret-provider.js';
 import { GithubAppClient } from './github-app-client.js';
 import { IntegrationError } from './integration-error.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY } from '../config/resources.js';
 import { AwsEndpointsSchema } from '../config/service-config.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DETAIL_TYPES, EVENT_SOURCE } from '../events/clone-events.js';
 import type { EventPattern } from '../events/event-pattern.js';
 import { POOL_LABEL } from './pool.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CloneRequest, CloneRequestSchema, CloneSourceSchema } from '../domain/clone-request.js';
 
 /** Label every pool clone carries: the pool's name. Clone events carry it too, which is how the scaler finds its pool. */

@@ -41,4 +41,13 @@ describe('Architecture', () => {
     // Assess
     expect(violations).toEqual([]);
   });
+
+  it('imports zod as a namespace in deployed code, so bundles can leave out what they never use', () => {
+    // Act: `import { z } from 'zod'` makes esbuild keep all of zod, locales included (about 360 KiB per bundle).
+    const violations = ['shared', 'functions']
+      .flatMap(filesUnder)
+      .filter((file) => /^import\s+\{[^}]*\bz\b[^}]*\}\s+from\s+'zod'/m.test(readFileSync(join(root, file), 'utf8')));
+    // Assess
+    expect(violations).toEqual([]);
+  });
 });
