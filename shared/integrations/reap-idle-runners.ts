@@ -40,8 +40,11 @@ export const makeReapIdleRunners =
       cursor = page.cursor;
       for (const job of page.jobs) {
         const pool = poolByName(pools, job.request.labels?.[RUNNER_LABELS.pool]);
-        // A warm-pool spare's runner exists only since its JIT config was set (it may have waited long as a spare).
-        const since = Date.parse(job.configuredAt ?? job.readyAt ?? job.updatedAt);
+        // A warm spare may have waited long before its claim: its runner's time starts with its JIT config, or,
+        // while that is still being fetched, with the job it was claimed for.
+        const labels = job.request.labels ?? {};
+        const warmSince = labels[RUNNER_LABELS.warm] === undefined ? undefined : labels[RUNNER_LABELS.queuedAt];
+        const since = Date.parse(job.configuredAt ?? warmSince ?? job.readyAt ?? job.updatedAt);
         if (!pool || now - since < pool.idleMinutes * 60_000) continue;
         try {
           const scope = runnerScopeOf(job, pool.scope);

@@ -78,10 +78,14 @@ describe('Use case: reap idle runners', () => {
     expect(destroyed).toEqual(['github-job-1', 'github-job-3']);
   });
 
-  it('counts a warm runner’s idle time from its JIT config, not from the spare’s birth', async () => {
+  it('counts a warm runner’s idle time from its JIT config or its claim, not from the spare’s birth', async () => {
     // Prepare: a spare up since 10:00, claimed and configured five minutes ago.
     const jobs = new InMemoryJobRepository();
     await jobs.create({ ...runnerJob(6, '2026-11-25T10:00:00Z'), configuredAt: '2026-11-25T11:55:00Z' });
+    // Claimed five minutes ago, its JIT config still being fetched (GitHub rate-limited the worker).
+    await jobs.create(
+      runnerJob(7, '2026-11-25T10:00:00Z', { 'github.warm': 'runners', 'github.queued-at': '2026-11-25T11:55:00Z' }),
+    );
     const asked: string[] = [];
     const reap = makeReapIdleRunners({
       pools,
