@@ -6,9 +6,7 @@ import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { POOL_EVENT_RULES } from '#shared/pools/pool-events';
 import { systemClock } from '#shared/ports/runtime';
-import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
 import { makeRedriveStuckJobs } from '#shared/use-cases/redrive-stuck-jobs';
-import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { type BusEvent, startEventBus } from './emulators/event-bus.js';
 import { ndjsonFileTarget } from './emulators/ndjson-file-target.js';
@@ -92,6 +90,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const callbackNotifier = (await import('#functions/callback-notifier/handler'))
       .handler as unknown as BusTargetHandler;
     const slackNotifier = (await import('#functions/slack-notifier/handler')).handler as unknown as BusTargetHandler;
+    const reaperHandler = (await import('#functions/reaper/handler')).handler as unknown as ScalerHandler;
     // The local bus awaits its targets inside PutEvents; notifiers retry with backoff, so never hold the worker.
     const inBackground = (name: string, notify: BusTargetHandler) => (event: BusEvent) => {
       notify(event, makeLambdaContext({ functionName: name, timeoutMs: 30_000 })).catch((error: unknown) =>
@@ -151,13 +150,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // fauxqs keeps messages in memory only: after a restart every unfinished job on disk needs a new one.
     const redriven = await makeRedriveStuckJobs({ jobs, queue, clock: systemClock })({ olderThanMs: 0 });
     if (redriven.length > 0) logger.info('re-drove unfinished jobs from the last run', { count: redriven.length });
-    const reap = makeReapExpiredLeases({
-      jobs,
-      clock: systemClock,
-      requestDestroy: makeRequestDestroy({ jobs, queue, clock: systemClock }),
-    });
+    // The scheduled reaper function on a timer: expired leases (announced to pools), idle GitHub runner clones.
     const reaper = setInterval(() => {
-      reap().catch((err: unknown) => logger.warn('lease reaper failed', { error: String(err) }));
+      const context = makeLambdaContext({ functionName: 'instaclone-reaper', timeoutMs: 60_000 });
+      reaperHandler({}, context).catch((err: unknown) => logger.warn('lease reaper failed', { error: String(err) }));
     }, options.leaseCheckMs ?? 15_000);
     closers.push(async () => clearInterval(reaper));
     // The pool scaler is invoked asynchronously, as EventBridge invokes Lambda: never inside the publisher's call.

@@ -1,21 +1,37 @@
 import middy from '@middy/core';
-import { makeDynamoDbClient, makeSecretsManagerClient, makeSqsClient } from '#shared/adapters/aws-clients';
+import {
+  makeDynamoDbClient,
+  makeEventBridgeClient,
+  makeSecretsManagerClient,
+  makeSqsClient,
+} from '#shared/adapters/aws-clients';
 import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
+import { EventBridgeEventPublisher } from '#shared/adapters/eventbridge-event-publisher';
 import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
 import { loadConfig } from '#shared/config/load-config';
-import { ApiConfigSchema } from '#shared/config/service-config';
+import { ReaperConfigSchema } from '#shared/config/service-config';
 import { makeIdleRunnerReaperFromConfig, RunnerWorkerConfigSchema } from '#shared/integrations/runner-worker-config';
 import { makeLogger } from '#shared/observability/logger';
+import { poolEventsVia } from '#shared/pools/pool-event-publisher';
+import { announcingExpiredClaims } from '#shared/pools/release-pool-clone';
 import { systemClock } from '#shared/ports/runtime';
 import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
 import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
 
-const config = loadConfig(ApiConfigSchema);
+const config = loadConfig(ReaperConfigSchema);
 const logger = makeLogger('instaclone-reaper');
 const jobs = new DynamoDbJobRepository(makeDynamoDbClient(config), config.JOBS_TABLE_NAME);
 const queue = new SqsCloneQueue(makeSqsClient(config), config.CLONE_QUEUE_URL);
 const requestDestroy = makeRequestDestroy({ jobs, queue, clock: systemClock });
-const reap = makeReapExpiredLeases({ jobs, clock: systemClock, requestDestroy });
+// With the bus (warm pools on), pool consumers hear of claims whose lease ran out as of those given back.
+const expire = config.EVENT_BUS_NAME
+  ? announcingExpiredClaims({
+      requestDestroy,
+      events: poolEventsVia(new EventBridgeEventPublisher(makeEventBridgeClient(config), config.EVENT_BUS_NAME)),
+      clock: systemClock,
+    })
+  : requestDestroy;
+const reap = makeReapExpiredLeases({ jobs, clock: systemClock, requestDestroy: expire });
 // GitHub runner clones that never got a job (undefined without runner pools and a GitHub App).
 const reapIdleRunners = makeIdleRunnerReaperFromConfig(
   loadConfig(RunnerWorkerConfigSchema),

@@ -3,6 +3,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ENV } from '#shared/config/env-keys';
 import { CallbackNotifier } from '../constructs/callback-notifier.js';
 import { CloneApi } from '../constructs/clone-api.js';
 import { CloneWorker } from '../constructs/clone-worker.js';
@@ -117,6 +118,11 @@ export class ServiceStack extends Stack {
           timeout: REAPER_TIMEOUT,
         })
       : undefined;
+    // With warm pools, the reaper announces claims whose lease ran out (`Pool Released`, reason `lease expired`).
+    if (reaper && this.pools) {
+      reaper.nodeFunction.function.addEnvironment(ENV.EVENT_BUS_NAME, stateful.eventBus.eventBusName);
+      stateful.eventBus.grantPutEventsTo(reaper.nodeFunction.role);
+    }
     const callbackNotifier = features.callbackNotifier
       ? new CallbackNotifier(this, 'CallbackNotifier', {
           ...shared,

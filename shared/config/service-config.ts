@@ -45,6 +45,11 @@ export const WorkerConfigSchema = AwsEndpointsSchema.extend({
 });
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 
+/** The scheduled reaper; with the bus (warm pools on), a claim whose lease ran out is announced as `Pool Released`. */
+export const ReaperConfigSchema = ApiConfigSchema.extend({
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+});
+
 /** The scheduled reconciler: a job untouched this long in QUEUED or RUNNING is re-driven. */
 export const ReconcilerConfigSchema = AwsEndpointsSchema.extend({
   JOBS_TABLE_NAME: required('the job table name'),

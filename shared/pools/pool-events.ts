@@ -27,12 +27,16 @@ export const PoolClaimedDetailSchema = z.object({
   at,
 });
 
-/** `Pool Released`, version 1: a claimed clone was given back and is being destroyed. */
+/**
+ * `Pool Released`, version 1: a claim ended and its clone is being destroyed, because it was given back
+ * (`released`) or its lease ran out (`lease expired`).
+ */
 export const PoolReleasedDetailSchema = z.object({
   version: z.literal('1'),
   pool: z.string(),
   jobId: z.string(),
   claimedBy: z.string().optional(),
+  reason: z.enum(['released', 'lease expired']).optional(),
   at,
 });
 

@@ -30,7 +30,27 @@ export const makeReleasePoolClone =
     const destroying = await requestDestroy(jobId);
     await events.publish({
       detailType: POOL_DETAIL_TYPES.released,
-      detail: { version: '1', pool: name, jobId, claimedBy, at: clock.now().toISOString() },
+      detail: { version: '1', pool: name, jobId, claimedBy, reason: 'released', at: clock.now().toISOString() },
     });
     return destroying;
+  };
+
+/**
+ * The DELETE use case as lease expiry should run it for pools: a claimed pool clone whose lease ran out is announced
+ * with `Pool Released` (`reason: lease expired`), as one given back is, so pool consumers see every claim end.
+ * Other jobs pass through untouched. Rejects when destroying or publishing does (the lease reaper only sees
+ * SUCCEEDED jobs, so an event that failed to publish after the destroy was requested is not sent again).
+ */
+export const announcingExpiredClaims =
+  ({ requestDestroy, events, clock }: Omit<ReleasePoolCloneDeps, 'jobs'>) =>
+  async (jobId: string): Promise<CloneJob> => {
+    const job = await requestDestroy(jobId);
+    const pool = poolOf(job);
+    const claimedBy = claimerOf(job);
+    if (pool === undefined || claimedBy === undefined || job.status !== 'DESTROYING') return job;
+    await events.publish({
+      detailType: POOL_DETAIL_TYPES.released,
+      detail: { version: '1', pool, jobId, claimedBy, reason: 'lease expired', at: clock.now().toISOString() },
+    });
+    return job;
   };

@@ -85,4 +85,31 @@ describe('Warm pools infrastructure', () => {
     expect(statements).toEqual(expect.arrayContaining(['events:PutEvents', 'sqs:SendMessage', 'dynamodb:UpdateItem']));
     expect(statements).not.toContainEqual(expect.stringMatching(/^secretsmanager:/));
   });
+
+  it('lets the reaper announce claims whose lease ran out, only when pools are on', () => {
+    // Prepare
+    const withReaper = devStageWith({
+      features: { reconciler: false, reaper: true, callbackNotifier: false, hooks: false, slackNotifier: false },
+    });
+    const poolsApp = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], [WARM_POOLS_CONTEXT]: true } });
+    const reaperOf = (t: Template) => {
+      const reaper = resourcesOfType(t, 'AWS::Lambda::Function').find(([id]) => id.startsWith('ReaperHandler'));
+      const actions = resourcesOfType(t, 'AWS::IAM::Policy')
+        .filter(([id]) => id.startsWith('ReaperHandlerRole'))
+        .flatMap(([, p]) => (p['PolicyDocument'] as { Statement: { Action: string | string[] }[] }).Statement)
+        .flatMap((statement) => [statement.Action].flat());
+      return { env: envOf(reaper?.[1] ?? { Environment: { Variables: {} } }), actions };
+    };
+    // Act
+    const withPools = reaperOf(
+      Template.fromStack(buildApp(poolsApp, withReaper, { functionsDir: FIXTURE_FUNCTIONS_DIR }).service),
+    );
+    const without = reaperOf(synthStage(withReaper).serviceTemplate);
+    // Assess
+    expect(renderValue(withPools.env[ENV.EVENT_BUS_NAME])).toBe('import(EventBus)');
+    expect(withPools.actions).toContain('events:PutEvents');
+    expect(without.env[ENV.EVENT_BUS_NAME]).toBeUndefined();
+    expect(without.actions).toContain('dynamodb:Query');
+    expect(without.actions).not.toContain('events:PutEvents');
+  });
 });

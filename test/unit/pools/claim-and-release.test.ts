@@ -3,7 +3,8 @@ import { JobNotFoundError } from '#shared/domain/errors';
 import { makeClaimFromPool } from '#shared/pools/claim-from-pool';
 import { makeDeletePool } from '#shared/pools/delete-pool';
 import { NotClaimedError, NotInPoolError, PoolDegradedError, PoolNotFoundError } from '#shared/pools/pool-errors';
-import { makeReleasePoolClone } from '#shared/pools/release-pool-clone';
+import { announcingExpiredClaims, makeReleasePoolClone } from '#shared/pools/release-pool-clone';
+import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
 import { poolWorld } from './pool-world.js';
 
 const source = { path: '/DC0/vm/golden' };
@@ -103,7 +104,30 @@ describe('Use case: releasePoolClone', () => {
     expect(world.events.ofType('Pool Released')).toEqual([
       {
         detailType: 'Pool Released',
-        detail: expect.objectContaining({ pool: 'ci', jobId: job.jobId, claimedBy: 'build-7' }),
+        detail: expect.objectContaining({ pool: 'ci', jobId: job.jobId, claimedBy: 'build-7', reason: 'released' }),
+      },
+    ]);
+  });
+
+  it('announces Pool Released when a claim’s lease runs out, and nothing for spares or other jobs', async () => {
+    // Prepare: one of two spares claimed; 31 minutes later its 30-minute lease is over.
+    const world = await readyPool(2);
+    const { job } = await world.claim('ci', { version: '1', claimedBy: 'build-8' });
+    world.clock.advance(31 * 60_000);
+    const reap = makeReapExpiredLeases({ ...world, requestDestroy: announcingExpiredClaims(world) });
+    // Act
+    const reaped = await reap();
+    // Assess
+    expect(reaped).toEqual([job.jobId]);
+    expect(world.events.ofType('Pool Released')).toEqual([
+      {
+        detailType: 'Pool Released',
+        detail: expect.objectContaining({
+          pool: 'ci',
+          jobId: job.jobId,
+          claimedBy: 'build-8',
+          reason: 'lease expired',
+        }),
       },
     ]);
   });
