@@ -104,16 +104,21 @@ export const propertyMethods: MethodTable = {
       if (maxWaitSeconds !== undefined && (!Number.isFinite(maxWaitSeconds) || maxWaitSeconds < 0)) {
         throw faults.invalidArgument('maxWaitSeconds');
       }
-      return wait(ctx, childText(ctx.request, 'version'), maxWaitSeconds);
+      const maxUpdates = options ? childText(options, 'maxObjectUpdates') : undefined;
+      const maxObjectUpdates = maxUpdates === undefined || maxUpdates === '' ? undefined : Number(maxUpdates);
+      if (maxObjectUpdates !== undefined && (!Number.isInteger(maxObjectUpdates) || maxObjectUpdates <= 0)) {
+        throw faults.invalidArgument('maxObjectUpdates');
+      }
+      return wait(ctx, childText(ctx.request, 'version'), { maxWaitSeconds, maxObjectUpdates });
     },
   },
   WaitForUpdates: {
     on: ['PropertyCollector'],
-    run: (ctx) => wait(ctx, childText(ctx.request, 'version'), undefined),
+    run: (ctx) => wait(ctx, childText(ctx.request, 'version'), {}),
   },
   CheckForUpdates: {
     on: ['PropertyCollector'],
-    run: (ctx) => wait(ctx, childText(ctx.request, 'version'), 0),
+    run: (ctx) => wait(ctx, childText(ctx.request, 'version'), { maxWaitSeconds: 0 }),
   },
   CancelWaitForUpdates: {
     on: ['PropertyCollector'],
@@ -144,8 +149,16 @@ function page(ctx: MethodContext, contents: VimObject[], size: number): VimObjec
   ]);
 }
 
-async function wait(ctx: MethodContext, version: string | undefined, maxWaitSeconds: number | undefined) {
+async function wait(
+  ctx: MethodContext,
+  version: string | undefined,
+  limits: { maxWaitSeconds?: number | undefined; maxObjectUpdates?: number | undefined },
+) {
   const collector = ctx.state.collectorFor(ctx.self.value, ctx.session);
   if (!collector) throw faults.managedObjectNotFound('PropertyCollector', ctx.self.value);
-  return waitForUpdates(ctx, collector, version, { maxWaitSeconds, signal: ctx.signal });
+  return waitForUpdates(ctx, collector, version, {
+    ...(limits.maxWaitSeconds !== undefined && { maxWaitSeconds: limits.maxWaitSeconds }),
+    ...(limits.maxObjectUpdates !== undefined && { maxObjectUpdates: limits.maxObjectUpdates }),
+    ...(ctx.signal && { signal: ctx.signal }),
+  });
 }

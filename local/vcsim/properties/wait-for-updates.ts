@@ -1,5 +1,5 @@
 import { faults, VimFault } from '../soap/faults.js';
-import { arr, enumValue, moref, obj, str, type VimObject, type VimValue } from '../soap/vim-value.js';
+import { arr, bool, enumValue, moref, obj, str, type VimObject, type VimValue } from '../soap/vim-value.js';
 import { writeElement } from '../soap/xml-writer.js';
 import type { CollectorRecord } from '../state.js';
 import { collect, type ObjectContent } from './collect.js';
@@ -9,6 +9,11 @@ import type { PropertyContext } from './object-properties.js';
 export interface WaitOptions {
   /** Unset: block until something changes. 0: compute once. >0: block at most this long, then no returnval. */
   maxWaitSeconds?: number;
+  /**
+   * Unset: no limit. >0: at most this many ObjectUpdates per answer; the rest stays pending (`truncated=true`) and
+   * comes with the next version, as vCenter does.
+   */
+  maxObjectUpdates?: number;
   signal?: AbortSignal;
 }
 
@@ -23,7 +28,8 @@ interface ObjectUpdate {
  * WaitForUpdatesEx / WaitForUpdates (reference §2.7). An empty version reports everything the collector's filters
  * cover as `enter`; a version the collector issued reports what changed since (`modify`, `enter` for new objects,
  * `leave` for vanished ones), blocking until there is something. Resolves `undefined` (no returnval) when
- * `maxWaitSeconds` passes first.
+ * `maxWaitSeconds` passes first. With `maxObjectUpdates`, an answer holds at most that many object updates and says
+ * `truncated`; only what was reported counts as seen, so the next call reports the rest.
  * @throws VimFault InvalidCollectorVersion for a version this collector never issued; RequestCanceled when
  *   CancelWaitForUpdates (or DestroyPropertyCollector) interrupts the wait.
  */
@@ -37,7 +43,7 @@ export async function waitForUpdates(
   else if (!/^\d+$/.test(version) || Number(version) > collector.version) throw faults.invalidCollectorVersion();
   collector.cancelWait?.();
 
-  const first = diff(ctx, collector);
+  const first = diff(ctx, collector, options.maxObjectUpdates);
   if (first || options.maxWaitSeconds === 0) return first;
   return new Promise<VimObject | undefined>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -60,7 +66,7 @@ export async function waitForUpdates(
       setImmediate(() => {
         scheduled = false;
         try {
-          const update = diff(ctx, collector);
+          const update = diff(ctx, collector, options.maxObjectUpdates);
           if (update) {
             done();
             resolve(update);
@@ -83,17 +89,27 @@ export async function waitForUpdates(
   });
 }
 
-function diff(ctx: PropertyContext, collector: CollectorRecord): VimObject | undefined {
+function diff(ctx: PropertyContext, collector: CollectorRecord, maxObjectUpdates?: number): VimObject | undefined {
   const filterUpdates: VimObject[] = [];
   const next: Snapshot = new Map();
+  let budget = maxObjectUpdates ?? Number.POSITIVE_INFINITY;
+  let truncated = false;
   for (const filterMoref of collector.filters) {
     const filter = ctx.state.filters.get(filterMoref);
     if (!filter) continue;
     const contents = safeCollect(ctx, filter.spec);
     const current = snapshot(contents);
-    next.set(filterMoref, current);
-    const updates = compare(contents, current, collector.baseline.get(filterMoref));
-    if (updates.length > 0) filterUpdates.push(filterUpdate(filterMoref, updates));
+    const before = collector.baseline.get(filterMoref);
+    const updates = compare(contents, current, before);
+    const reported = updates.slice(0, Math.max(0, budget));
+    budget -= reported.length;
+    if (reported.length < updates.length) {
+      truncated = true;
+      next.set(filterMoref, seen(before, current, reported));
+    } else {
+      next.set(filterMoref, current);
+    }
+    if (reported.length > 0) filterUpdates.push(filterUpdate(filterMoref, reported));
   }
   if (filterUpdates.length === 0) return undefined;
   collector.baseline = next;
@@ -101,7 +117,24 @@ function diff(ctx: PropertyContext, collector: CollectorRecord): VimObject | und
   return obj('UpdateSet', [
     ['version', str(String(collector.version))],
     ['filterSet', arr('PropertyFilterUpdate', filterUpdates)],
+    ['truncated', truncated ? bool(true) : undefined],
   ]);
+}
+
+/** The baseline after a truncated answer: the old one, with only the reported objects brought up to date. */
+function seen(
+  before: Map<string, Map<string, string>> | undefined,
+  current: Map<string, Map<string, string>>,
+  reported: ObjectUpdate[],
+): Map<string, Map<string, string>> {
+  const out = new Map(before ?? []);
+  for (const update of reported) {
+    const key = `${update.obj.type}:${update.obj.value}`;
+    const now = current.get(key);
+    if (update.kind === 'leave' || !now) out.delete(key);
+    else out.set(key, now);
+  }
+  return out;
 }
 
 // A filter whose object was destroyed must report `leave`, not fail the whole wait.

@@ -244,6 +244,46 @@ describe('vcsim: PropertyCollector', () => {
     expect(findDeep(objectUpdate, 'val')?.text).toBe('watched');
   });
 
+  it('hands out at most maxObjectUpdates per answer, says truncated, and reports the rest next', async () => {
+    // Prepare: a filter over every VM (25, and the clones earlier tests made).
+    const total = vc.sim.listVms().length;
+    const view = await containerView();
+    const pc = (await client.ref('CreatePropertyCollector', PC))!;
+    await client.ref(
+      'CreateFilter',
+      ['PropertyCollector', pc],
+      `<spec><propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet><objectSet><obj type="ContainerView">${view}</obj><skip>true</skip><selectSet xsi:type="TraversalSpec"><type>ContainerView</type><path>view</path></selectSet></objectSet></spec><partialUpdates>false</partialUpdates>`,
+    );
+    const page = async (version: string) =>
+      client.call(
+        'WaitForUpdatesEx',
+        ['PropertyCollector', pc],
+        `${version ? `<version>${version}</version>` : ''}<options><maxWaitSeconds>0</maxWaitSeconds><maxObjectUpdates>10</maxObjectUpdates></options>`,
+      );
+    const read = (answer: Awaited<ReturnType<typeof page>>) => {
+      const set = child(answer.body, 'returnval')!;
+      return {
+        version: childText(set, 'version') ?? '',
+        objects: findAll(answer.body, 'objectSet').map((o) => childText(o, 'obj')),
+        truncated: childText(set, 'truncated'),
+      };
+    };
+    // Act
+    const first = read(await page(''));
+    const second = read(await page(first.version));
+    const third = read(await page(second.version));
+    const zero = await client.call(
+      'WaitForUpdatesEx',
+      ['PropertyCollector', pc],
+      '<options><maxObjectUpdates>0</maxObjectUpdates></options>',
+    );
+    // Assess
+    expect([first.objects.length, second.objects.length, third.objects.length]).toEqual([10, 10, total - 20]);
+    expect([first.truncated, second.truncated, third.truncated]).toEqual(['true', 'true', undefined]);
+    expect(new Set([...first.objects, ...second.objects, ...third.objects]).size).toBe(total);
+    expect(faultType(zero)).toBe('InvalidArgument');
+  });
+
   it('reports kind=leave when a watched VM is destroyed', async () => {
     // Prepare
     const vm = vc.sim.listVms()[2]!;
