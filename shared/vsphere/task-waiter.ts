@@ -1,9 +1,9 @@
 /**
  * Waits for tasks on the client's {@link SharedCollector} with one WaitForUpdatesEx loop for all waiters, which
  * dispatches updates by task moref. A task is watched one of two ways:
- * - through a *source filter*: a filter on a VM that follows its `recentTask` (TraversalSpec) and reports
- *   `Task.info` of every task on it. The client sets one up per source VM before the first InstantClone_Task, so
- *   later clones of that VM need no CreateFilter at all;
+ * - through a *source filter* ({@link SourceFilters}): a filter on a VM that follows its `recentTask` and reports
+ *   the task paths of every task on it. The client sets one up per source VM before the first InstantClone_Task,
+ *   so later clones of that VM need no CreateFilter at all;
  * - through a *task filter* (CreateFilter on the task itself), for any other task, e.g. one resumed from an earlier
  *   process, and as the fallback when a task never shows up in (or leaves) its source's `recentTask`.
  */
@@ -11,7 +11,8 @@ import { isFault, VimFaultError, VimTransportError } from './errors.js';
 import type { Session } from './session.js';
 import { SharedCollector } from './shared-collector.js';
 import type { Node } from './soap/parse.js';
-import { propertyFilterSpec, recentTaskFilterSpec } from './soap/serialize.js';
+import { propertyFilterSpec } from './soap/serialize.js';
+import { SourceFilters } from './source-filters.js';
 import { applyTaskChanges, initialTaskInfo, isTaskDone, readTaskUpdates, TASK_INFO_PATHS } from './task-info.js';
 import type { CallOptions, MoRef, TaskInfo, WaitOptions } from './types.js';
 
@@ -41,9 +42,7 @@ export class TaskWaiter {
   private readonly collector: SharedCollector;
   private readonly infos = new Map<string, TaskInfo>();
   private readonly watched = new Map<string, Watched>();
-  private readonly sources = new Map<string, { filter: string; generation: number }>();
-  private readonly covered = new Map<string, string>();
-  private readonly creatingSources = new Map<string, Promise<void>>();
+  private readonly sources: SourceFilters;
   private calls = 0;
   private loop: Promise<void> | undefined;
   private loopAbort: AbortController | undefined;
@@ -54,31 +53,17 @@ export class TaskWaiter {
     private readonly requestTimeoutMs: number,
   ) {
     this.collector = new SharedCollector(session);
+    this.sources = new SourceFilters(this.collector);
   }
 
   /** Makes sure tasks on `vm` are reported by a source filter. Best effort: on failure, tasks get task filters. */
-  async watchSource(vm: MoRef, options: CallOptions): Promise<void> {
-    const known = this.sources.get(vm.value);
-    if (known && known.generation === this.collector.generation && known.generation !== -1) return;
-    let pending = this.creatingSources.get(vm.value);
-    if (!pending) {
-      pending = this.collector
-        .createFilter(recentTaskFilterSpec(vm), options, this.idle())
-        .then(({ filter, generation }) => {
-          this.sources.set(vm.value, { filter: filter.value, generation });
-        })
-        .catch(() => {
-          this.sources.delete(vm.value);
-        })
-        .finally(() => this.creatingSources.delete(vm.value));
-      this.creatingSources.set(vm.value, pending);
-    }
-    await pending;
+  watchSource(vm: MoRef, options: CallOptions): Promise<void> {
+    return this.sources.watch(vm, options, this.idle());
   }
 
   /** Records that `task` runs on `vm` (so a source filter, if any, reports it). */
   coverTask(task: MoRef, vm: MoRef): void {
-    if (this.sources.has(vm.value)) this.covered.set(task.value, vm.value);
+    this.sources.cover(task, vm);
   }
 
   /** See {@link VimClient.waitForTask}. Rejects only for faults, transport errors and aborts. */
@@ -134,8 +119,7 @@ export class TaskWaiter {
     if (watched && watched.generation === generation && generation !== -1) return watched;
     watched ??= { waiters: new Set(), via: 'task', generation: -1, sinceCall: this.calls };
     this.watched.set(task.value, watched);
-    const source = this.sources.get(this.covered.get(task.value) ?? '');
-    if (source && source.generation === generation && generation !== -1) {
+    if (this.sources.liveFilterOf(task.value)) {
       Object.assign(watched, { via: 'source', generation, sinceCall: this.calls });
       return watched;
     }
@@ -214,7 +198,7 @@ export class TaskWaiter {
       const unseen = w.sinceCall < call && !this.infos.has(key);
       if (w.via !== 'source' || !(unseen || w.left) || w.waiters.size === 0) continue;
       w.left = false;
-      this.covered.delete(key);
+      this.sources.uncover(key);
       w.generation = -1;
       try {
         await this.track({ type: 'Task', value: key }, {});
@@ -237,11 +221,10 @@ export class TaskWaiter {
   }
 
   private apply(updateSet: Node): void {
-    const sourceFilters = new Set([...this.sources.values()].map((s) => s.filter));
     for (const { filter, task, kind, changes } of readTaskUpdates(updateSet)) {
       const watched = this.watched.get(task.value);
       if (kind === 'leave') {
-        if (!sourceFilters.has(filter ?? '') && watched) this.fail(task.value, watched);
+        if (!this.sources.isSourceFilter(filter) && watched) this.fail(task.value, watched);
         else if (watched) watched.left = true; // still unfinished: fallBackToTaskFilters gives it a task filter
         continue;
       }
@@ -262,7 +245,7 @@ export class TaskWaiter {
     if (!isTaskDone(info)) return;
     if (watched.via === 'task') this.collector.retireFilter();
     this.watched.delete(key);
-    this.covered.delete(key);
+    this.sources.uncover(key);
     for (const waiter of [...watched.waiters]) waiter.settle({ info: { ...info } });
   }
 
