@@ -12,6 +12,7 @@ import { toCdkEventPattern } from '../event-pattern.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { JOB_TABLE_ACTIONS } from '../table-access.js';
 import { NodeFunction } from './node-function.js';
+import { keepFailedEvents } from './notification-dead-letter-queue.js';
 
 /** Environment variables of the callback notifier (names checked against its config schema). */
 export const CALLBACK_NOTIFIER_ENV = {
@@ -44,7 +45,10 @@ if (
 
 export type CallbackNotifierProps = {
   readonly entry: string;
-  readonly stateful: Pick<StatefulResources, 'eventBus' | 'integrationSecrets' | 'jobTable'>;
+  readonly stateful: Pick<
+    StatefulResources,
+    'eventBus' | 'integrationSecrets' | 'jobTable' | 'notificationDeadLetterQueue'
+  >;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 };
@@ -54,10 +58,10 @@ export type CallbackNotifierProps = {
  * backoff) when the job succeeds, fails, is ready or is destroyed. Triggered by the shared `EVENT_RULES.callbackWanted`
  * pattern on the service bus (only events whose detail has a `callbackUrl`; the local bus routes with the same
  * pattern). Runs outside the VPC: callback URLs are on the internet (the function refuses private addresses).
- * Its only grants besides logs and traces are read on the callback signing secret and UpdateItem on the job table
- * (it records each outcome as the job's `callbacks`, and reads nothing). A receiver's failure never fails the
- * invocation. A failing function (e.g. the secret unreadable) is retried twice by Lambda's async invocation, then
- * the event is dropped (the `LostEvents` alarm counts it).
+ * Its only grants besides logs and traces are read on the callback signing secret, UpdateItem on the job table
+ * (it records each outcome as the job's `callbacks`, and reads nothing) and SendMessage to the notification DLQ.
+ * A receiver's failure never fails the invocation. A failing function (e.g. the secret unreadable) is retried twice
+ * by Lambda's async invocation, then the event goes to the notification DLQ (alarmed), not into the void.
  */
 export class CallbackNotifier extends Construct {
   readonly nodeFunction: NodeFunction;
@@ -82,6 +86,7 @@ export class CallbackNotifier extends Construct {
     });
     signingSecret.grantRead(this.nodeFunction.role);
     props.stateful.jobTable.grant(this.nodeFunction.role, ...JOB_TABLE_ACTIONS.callbackNotifier);
+    keepFailedEvents(this.nodeFunction.function, props.stateful.notificationDeadLetterQueue);
     this.rule = new Rule(this, 'OnCallbackWanted', {
       description: 'Completions of jobs with a callbackUrl → callback notifier',
       eventBus: props.stateful.eventBus,

@@ -8,6 +8,7 @@ import type { SlackNotifierConfig } from '#shared/integrations/notifier-config';
 import { toCdkEventPattern } from '../event-pattern.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { NodeFunction } from './node-function.js';
+import { keepFailedEvents } from './notification-dead-letter-queue.js';
 
 /** The only origin the notifier may post to: response URLs come from job labels, which any API caller can set. */
 export const SLACK_RESPONSE_ORIGINS = 'https://hooks.slack.com';
@@ -19,14 +20,15 @@ export const SLACK_NOTIFIER_ENV = {
 
 export type SlackNotifierProps = {
   readonly entry: string;
-  readonly stateful: Pick<StatefulResources, 'eventBus'>;
+  readonly stateful: Pick<StatefulResources, 'eventBus' | 'notificationDeadLetterQueue'>;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 };
 
 /**
  * Posts the outcome of a clone made from Slack (`/clone`) to the command's `response_url`. Triggered by the shared
- * `EVENT_RULES.slackWanted` pattern on the service bus. Needs no AWS permission beyond its logs and traces; runs
+ * `EVENT_RULES.slackWanted` pattern on the service bus. Needs no AWS permission beyond its logs, traces and
+ * SendMessage to the notification DLQ (where an event goes when the function fails after Lambda's retries); runs
  * outside the VPC (it calls hooks.slack.com). A `response_url` lasts 30 minutes, so retries stop there.
  */
 export class SlackNotifier extends Construct {
@@ -43,6 +45,7 @@ export class SlackNotifier extends Construct {
       logLevel: props.logLevel,
       environment: { [SLACK_NOTIFIER_ENV.responseOrigins]: SLACK_RESPONSE_ORIGINS },
     });
+    keepFailedEvents(this.nodeFunction.function, props.stateful.notificationDeadLetterQueue);
     this.rule = new Rule(this, 'OnSlackWanted', {
       description: 'Completions of Slack-made clones → Slack notifier',
       eventBus: props.stateful.eventBus,

@@ -11,6 +11,7 @@ import { CloneEventBus } from '../constructs/clone-event-bus.js';
 import { CloneQueue } from '../constructs/clone-queue.js';
 import { type IntegrationSecretRefs, IntegrationSecrets } from '../constructs/integration-secrets.js';
 import { JobTable } from '../constructs/job-table.js';
+import { NotificationDeadLetterQueue } from '../constructs/notification-dead-letter-queue.js';
 import { VcenterSecret } from '../constructs/vcenter-secret.js';
 import type { StageConfig } from '../stage-config.js';
 
@@ -19,6 +20,8 @@ export type StatefulResources = {
   readonly jobTable: ITableV2;
   readonly cloneQueue: IQueue;
   readonly cloneDeadLetterQueue: IQueue;
+  /** Failed notifier events (callbacks, Slack replies), kept instead of dropped. */
+  readonly notificationDeadLetterQueue: IQueue;
   readonly eventBus: IEventBus;
   readonly vcenterSecret: ISecret;
   readonly alarmTopic: ITopic;
@@ -33,6 +36,7 @@ export const stageResourceName = (base: string, stage: string): string => `${bas
 
 /**
  * Everything that holds data or identity and must outlive redeploys: job table, clone queue + DLQ (+ DLQ alarm),
+ * the notifiers' DLQ (+ alarm),
  * event bus + archive, vCenter and integration secrets, and the alarm topic. Data resources are retained on stack
  * deletion.
  */
@@ -40,6 +44,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly jobTable: ITableV2;
   readonly cloneQueue: IQueue;
   readonly cloneDeadLetterQueue: IQueue;
+  readonly notificationDeadLetterQueue: IQueue;
   readonly eventBus: IEventBus;
   readonly vcenterSecret: ISecret;
   readonly alarmTopic: ITopic;
@@ -63,6 +68,10 @@ export class StatefulStack extends Stack implements StatefulResources {
     });
     this.cloneQueue = queues.queue;
     this.cloneDeadLetterQueue = queues.deadLetterQueue;
+    this.notificationDeadLetterQueue = new NotificationDeadLetterQueue(this, 'NotificationDeadLetterQueue', {
+      queueName: name('instaclone-notification-dlq'),
+      alarmTopic: this.alarmTopic,
+    }).queue;
     this.eventBus = new CloneEventBus(this, 'EventBus', { eventBusName: name(RESOURCE_NAMES.eventBus) }).bus;
     this.vcenterSecret = new VcenterSecret(this, 'VcenterSecret', { secretName: config.vcenter.secretName }).secret;
     this.integrationSecrets = new IntegrationSecrets(this, 'IntegrationSecrets', { stage: config.stage }).secrets;

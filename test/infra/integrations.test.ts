@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CALLBACK_NOTIFIER_TIMEOUT, worstCaseDeliveryMs } from '#infra/constructs/callback-notifier';
 import { HOOKS_TIMEOUT } from '#infra/constructs/hooks-function';
 import { INTEGRATION_SECRETS, integrationSecretName } from '#infra/constructs/integration-secrets';
+import { NOTIFIER_ASYNC_RETRIES } from '#infra/constructs/notification-dead-letter-queue';
 import { SLACK_RESPONSE_ORIGINS } from '#infra/constructs/slack-notifier';
 import { REAPER_TIMEOUT } from '#infra/stacks/service-stack';
 import { githubApiPort, runnerPoolsEnv } from '#infra/stage-config';
@@ -125,6 +126,29 @@ describe('Integrations infrastructure (hooks, notifiers, GitHub runners)', () =>
     expect(hooksRole(template)).not.toContain('dynamodb:Query');
     expect(hooksRole(template)).not.toContain('events:PutEvents');
     expect(ownEnv(hooks)[ENV.EVENT_BUS_NAME]).toBeUndefined();
+  });
+
+  it('sends both notifiers’ failed events to the notification DLQ after Lambda’s retries', () => {
+    // Act
+    const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => ({
+      fn: renderValue(config['FunctionName']),
+      retries: config['MaximumRetryAttempts'],
+      onFailure: renderValue(
+        (config['DestinationConfig'] as { OnFailure: { Destination: unknown } }).OnFailure.Destination,
+      ),
+    }));
+    // Assess
+    expect(configs).toHaveLength(2);
+    expect(configs.map((c) => c.fn).sort()).toEqual([
+      expect.stringMatching(/^ref\(CallbackNotifierHandler/),
+      expect.stringMatching(/^ref\(SlackNotifierHandler/),
+    ]);
+    for (const config of configs) {
+      expect(config).toMatchObject({
+        retries: NOTIFIER_ASYNC_RETRIES,
+        onFailure: 'import(NotificationDeadLetterQueueArn)',
+      });
+    }
   });
 
   it('gives the callback notifier the job table, its signing secret, delivery bounds and a timeout that fits every retry', () => {

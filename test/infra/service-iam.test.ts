@@ -45,6 +45,11 @@ const sendToQueue = {
   actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
   resources: ['import(CloneQueueArn)'],
 };
+/** Lambda's on-failure destination of the notifiers. */
+const toNotificationDlq = {
+  actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+  resources: ['import(NotificationDeadLetterQueueArn)'],
+};
 const readSecret = (secret: string) => ({
   actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
   resources: [`import(${secret})`],
@@ -103,6 +108,7 @@ describe('Service IAM', () => {
         xray,
         readSecret('IntegrationSecretsCallbackSigning'),
         table('UpdateItem'),
+        toNotificationDlq,
       ],
       HooksHandlerRole: [
         logs('HooksHandler'),
@@ -113,7 +119,7 @@ describe('Service IAM', () => {
         readSecret('IntegrationSecretsGithubWebhook'),
         readSecret('IntegrationSecretsSlackSigning'),
       ],
-      SlackNotifierHandlerRole: [logs('SlackNotifierHandler'), xray],
+      SlackNotifierHandlerRole: [logs('SlackNotifierHandler'), xray, toNotificationDlq],
     });
   });
 

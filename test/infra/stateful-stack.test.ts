@@ -89,12 +89,12 @@ describe('Stateful stack', () => {
     });
   });
 
-  it('denies non-TLS access to both queues', () => {
+  it('denies non-TLS access to every queue (clone queue, its DLQ, the notification DLQ)', () => {
     // Act
     const policies = resourcesOfType(template, 'AWS::SQS::QueuePolicy');
 
     // Assess
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     for (const [, policy] of policies) {
       expect(policy['PolicyDocument']).toMatchObject({
         Statement: [{ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
@@ -116,6 +116,26 @@ describe('Stateful stack', () => {
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
       EvaluationPeriods: 1,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    });
+  });
+
+  it('keeps failed notifier events 14 days in their own DLQ and alarms on the first one', () => {
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'instaclone-notification-dlq-dev',
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NotificationDeadLetterQueue'), 'QueueName'] },
+        },
+      ],
+      Threshold: 0,
       AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
     });
   });
