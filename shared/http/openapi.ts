@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { CALLBACK_EVENTS, type JobCallback } from '../domain/clone-job.js';
 import { CloneRequestSchema } from '../domain/clone-request.js';
+import { JobViewSchema } from './job-view-schema.js';
+import { ListQuerySchema } from './list-query.js';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
@@ -16,42 +17,6 @@ const ErrorSchema = z.object({
     message: z.string(),
     details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   }),
-});
-
-const JobCallbackSchema = z
-  .object({
-    state: z.enum(['delivered', 'failed', 'refused']),
-    url: z.string(),
-    attempts: z.number().int().min(0).describe('0 when refused (never tried)'),
-    status: z.number().int().min(100).max(599).optional().describe('HTTP status of the last answer'),
-    reason: z.string().optional().describe('Why it failed or was refused'),
-    at: z.string().describe('When the delivery ended'),
-    deliveryId: z.string().describe('The X-Instaclone-Delivery header the receiver got'),
-  })
-  .describe('The last delivery of one event’s callback') satisfies z.ZodType<JobCallback>;
-
-const JobViewSchema = z.object({
-  jobId: z.string(),
-  status: z.enum(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED']),
-  request: z.record(z.string(), z.unknown()),
-  vmName: z.string(),
-  vm: z
-    .object({
-      moref: z.string(),
-      name: z.string(),
-      nics: z.array(z.object({ key: z.number(), mac: z.string(), addressType: z.string() })),
-    })
-    .optional(),
-  task: z.object({ moref: z.string() }).optional(),
-  error: z
-    .object({ code: z.string(), fault: z.string().optional(), message: z.string(), retryable: z.boolean() })
-    .optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  callbacks: z
-    .partialRecord(z.enum(CALLBACK_EVENTS), JobCallbackSchema)
-    .optional()
-    .describe('The last callback to `request.callbackUrl` per event; an event appears once its callback was sent'),
 });
 
 const json = (ref: string) => ({
@@ -71,6 +36,31 @@ export const openApiDocument = () => ({
   info: { title: 'instaclone', version: '1', description: 'vSphere Instant Clone as an event-driven service' },
   paths: {
     '/v1/clones': {
+      get: {
+        operationId: 'listClones',
+        summary: 'List jobs, oldest first, by status and label; follow `cursor` until it is absent',
+        parameters: Object.entries(jsonSchema(ListQuerySchema, 'input').properties as Record<string, unknown>).map(
+          ([name, schema]) => ({ name, in: 'query', required: false, schema }),
+        ),
+        responses: {
+          '200': {
+            description: 'One page of jobs',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    jobs: { type: 'array', items: { $ref: '#/components/schemas/CloneJob' } },
+                    cursor: { type: 'string' },
+                  },
+                  required: ['jobs'],
+                },
+              },
+            },
+          },
+          ...errors,
+        },
+      },
       post: {
         operationId: 'createClone',
         summary: 'Queue an instant clone of a running VM',
@@ -85,7 +75,23 @@ export const openApiDocument = () => ({
         ],
         requestBody: { required: true, ...json('CloneRequest') },
         responses: {
-          '202': { description: 'Accepted: the job, QUEUED', ...json('CloneJob') },
+          '202': {
+            description: 'Accepted: the job, QUEUED (with `count` > 1: `{"jobs": [...]}`)',
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [
+                    { $ref: '#/components/schemas/CloneJob' },
+                    {
+                      type: 'object',
+                      properties: { jobs: { type: 'array', items: { $ref: '#/components/schemas/CloneJob' } } },
+                      required: ['jobs'],
+                    },
+                  ],
+                },
+              },
+            },
+          },
           ...errors,
           '409': { description: 'Idempotency-Key reused with another body', ...json('Error') },
         },
@@ -97,6 +103,19 @@ export const openApiDocument = () => ({
         parameters: [{ name: 'jobId', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
           '200': { description: 'The job', ...json('CloneJob') },
+          ...errors,
+          '404': { description: 'No such job', ...json('Error') },
+        },
+      },
+      delete: {
+        operationId: 'destroyClone',
+        summary: 'Destroy the clone (at once, or right after it is made when the job is still QUEUED or RUNNING)',
+        parameters: [{ name: 'jobId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '202': {
+            description: 'The job, DESTROYING (or as it is when there is nothing to destroy)',
+            ...json('CloneJob'),
+          },
           ...errors,
           '404': { description: 'No such job', ...json('Error') },
         },

@@ -1,14 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { CALLBACK_EVENTS } from '#shared/domain/clone-job';
+import { CALLBACK_EVENTS, type CloneJob, JOB_STATUSES, toJobView } from '#shared/domain/clone-job';
+import { CloneRequestSchema } from '#shared/domain/clone-request';
+import { makeCloneApiRoutes } from '#shared/http/clone-api-routes';
+import { JobViewSchema } from '#shared/http/job-view-schema';
 import { openApiDocument } from '#shared/http/openapi';
 
 type CallbacksSchema = { propertyNames?: { enum: string[] }; additionalProperties?: { required: string[] } };
+type JobSchema = { properties: Record<string, unknown> & { callbacks: CallbacksSchema; status: { enum: string[] } } };
+
+const at = '2026-11-25T12:00:00.000Z';
+const callback = { state: 'delivered', url: 'https://ci.example/cb', attempts: 1, status: 200, at, deliveryId: 'd:1' };
+/** A job with every field the API can show. */
+const everyField: CloneJob = {
+  jobId: 'job-0001-aaaa',
+  status: 'SUCCEEDED',
+  version: 7,
+  request: CloneRequestSchema.parse({ source: { path: '/DC0/vm/golden' }, labels: { team: 'ci' } }),
+  vmName: 'instaclone-job-0001-aaaa',
+  task: { moref: 'task-1' },
+  vm: { moref: 'vm-1', name: 'instaclone-job-0001-aaaa', nics: [], ipAddress: '10.0.0.7' },
+  error: { code: 'GUEST_CONFIG_FAILED', message: 'no', retryable: false },
+  announced: 'SUCCEEDED',
+  sourceIp: '10.0.0.5',
+  leaseExpiresAt: at,
+  createdAt: at,
+  updatedAt: at,
+  attempt: { until: at },
+  destroyRequested: true,
+  readyAt: at,
+  configuredAt: at,
+  callbacks: { succeeded: { ...callback, state: 'delivered' } },
+};
 
 describe('HTTP: the OpenAPI document', () => {
-  it('documents the callback outcomes of a job, keyed by event', () => {
+  it('documents every field of the job view, and no field the view lacks', () => {
     // Act
-    const schema = openApiDocument().components.schemas.CloneJob as { properties: { callbacks: CallbacksSchema } };
+    const view = toJobView(everyField);
+    const parsed = JobViewSchema.safeParse(view);
     // Assess
+    expect(parsed.success).toBe(true);
+    expect(Object.keys(view).sort()).toEqual(Object.keys(JobViewSchema.shape).sort());
+  });
+
+  it('documents every job status and the callback outcomes keyed by event', () => {
+    // Act
+    const schema = openApiDocument().components.schemas.CloneJob as unknown as JobSchema;
+    // Assess
+    expect(schema.properties.status.enum).toEqual([...JOB_STATUSES]);
     expect(schema.properties.callbacks.propertyNames?.enum).toEqual([...CALLBACK_EVENTS]);
     expect(schema.properties.callbacks.additionalProperties?.required).toEqual([
       'state',
@@ -17,5 +55,22 @@ describe('HTTP: the OpenAPI document', () => {
       'at',
       'deliveryId',
     ]);
+  });
+
+  it('documents every route the clone API serves', () => {
+    // Prepare: the routes the handler dispatches on (their use cases are never called here).
+    const unused = async () => {
+      throw new Error('not called');
+    };
+    const served = Object.keys(
+      makeCloneApiRoutes({ submit: unused, getClone: unused, listClones: unused, requestDestroy: unused }),
+    );
+    // Act
+    const paths = openApiDocument().paths as Record<string, Record<string, unknown>>;
+    const documented = Object.entries(paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    // Assess
+    expect(documented.sort()).toEqual(served.sort());
   });
 });
