@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CloneRequestSchema } from '../domain/clone-request.js';
 import { JobViewSchema } from './job-view-schema.js';
 import { ListQuerySchema } from './list-query.js';
+import { PoolViewSchema, poolPaths } from './openapi-pool-paths.js';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
@@ -121,6 +122,7 @@ export const openApiDocument = () => ({
         },
       },
     },
+    ...poolPaths(json, jsonSchema, errors),
     '/v1/health': { get: { operationId: 'health', security: [], responses: { '200': { description: 'Up' } } } },
     '/v1/openapi.json': {
       get: { operationId: 'openapi', security: [], responses: { '200': { description: 'This document' } } },
@@ -130,6 +132,7 @@ export const openApiDocument = () => ({
     schemas: {
       CloneRequest: jsonSchema(CloneRequestSchema, 'input'),
       CloneJob: jsonSchema(JobViewSchema, 'output'),
+      Pool: jsonSchema(PoolViewSchema, 'output'),
       Error: jsonSchema(ErrorSchema, 'output'),
     },
     securitySchemes: {

@@ -4,6 +4,10 @@ import { CloneRequestSchema } from '#shared/domain/clone-request';
 import { makeCloneApiRoutes } from '#shared/http/clone-api-routes';
 import { JobViewSchema } from '#shared/http/job-view-schema';
 import { openApiDocument } from '#shared/http/openapi';
+import { PoolViewSchema } from '#shared/http/openapi-pool-paths';
+import { makePoolApiRoutes } from '#shared/http/pool-api-routes';
+import { type Pool, PoolSpecSchema } from '#shared/pools/pool';
+import { toPoolView } from '#shared/pools/pool-view';
 
 type CallbacksSchema = { propertyNames?: { enum: string[] }; additionalProperties?: { required: string[] } };
 type JobSchema = { properties: Record<string, unknown> & { callbacks: CallbacksSchema; status: { enum: string[] } } };
@@ -57,14 +61,51 @@ describe('HTTP: the OpenAPI document', () => {
     ]);
   });
 
-  it('documents every route the clone API serves', () => {
+  it('documents every field of the pool view, and no field the view lacks', () => {
+    // Prepare: a degraded pool with live counts.
+    const pool: Pool = {
+      name: 'ci',
+      spec: PoolSpecSchema.parse({ source: { path: '/DC0/vm/golden' } }),
+      version: 3,
+      createdAt: at,
+      updatedAt: at,
+      epoch: 2,
+      outstanding: [],
+      failureStreak: 3,
+      sourceCursor: 0,
+      backoffUntil: at,
+      degradedSince: at,
+      degradedReason: 'InvalidPowerState',
+      lastScaledAt: at,
+    };
+    // Act
+    const view = toPoolView(pool, { ready: [], inFlight: [], claimed: [], serviceInFlight: 0 });
+    // Assess
+    expect(PoolViewSchema.safeParse(view).success).toBe(true);
+    expect(Object.keys(view.status).sort()).toEqual(Object.keys(PoolViewSchema.shape.status.shape).sort());
+    expect(Object.keys(view).sort()).toEqual(Object.keys(PoolViewSchema.shape).sort());
+  });
+
+  it('documents every route the clone and pool APIs serve', () => {
     // Prepare: the routes the handler dispatches on (their use cases are never called here).
     const unused = async () => {
       throw new Error('not called');
     };
-    const served = Object.keys(
-      makeCloneApiRoutes({ submit: unused, getClone: unused, listClones: unused, requestDestroy: unused }),
-    );
+    const served = [
+      ...Object.keys(
+        makeCloneApiRoutes({ submit: unused, getClone: unused, listClones: unused, requestDestroy: unused }),
+      ),
+      ...Object.keys(
+        makePoolApiRoutes({
+          putPool: unused,
+          getPool: unused,
+          listPools: unused,
+          deletePool: unused,
+          claim: unused,
+          release: unused,
+        }),
+      ),
+    ];
     // Act
     const paths = openApiDocument().paths as Record<string, Record<string, unknown>>;
     const documented = Object.entries(paths).flatMap(([path, ops]) =>
