@@ -98,6 +98,18 @@ export const makeApiClient = (options: ApiClientOptions) => {
         `/v1/clones${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ''}`,
       ),
     destroy: (jobId: string) => call<JobView>('DELETE', `/v1/clones/${encodeURIComponent(jobId)}`),
+    /** A clone of a warm pool: a ready spare (`source: spare`) or a fresh one still queued (`fresh`). */
+    claim: (pool: string, claimedBy?: string) =>
+      call<{ pool: string; source: 'spare' | 'fresh'; clone: JobView }>(
+        'POST',
+        `/v1/pools/${encodeURIComponent(pool)}/claim`,
+        { version: '1', ...(claimedBy && { claimedBy }) },
+      ),
+    release: (pool: string, jobId: string) =>
+      call<{ pool: string; clone: JobView }>('POST', `/v1/pools/${encodeURIComponent(pool)}/release`, {
+        version: '1',
+        jobId,
+      }),
   };
 };
 export type ApiClient = ReturnType<typeof makeApiClient>;

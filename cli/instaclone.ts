@@ -4,33 +4,10 @@ import { ApiError, type JobView, makeApiClient } from './api-client.js';
 import { CLONE_OPTIONS, cloneRequestFromFlags, UsageError } from './clone-flags.js';
 import { FollowTimeoutError, followJobs, makeProgress } from './follow-job.js';
 import { makeSigV4Signer, regionFromUrl } from './sigv4-signer.js';
+import { USAGE } from './usage.js';
 
 /** Exit codes: scripts branch on them. */
 export const EXIT = { ok: 0, jobFailed: 1, usage: 2, api: 3, timeout: 4 } as const;
-
-const USAGE = `Usage: instaclone <command> [options]
-
-Commands:
-  clone --source <path|moref> [options]   ask for an instant clone (202: queued)
-  get <jobId>                             show a job
-  list [--status S] [--label k=v] [--limit N] [--all]
-  destroy <jobId>                         power off and destroy the clone
-  wait <jobId…> [--for finished|destroyed]
-
-Clone options:
-  --name N  --folder F  --pool P  --datastore D  --nic <key|label>[=auto|MAC] (repeat)
-  --guestinfo k=v  --extra-config k=v  --label k=v (repeat)  --bios-uuid U  --ttl MINUTES
-  --callback-url URL  --count N  --wait-for task|ip  --file request.json  --idempotency-key K
-
-Common options:
-  --wait             follow the job(s) until done (clone, destroy); exit 1 if a clone failed
-  --timeout SECONDS  how long --wait / wait follows (default 600)
-  --json             machine-readable output on stdout
-  --api-url URL      or INSTACLONE_API_URL (e.g. http://127.0.0.1:8080)
-  --token T          or INSTACLONE_API_TOKEN (local bearer token)
-  --sigv4            sign with AWS SigV4 (deployed API); --region or AWS_REGION, else from the URL
-
-Exit codes: 0 ok, 1 a clone failed, 2 usage, 3 API error, 4 timed out.`;
 
 export type CliIo = {
   env: Record<string, string | undefined>;
@@ -52,6 +29,7 @@ const OPTIONS = {
   cursor: { type: 'string' },
   all: { type: 'boolean' },
   for: { type: 'string' },
+  'claimed-by': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -160,6 +138,19 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
         // A FAILED job never had a clone: nothing to destroy is not an error here.
         const job = await api.destroy(needJobId());
         show(values.wait ? await follow([job.jobId], 'destroyed') : [job], true);
+        return EXIT.ok;
+      }
+      case 'claim': {
+        const [pool, ...extra] = rest;
+        if (!pool || extra.length) throw new UsageError('usage: instaclone claim <pool> [--claimed-by WHO]');
+        const { clone } = await api.claim(pool, values['claimed-by']);
+        return outcome(values.wait ? await follow([clone.jobId], 'finished') : [clone], true);
+      }
+      case 'release': {
+        const [pool, jobId, ...extra] = rest;
+        if (!pool || !jobId || extra.length) throw new UsageError('usage: instaclone release <pool> <jobId>');
+        const { clone } = await api.release(pool, jobId);
+        show(values.wait ? await follow([clone.jobId], 'destroyed') : [clone], true);
         return EXIT.ok;
       }
       case 'wait': {

@@ -94,6 +94,29 @@ describe('CLI end to end against a spawned local stack', () => {
     expect(shown.stdout).toMatch(/status\s+DESTROYED/);
   });
 
+  it('claims a warm spare with --wait and releases it with --wait', async () => {
+    // Prepare: a warm pool with one spare ready.
+    const api = (method: string, path: string, body?: unknown) =>
+      fetch(`${stack.ready.apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      }).then((r) => r.json() as Promise<{ status?: { ready?: number } }>);
+    await api('PUT', '/v1/pools/cli', { source: { path: '/DC0/vm/DC0_H0_VM0' }, spare: 1, max: 3 });
+    for (let i = 0; i < 200 && ((await api('GET', '/v1/pools/cli')).status?.ready ?? 0) < 1; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Act
+    const claimed = await cliInProcess(['claim', 'cli', '--claimed-by', 'build-42', '--wait', '--json']);
+    const clone = JSON.parse(claimed.stdout) as { jobId: string; status: string; labels: Record<string, string> };
+    const released = await cliInProcess(['release', 'cli', clone.jobId, '--wait', '--json']);
+    // Assess
+    expect(claimed.code).toBe(0);
+    expect(clone).toMatchObject({ status: 'SUCCEEDED', labels: { 'instaclone.claimedBy': 'build-42' } });
+    expect(released.code).toBe(0);
+    expect(JSON.parse(released.stdout)).toMatchObject({ jobId: clone.jobId, status: 'DESTROYED' });
+  });
+
   it('exits 3 with the API error when the token is wrong', async () => {
     // Act
     const { code, stderr } = await cliInProcess(['get', 'x', '--token', 'wrong-token-wrong-token']);
