@@ -21,11 +21,13 @@ export type ServiceDashboardProps = {
   readonly functions: readonly MonitoredFunction[];
   readonly cloneQueue: IQueue;
   readonly deadLetterQueue: IQueue;
+  /** Failed notifier events (callbacks, Slack replies). */
+  readonly notificationDeadLetterQueue: IQueue;
   readonly alarms: readonly Alarm[];
 };
 
 /**
- * One screen for the on-call: alarm states, queue backlog and age, DLQ, then one graph per function titled with its
+ * One screen for the on-call: alarm states, queue backlog and age, both DLQs, then one graph per function titled with its
  * `title`: invocations, errors and throttles (plus, for EventBridge-invoked functions, dropped events and each rule's
  * failed invocations) on the left, p90 and maximum duration on the right.
  */
@@ -34,7 +36,7 @@ export class ServiceDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
     super(scope, id);
-    const { cloneQueue, deadLetterQueue } = props;
+    const { cloneQueue, deadLetterQueue, notificationDeadLetterQueue } = props;
 
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
     this.dashboard.addWidgets(new AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: 24 }));
@@ -47,7 +49,13 @@ export class ServiceDashboard extends Construct {
         ],
         [cloneQueue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' })],
       ),
-      graph('Dead-letter queue', [deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD })]),
+      graph('Dead-letter queues', [
+        deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, label: 'Clone requests' }),
+        notificationDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: PERIOD,
+          label: 'Notifications',
+        }),
+      ]),
       ...props.functions.map(functionGraph),
     ];
     for (let start = 0; start < graphs.length; start += GRAPHS_PER_ROW) {

@@ -181,6 +181,7 @@ export class ServiceStack extends Stack {
       functions,
       cloneQueue: stateful.cloneQueue,
       deadLetterQueue: stateful.cloneDeadLetterQueue,
+      notificationDeadLetterQueue: stateful.notificationDeadLetterQueue,
       alarms: alarms.alarms,
     });
   }

@@ -162,9 +162,17 @@ describe.each([
     // Assess
     expect(graphs.map((graph) => graph.title)).toEqual([
       'Clone queue',
-      'Dead-letter queue',
+      'Dead-letter queues',
       ...present.map((fn) => FUNCTIONS[fn]!.title),
     ]);
+    const dlqs = graphs.find((graph) => graph.title === 'Dead-letter queues');
+    expect(dlqs?.metrics.map((metric) => metric.metric)).toEqual([
+      'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      'AWS/SQS/ApproximateNumberOfMessagesVisible',
+    ]);
+    expect(new Set(dlqs?.metrics.map((metric) => metric.dimensions['QueueName']))).toEqual(
+      new Set(['import(CloneQueueDeadLetterQueueQueueName)', 'import(NotificationDeadLetterQueueQueueName)']),
+    );
     for (const fn of present) {
       const graph = graphs.find((candidate) => candidate.title === FUNCTIONS[fn]!.title);
       const onFunction = graph?.metrics.filter((metric) => metric.dimensions['FunctionName'] === `ref(${fn})`);
