@@ -1,10 +1,10 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CLONE_QUEUE_MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '#shared/config/resources';
+import { alarmedDeadLetterQueue } from './dead-letter-queue.js';
 
 export { VISIBILITY_TIMEOUT_FACTOR };
 
@@ -31,13 +31,13 @@ export class CloneQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: CloneQueueProps) {
     super(scope, id);
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+    ({ queue: this.deadLetterQueue, alarm: this.deadLetterAlarm } = alarmedDeadLetterQueue(this, {
+      queueId: 'DeadLetterQueue',
+      alarmId: 'DeadLetterAlarm',
       queueName: props.deadLetterQueueName,
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+      alarmDescription: 'A clone request exhausted its deliveries and sits in the DLQ. Inspect, fix, then redrive.',
+      alarmTopic: props.alarmTopic,
+    }));
     const visibilityTimeoutSeconds = props.workerTimeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR;
     this.queue = new Queue(this, 'Queue', {
       queueName: props.queueName,
@@ -51,14 +51,5 @@ export class CloneQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: CLONE_QUEUE_MAX_RECEIVE_COUNT },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.deadLetterAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'A clone request exhausted its deliveries and sits in the DLQ. Inspect, fix, then redrive.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.deadLetterAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }

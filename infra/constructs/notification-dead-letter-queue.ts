@@ -1,11 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { alarmedDeadLetterQueue } from './dead-letter-queue.js';
 
 /** Lambda's own retries of an event whose notifier invocation failed, before it goes to the DLQ. */
 export const NOTIFIER_ASYNC_RETRIES = 2;
@@ -28,24 +27,15 @@ export class NotificationDeadLetterQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationDeadLetterQueueProps) {
     super(scope, id);
-    this.queue = new Queue(this, 'Queue', {
+    ({ queue: this.queue, alarm: this.alarm } = alarmedDeadLetterQueue(this, {
+      queueId: 'Queue',
+      alarmId: 'DepthAlarm',
       queueName: props.queueName,
-      retentionPeriod: Duration.days(14),
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    this.alarm = new Alarm(this, 'DepthAlarm', {
       alarmDescription:
         'A callback or Slack notification failed after its retries and sits in the notification DLQ. Inspect it, ' +
         'then put its requestPayload back on the bus.',
-      metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+      alarmTopic: props.alarmTopic,
+    }));
   }
 }
 
