@@ -20,7 +20,8 @@ import { StaleTransitionError, ValidationError } from '../domain/errors.js';
 import type { JobPage, JobPatch, JobRepository } from '../ports/job-repository.js';
 import { updateExpression } from './dynamodb-update-expression.js';
 
-const keyOf = (jobId: string) => ({ [JOB_TABLE.partitionKey]: `JOB#${jobId}` });
+/** The table key of job `jobId`. */
+export const keyOf = (jobId: string) => ({ [JOB_TABLE.partitionKey]: `JOB#${jobId}` });
 const statusKeys = (status: JobStatus, job: Pick<CloneJob, 'createdAt' | 'jobId'>) => ({
   [JOB_TABLE.statusIndex.partitionKey]: `STATUS#${status}`,
   [JOB_TABLE.statusIndex.sortKey]: `${job.createdAt}#${job.jobId}`,
@@ -31,7 +32,8 @@ const INTERNAL = new Set<string>([
   JOB_TABLE.statusIndex.sortKey,
 ]);
 
-const toJob = (item: Record<string, unknown>): CloneJob =>
+/** A job item as the domain sees it: without the table and index keys. */
+export const toJob = (item: Record<string, unknown>): CloneJob =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as CloneJob;
 
 const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');

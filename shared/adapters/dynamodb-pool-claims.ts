@@ -1,17 +1,9 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { JOB_TABLE } from '../config/resources.js';
 import type { CloneJob } from '../domain/clone-job.js';
 import { CLAIMED_BY_LABEL, POOL_LABEL } from '../pools/pool.js';
 import type { PoolClaim, PoolClaims } from '../pools/pool-ports.js';
-
-const INTERNAL = new Set<string>([
-  JOB_TABLE.partitionKey,
-  JOB_TABLE.statusIndex.partitionKey,
-  JOB_TABLE.statusIndex.sortKey,
-]);
-const toJob = (item: Record<string, unknown>): CloneJob =>
-  Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as CloneJob;
+import { keyOf, toJob } from './dynamodb-job-repository.js';
 
 /** The conditions a spare must still meet at the moment of the claim, by name. */
 const CLAIMABLE = [
@@ -48,7 +40,7 @@ export class DynamoDbPoolClaims implements PoolClaims {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { [JOB_TABLE.partitionKey]: `JOB#${jobId}` },
+          Key: keyOf(jobId),
           UpdateExpression:
             'SET #request.#labels.#claimedBy = :claimedBy, #leaseExpiresAt = :lease, #updatedAt = :now, #version = #version + :one' +
             setExtra.join(''),
