@@ -1,20 +1,18 @@
-import type { ExternalVcenter } from '../stack.js';
-import type { VcSimOptions } from '../vcsim/index.js';
+import type { LocalStackOptions } from '../stack-options.js';
 
-/** What the parent passes to `stack-process.ts` (as one JSON argument); the fields mirror `LocalStackOptions`. */
-export type StackProcessConfig = {
-  /** Jobs (dynalite) and events.ndjson; restarts on the same folder keep both. In-memory when absent. */
-  dataDir?: string;
-  /** 0 (default) picks a free port. */
-  apiPort?: number;
+/** What the parent passes to `stack-process.ts` (as one JSON argument): `LocalStackOptions` that survive JSON. */
+export type StackProcessConfig = Pick<
+  LocalStackOptions,
+  | 'dataDir'
+  | 'apiPort'
+  | 'vcenter'
+  | 'simulator'
+  | 'workerTimeoutMs'
+  | 'visibilityTimeoutSeconds'
+  | 'maxReceiveCount'
+  | 'maxConcurrency'
+> & {
   apiToken: string;
-  /** Clone through this vCenter (e.g. a simulator in its own process) instead of an embedded one. */
-  vcenter?: ExternalVcenter;
-  simulator?: VcSimOptions;
-  workerTimeoutMs?: number;
-  visibilityTimeoutSeconds?: number;
-  maxReceiveCount?: number;
-  maxConcurrency?: number;
   /** How long SIGTERM waits for a clean close before exiting anyway; default 5 s. */
   closeGraceMs?: number;
 };
