@@ -25,6 +25,21 @@ describe('vcsim: PropertyCollector', () => {
   });
   afterAll(() => vc.close());
 
+  /** A new PropertyCollector with one filter (full updates), as the SDKs set one up to wait for changes. */
+  async function collectorWithFilter(spec: string): Promise<string> {
+    const pc = (await client.ref('CreatePropertyCollector', PC))!;
+    await client.ref(
+      'CreateFilter',
+      ['PropertyCollector', pc],
+      `<spec>${spec}</spec><partialUpdates>false</partialUpdates>`,
+    );
+    return pc;
+  }
+
+  /** The filter spec of every VM's name, through a ContainerView. */
+  const vmNamesIn = (view: string) =>
+    `<propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet><objectSet><obj type="ContainerView">${view}</obj><skip>true</skip><selectSet xsi:type="TraversalSpec"><type>ContainerView</type><path>view</path></selectSet></objectSet>`;
+
   async function containerView(): Promise<string> {
     const view = await client.ref(
       'CreateContainerView',
@@ -134,11 +149,8 @@ describe('vcsim: PropertyCollector', () => {
   it('blocks WaitForUpdatesEx until a change, then reports modify with the echoed version', async () => {
     // Prepare
     const vm = vc.sim.listVms()[1]!;
-    const pc = (await client.ref('CreatePropertyCollector', PC))!;
-    await client.ref(
-      'CreateFilter',
-      ['PropertyCollector', pc],
-      `<spec><propSet><type>VirtualMachine</type><pathSet>runtime.powerState</pathSet></propSet><objectSet><obj type="VirtualMachine">${vm.moref}</obj></objectSet></spec><partialUpdates>false</partialUpdates>`,
+    const pc = await collectorWithFilter(
+      `<propSet><type>VirtualMachine</type><pathSet>runtime.powerState</pathSet></propSet><objectSet><obj type="VirtualMachine">${vm.moref}</obj></objectSet>`,
     );
     const enter = await client.call('WaitForUpdatesEx', ['PropertyCollector', pc], '<options/>');
     const version = childText(child(enter.body, 'returnval')!, 'version');
@@ -161,11 +173,8 @@ describe('vcsim: PropertyCollector', () => {
 
   it('returns no returnval when maxWaitSeconds passes without a change', async () => {
     // Prepare
-    const pc = (await client.ref('CreatePropertyCollector', PC))!;
-    await client.ref(
-      'CreateFilter',
-      ['PropertyCollector', pc],
-      '<spec><propSet><type>Folder</type><pathSet>name</pathSet></propSet><objectSet><obj type="Folder">group-d1</obj></objectSet></spec><partialUpdates>false</partialUpdates>',
+    const pc = await collectorWithFilter(
+      '<propSet><type>Folder</type><pathSet>name</pathSet></propSet><objectSet><obj type="Folder">group-d1</obj></objectSet>',
     );
     const enter = await client.call('WaitForUpdatesEx', ['PropertyCollector', pc], '<options/>');
     const version = childText(child(enter.body, 'returnval')!, 'version');
@@ -183,11 +192,8 @@ describe('vcsim: PropertyCollector', () => {
 
   it('fails a pending wait with RequestCanceled on CancelWaitForUpdates and rejects unknown versions', async () => {
     // Prepare
-    const pc = (await client.ref('CreatePropertyCollector', PC))!;
-    await client.ref(
-      'CreateFilter',
-      ['PropertyCollector', pc],
-      '<spec><propSet><type>Folder</type><pathSet>name</pathSet></propSet><objectSet><obj type="Folder">group-d1</obj></objectSet></spec><partialUpdates>false</partialUpdates>',
+    const pc = await collectorWithFilter(
+      '<propSet><type>Folder</type><pathSet>name</pathSet></propSet><objectSet><obj type="Folder">group-d1</obj></objectSet>',
     );
     await client.call('WaitForUpdatesEx', ['PropertyCollector', pc], '<options/>');
     // Act: cancel until the wait has reached the server and ended (a cancel that arrives first has nothing to end)
@@ -221,12 +227,7 @@ describe('vcsim: PropertyCollector', () => {
   it('reports a clone entering a ContainerView filter and a destroyed VM leaving it', async () => {
     // Prepare
     const view = await containerView();
-    const pc = (await client.ref('CreatePropertyCollector', PC))!;
-    await client.ref(
-      'CreateFilter',
-      ['PropertyCollector', pc],
-      `<spec><propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet><objectSet><obj type="ContainerView">${view}</obj><skip>true</skip><selectSet xsi:type="TraversalSpec"><type>ContainerView</type><path>view</path></selectSet></objectSet></spec><partialUpdates>false</partialUpdates>`,
-    );
+    const pc = await collectorWithFilter(vmNamesIn(view));
     const enter = await client.call('WaitForUpdatesEx', ['PropertyCollector', pc], '<options/>');
     const version = childText(child(enter.body, 'returnval')!, 'version');
     const source = vc.sim.listVms()[0]!.moref;
@@ -248,12 +249,7 @@ describe('vcsim: PropertyCollector', () => {
     // Prepare: a filter over every VM (25, and the clones earlier tests made).
     const total = vc.sim.listVms().length;
     const view = await containerView();
-    const pc = (await client.ref('CreatePropertyCollector', PC))!;
-    await client.ref(
-      'CreateFilter',
-      ['PropertyCollector', pc],
-      `<spec><propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet><objectSet><obj type="ContainerView">${view}</obj><skip>true</skip><selectSet xsi:type="TraversalSpec"><type>ContainerView</type><path>view</path></selectSet></objectSet></spec><partialUpdates>false</partialUpdates>`,
-    );
+    const pc = await collectorWithFilter(vmNamesIn(view));
     const page = async (version: string) =>
       client.call(
         'WaitForUpdatesEx',
@@ -287,11 +283,8 @@ describe('vcsim: PropertyCollector', () => {
   it('reports kind=leave when a watched VM is destroyed', async () => {
     // Prepare
     const vm = vc.sim.listVms()[2]!;
-    const pc = (await client.ref('CreatePropertyCollector', PC))!;
-    await client.ref(
-      'CreateFilter',
-      ['PropertyCollector', pc],
-      `<spec><propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet><objectSet><obj type="VirtualMachine">${vm.moref}</obj></objectSet></spec><partialUpdates>false</partialUpdates>`,
+    const pc = await collectorWithFilter(
+      `<propSet><type>VirtualMachine</type><pathSet>name</pathSet></propSet><objectSet><obj type="VirtualMachine">${vm.moref}</obj></objectSet>`,
     );
     const enter = await client.call('WaitForUpdatesEx', ['PropertyCollector', pc], '<options/>');
     const version = childText(child(enter.body, 'returnval')!, 'version');
