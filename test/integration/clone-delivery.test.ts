@@ -1,9 +1,9 @@
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '#local/local-logger';
-import { type LocalStack, startLocalStack } from '#local/stack';
+import type { LocalStack } from '#local/stack';
 import type { CloneJobView } from '#shared/domain/clone-job';
 import { apiClient } from '#test/support/api-client';
+import { startTestStack } from '#test/support/test-stack';
 
 let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
@@ -20,13 +20,7 @@ const cloneOnce = async (body: Record<string, unknown> = { source }): Promise<Cl
 };
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    simulator: { taskDurationMs: 20 },
-    workerTimeoutMs: 10_000,
-    visibilityTimeoutSeconds: 1,
-    maxReceiveCount: 4,
-    logger: silentLogger,
-  });
+  stack = await startTestStack({ visibilityTimeoutSeconds: 1, maxReceiveCount: 4 });
   api = apiClient(stack);
 });
 afterAll(() => stack?.close());

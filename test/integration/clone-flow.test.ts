@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '#local/local-logger';
-import { type LocalStack, startLocalStack } from '#local/stack';
+import type { LocalStack } from '#local/stack';
 import type { CloneJobView } from '#shared/domain/clone-job';
 import { INVALID_CLONE_BODIES } from '#test/support/invalid-clone-bodies';
+import { startTestStack } from '#test/support/test-stack';
 
 let stack: LocalStack;
 let dataDir: string;
@@ -46,14 +46,7 @@ const queuedMessages = async (): Promise<number> => {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'instaclone-flow-'));
-  stack = await startLocalStack({
-    dataDir,
-    simulator: { taskDurationMs: 20 },
-    workerTimeoutMs: 10_000,
-    visibilityTimeoutSeconds: 2,
-    logger: silentLogger,
-    printEvent: () => {},
-  });
+  stack = await startTestStack({ dataDir, printEvent: () => {} });
 });
 
 afterAll(async () => {

@@ -1,24 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '#local/local-logger';
-import { type LocalStack, startLocalStack } from '#local/stack';
+import type { LocalStack } from '#local/stack';
 import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
 import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
 import type { CloneJobView } from '#shared/domain/clone-job';
 import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
 import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
 import { apiClient } from '#test/support/api-client';
+import { startTestStack } from '#test/support/test-stack';
 
 let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
 const source = { path: '/DC0/vm/DC0_C0_RP0_VM0' };
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    simulator: { taskDurationMs: 20, guestIpDelayMs: 300 },
-    workerTimeoutMs: 10_000,
-    visibilityTimeoutSeconds: 2,
-    logger: silentLogger,
-  });
+  stack = await startTestStack({ simulator: { guestIpDelayMs: 300 } });
   api = apiClient(stack);
 });
 afterAll(() => stack?.close());

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '#local/local-logger';
-import { type LocalStack, startLocalStack } from '#local/stack';
+import type { LocalStack } from '#local/stack';
 import { signTimestamped, verifyTimestamped } from '#shared/integrations/hmac-signatures';
+import { startTestStack } from '#test/support/test-stack';
 import { startLoopbackServer } from '../../unit/integrations/loopback-server.js';
 
 const SECRETS = {
@@ -47,11 +47,7 @@ beforeAll(async () => {
       ? { status: 201, body: { token: 'ghs_x', expires_at: new Date(Date.now() + 3_600_000).toISOString() } }
       : { status: 201, body: { runner: { id: 7 }, encoded_jit_config: 'JIT-CONFIG-FOR-TEST' } },
   );
-  stack = await startLocalStack({
-    simulator: { taskDurationMs: 20 },
-    workerTimeoutMs: 10_000,
-    visibilityTimeoutSeconds: 2,
-    logger: silentLogger,
+  stack = await startTestStack({
     integrations: {
       genericHookSecret: SECRETS.generic,
       githubWebhookSecret: SECRETS.github,

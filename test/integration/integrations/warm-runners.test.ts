@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '#local/local-logger';
-import { type LocalStack, startLocalStack } from '#local/stack';
+import type { LocalStack } from '#local/stack';
 import type { CloneJobView } from '#shared/domain/clone-job';
 import type { PoolView } from '#shared/pools/pool-view';
 import { apiClient } from '#test/support/api-client';
+import { startTestStack } from '#test/support/test-stack';
 import { startLoopbackServer } from '../../unit/integrations/loopback-server.js';
 
 const WEBHOOK_SECRET = 'github-secret-0123456789';
@@ -27,12 +27,8 @@ beforeAll(async () => {
       ? { status: 201, body: { token: 'ghs_x', expires_at: new Date(Date.now() + 3_600_000).toISOString() } }
       : { status: 201, body: { runner: { id: 7 }, encoded_jit_config: 'WARM-JIT-CONFIG' } },
   );
-  stack = await startLocalStack({
-    simulator: { taskDurationMs: 20 },
-    workerTimeoutMs: 10_000,
-    visibilityTimeoutSeconds: 2,
+  stack = await startTestStack({
     poolScaleMs: 60_000,
-    logger: silentLogger,
     integrations: {
       githubWebhookSecret: WEBHOOK_SECRET,
       githubAppId: '123',

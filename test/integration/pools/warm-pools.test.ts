@@ -1,22 +1,16 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '#local/local-logger';
-import { type LocalStack, startLocalStack } from '#local/stack';
+import type { LocalStack } from '#local/stack';
 import type { CloneJobView } from '#shared/domain/clone-job';
 import type { PoolView } from '#shared/pools/pool-view';
 import { apiClient } from '#test/support/api-client';
+import { startTestStack } from '#test/support/test-stack';
 
 let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    simulator: { taskDurationMs: 20 },
-    workerTimeoutMs: 10_000,
-    visibilityTimeoutSeconds: 2,
-    poolScaleMs: 60_000,
-    logger: silentLogger,
-  });
+  stack = await startTestStack({ poolScaleMs: 60_000 });
   api = apiClient(stack);
 });
 afterAll(() => stack?.close());
