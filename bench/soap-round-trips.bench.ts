@@ -9,8 +9,8 @@
  * Usage: `npx tsx bench/soap-round-trips.bench.ts [clones=100] [taskDurationMs=10]`
  */
 import { startVcSim } from '#local/vcsim/index';
-import { VsphereVmCloner } from '#shared/adapters/vsphere-vm-cloner';
-import type { ClonePlan } from '#shared/ports/vm-cloner';
+import { VsphereVmCloner } from '#shared/clones/adapters/vsphere-vm-cloner';
+import type { ClonePlan } from '#shared/clones/ports/vm-cloner';
 import { createVimClient, type MoRef, type VimClient } from '#shared/vsphere/index';
 import { emit, machine } from './machine.js';
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY, WORKER_TIMEOUT_SECONDS } from '#shared/config/resources';
-import { RunnerPoolSchema } from '#shared/integrations/runner-pools';
+import { RunnerPoolSchema } from '#shared/runners/model/runner-pools';
 import { REPO_ROOT } from './paths.js';
 
 /** Every value CloudWatch Logs accepts as a retention period, in days. */

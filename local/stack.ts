@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import { SqsCloneQueue } from '#shared/clones/adapters/sqs-clone-queue';
+import { makeRedriveStuckJobs } from '#shared/clones/use-cases/redrive-stuck-jobs';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
 import { EVENT_RULES } from '#shared/events/event-rules';
-import { POOL_EVENT_RULES } from '#shared/pools/pool-events';
-import { systemClock } from '#shared/ports/runtime';
-import { makeRedriveStuckJobs } from '#shared/use-cases/redrive-stuck-jobs';
+import { POOL_EVENT_RULES } from '#shared/pools/model/pool-events';
+import { systemClock } from '#shared/runtime/runtime';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { type BusEvent, startEventBus } from './emulators/event-bus.js';
 import { ndjsonFileTarget } from './emulators/ndjson-file-target.js';

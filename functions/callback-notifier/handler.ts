@@ -1,15 +1,15 @@
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { makeDynamoDbClient, makeSecretsManagerClient } from '#shared/adapters/aws-clients';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import { makeSecretProvider } from '#shared/adapters/secret-provider';
+import { makeDynamoDbClient, makeSecretsManagerClient } from '#shared/aws/aws-clients';
+import { makeSecretProvider } from '#shared/aws/secret-provider';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
 import { loadConfig } from '#shared/config/load-config';
-import { DEFAULT_RETRY_POLICY, makeDeliverCallback } from '#shared/integrations/deliver-callback';
-import { makeGuardedPoster } from '#shared/integrations/guarded-http-poster';
-import { CallbackNotifierConfigSchema } from '#shared/integrations/notifier-config';
-import { makeNotifyCallback, type NotifyCallbackResult } from '#shared/integrations/notify-callback';
+import { makeGuardedPoster } from '#shared/notifications/adapters/guarded-http-poster';
+import { CallbackNotifierConfigSchema } from '#shared/notifications/config';
+import { DEFAULT_RETRY_POLICY, makeDeliverCallback } from '#shared/notifications/use-cases/deliver-callback';
+import { makeNotifyCallback, type NotifyCallbackResult } from '#shared/notifications/use-cases/notify-callback';
 import { makeLogger } from '#shared/observability/logger';
-import { systemClock } from '#shared/ports/runtime';
+import { systemClock } from '#shared/runtime/runtime';
 
 // Composition root: built once per cold start.
 const config = loadConfig(CallbackNotifierConfigSchema);

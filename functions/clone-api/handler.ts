@@ -1,21 +1,21 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { makeDynamoDbClient, makeSqsClient } from '#shared/adapters/aws-clients';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import { makeIdempotentSubmit } from '#shared/adapters/powertools-idempotent-submit';
-import { randomIds } from '#shared/adapters/random-ids';
-import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
+import { makeDynamoDbClient, makeSqsClient } from '#shared/aws/aws-clients';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import { makeIdempotentSubmit } from '#shared/clones/adapters/powertools-idempotent-submit';
+import { SqsCloneQueue } from '#shared/clones/adapters/sqs-clone-queue';
+import { makeCloneApiRoutes } from '#shared/clones/api/clone-api-routes';
+import { makeGetClone } from '#shared/clones/use-cases/get-clone';
+import { makeListClones } from '#shared/clones/use-cases/list-clones';
+import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
+import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { loadConfig } from '#shared/config/load-config';
 import { ApiConfigSchema } from '#shared/config/service-config';
-import { makeCloneApiRoutes } from '#shared/http/clone-api-routes';
 import { dispatchRoute } from '#shared/http/dispatch-route';
 import { makeLogger } from '#shared/observability/logger';
-import { systemClock } from '#shared/ports/runtime';
-import { makeGetClone } from '#shared/use-cases/get-clone';
-import { makeListClones } from '#shared/use-cases/list-clones';
-import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
-import { makeSubmitClone } from '#shared/use-cases/submit-clone';
+import { randomIds } from '#shared/runtime/random-ids';
+import { systemClock } from '#shared/runtime/runtime';
 
 // Composition root: built once per cold start.
 const config = loadConfig(ApiConfigSchema);

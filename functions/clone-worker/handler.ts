@@ -9,23 +9,23 @@ import {
   makeEventBridgeClient,
   makeSecretsManagerClient,
   makeSqsClient,
-} from '#shared/adapters/aws-clients';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import { EventBridgeEventPublisher } from '#shared/adapters/eventbridge-event-publisher';
-import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
-import { SqsRedelivery } from '#shared/adapters/sqs-redelivery';
-import { vcenterCredentials } from '#shared/adapters/vcenter-credentials';
-import { VsphereVmCloner } from '#shared/adapters/vsphere-vm-cloner';
+} from '#shared/aws/aws-clients';
+import { EventBridgeEventPublisher } from '#shared/aws/eventbridge-event-publisher';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import { SqsCloneQueue } from '#shared/clones/adapters/sqs-clone-queue';
+import { SqsRedelivery } from '#shared/clones/adapters/sqs-redelivery';
+import { vcenterCredentials } from '#shared/clones/adapters/vcenter-credentials';
+import { VsphereVmCloner } from '#shared/clones/adapters/vsphere-vm-cloner';
+import { parseCloneMessage, redeliveryDelaySeconds } from '#shared/clones/model/sqs-delivery';
+import { makeHandleCloneMessage } from '#shared/clones/use-cases/handle-clone-message';
 import { loadConfig } from '#shared/config/load-config';
 import { WorkerConfigSchema } from '#shared/config/service-config';
-import { GuestConfigError } from '#shared/domain/errors';
-import { parseCloneMessage, redeliveryDelaySeconds } from '#shared/domain/sqs-delivery';
-import { isIntegrationError } from '#shared/integrations/integration-error';
-import { makeRunnerGuestinfoFromConfig, RunnerWorkerConfigSchema } from '#shared/integrations/runner-worker-config';
+import { GuestConfigError } from '#shared/errors/app-error';
+import { isIntegrationError } from '#shared/errors/integration-error';
 import { makeLogger } from '#shared/observability/logger';
 import { METRIC, makeMetrics, recordJobOutcome } from '#shared/observability/metrics';
-import { systemClock } from '#shared/ports/runtime';
-import { makeHandleCloneMessage } from '#shared/use-cases/handle-clone-message';
+import { makeRunnerGuestinfoFromConfig, RunnerWorkerConfigSchema } from '#shared/runners/config';
+import { systemClock } from '#shared/runtime/runtime';
 import { createVimClient } from '#shared/vsphere/index';
 
 /** Time kept back from the Lambda deadline to record state and hand the message back cleanly. */

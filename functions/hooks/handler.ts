@@ -5,29 +5,29 @@ import {
   makeEventBridgeClient,
   makeSecretsManagerClient,
   makeSqsClient,
-} from '#shared/adapters/aws-clients';
-import { DynamoDbDeliveryLedger } from '#shared/adapters/dynamodb-delivery-ledger';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import { DynamoDbPoolClaims } from '#shared/adapters/dynamodb-pool-claims';
-import { DynamoDbPoolRepository } from '#shared/adapters/dynamodb-pool-repository';
-import { EventBridgeEventPublisher } from '#shared/adapters/eventbridge-event-publisher';
-import { makeIdempotentSubmit } from '#shared/adapters/powertools-idempotent-submit';
-import { randomIds } from '#shared/adapters/random-ids';
-import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
+} from '#shared/aws/aws-clients';
+import { EventBridgeEventPublisher } from '#shared/aws/eventbridge-event-publisher';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import { makeIdempotentSubmit } from '#shared/clones/adapters/powertools-idempotent-submit';
+import { SqsCloneQueue } from '#shared/clones/adapters/sqs-clone-queue';
+import { makeGetClone } from '#shared/clones/use-cases/get-clone';
+import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
+import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { loadConfig } from '#shared/config/load-config';
+import { makeHookRoutes, toHookErrorResponse } from '#shared/hooks/api/hook-routes';
+import { HooksConfigSchema, makeHookSecrets } from '#shared/hooks/config';
 import { jsonResponse } from '#shared/http/error-response';
-import { makeHandleGithubWebhook } from '#shared/integrations/handle-github-webhook';
-import { makeHandleSlackCommand } from '#shared/integrations/handle-slack-command';
-import { makeHookRoutes, toHookErrorResponse } from '#shared/integrations/hook-routes';
-import { HooksConfigSchema, makeHookSecrets } from '#shared/integrations/hooks-config';
-import { parseRunnerPools } from '#shared/integrations/runner-pools';
+import { makeHandleSlackCommand } from '#shared/notifications/use-cases/handle-slack-command';
 import { makeLogger } from '#shared/observability/logger';
-import { makeClaimSpare } from '#shared/pools/claim-from-pool';
-import { poolEventsVia } from '#shared/pools/pool-event-publisher';
-import { systemClock } from '#shared/ports/runtime';
-import { makeGetClone } from '#shared/use-cases/get-clone';
-import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
-import { makeSubmitClone } from '#shared/use-cases/submit-clone';
+import { DynamoDbPoolClaims } from '#shared/pools/adapters/dynamodb-pool-claims';
+import { DynamoDbPoolRepository } from '#shared/pools/adapters/dynamodb-pool-repository';
+import { poolEventsVia } from '#shared/pools/adapters/pool-event-publisher';
+import { makeClaimSpare } from '#shared/pools/use-cases/claim-from-pool';
+import { DynamoDbDeliveryLedger } from '#shared/runners/adapters/dynamodb-delivery-ledger';
+import { parseRunnerPools } from '#shared/runners/model/runner-pools';
+import { makeHandleGithubWebhook } from '#shared/runners/use-cases/handle-github-webhook';
+import { randomIds } from '#shared/runtime/random-ids';
+import { systemClock } from '#shared/runtime/runtime';
 
 // Composition root: built once per cold start. Secrets are read lazily (first request) and cached.
 const config = loadConfig(HooksConfigSchema);

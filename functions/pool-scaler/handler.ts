@@ -1,21 +1,21 @@
 import middy from '@middy/core';
-import { makeDynamoDbClient, makeEventBridgeClient, makeSqsClient } from '#shared/adapters/aws-clients';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import { DynamoDbPoolClaims } from '#shared/adapters/dynamodb-pool-claims';
-import { DynamoDbPoolRepository } from '#shared/adapters/dynamodb-pool-repository';
-import { EventBridgeEventPublisher } from '#shared/adapters/eventbridge-event-publisher';
-import { randomIds as ids } from '#shared/adapters/random-ids';
-import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
+import { makeDynamoDbClient, makeEventBridgeClient, makeSqsClient } from '#shared/aws/aws-clients';
+import { EventBridgeEventPublisher } from '#shared/aws/eventbridge-event-publisher';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import { SqsCloneQueue } from '#shared/clones/adapters/sqs-clone-queue';
+import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
+import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { loadConfig } from '#shared/config/load-config';
 import { makeLogger } from '#shared/observability/logger';
-import { PoolScalerConfigSchema } from '#shared/pools/pool-config';
-import { poolEventsVia } from '#shared/pools/pool-event-publisher';
-import { makeRunScaler } from '#shared/pools/scale-all-pools';
-import { makeScalePool } from '#shared/pools/scale-pool';
-import { scalerTriggerFor } from '#shared/pools/scaler-trigger';
-import { systemClock as clock } from '#shared/ports/runtime';
-import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
-import { makeSubmitClone } from '#shared/use-cases/submit-clone';
+import { DynamoDbPoolClaims } from '#shared/pools/adapters/dynamodb-pool-claims';
+import { DynamoDbPoolRepository } from '#shared/pools/adapters/dynamodb-pool-repository';
+import { poolEventsVia } from '#shared/pools/adapters/pool-event-publisher';
+import { PoolScalerConfigSchema } from '#shared/pools/config';
+import { scalerTriggerFor } from '#shared/pools/model/scaler-trigger';
+import { makeRunScaler } from '#shared/pools/use-cases/scale-all-pools';
+import { makeScalePool } from '#shared/pools/use-cases/scale-pool';
+import { randomIds as ids } from '#shared/runtime/random-ids';
+import { systemClock as clock } from '#shared/runtime/runtime';
 
 // Composition root: built once per cold start.
 const config = loadConfig(PoolScalerConfigSchema);

@@ -4,19 +4,19 @@ import {
   makeEventBridgeClient,
   makeSecretsManagerClient,
   makeSqsClient,
-} from '#shared/adapters/aws-clients';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import { EventBridgeEventPublisher } from '#shared/adapters/eventbridge-event-publisher';
-import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
+} from '#shared/aws/aws-clients';
+import { EventBridgeEventPublisher } from '#shared/aws/eventbridge-event-publisher';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import { SqsCloneQueue } from '#shared/clones/adapters/sqs-clone-queue';
+import { makeReapExpiredLeases } from '#shared/clones/use-cases/reap-expired-leases';
+import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { loadConfig } from '#shared/config/load-config';
 import { ReaperConfigSchema } from '#shared/config/service-config';
-import { makeIdleRunnerReaperFromConfig, RunnerWorkerConfigSchema } from '#shared/integrations/runner-worker-config';
 import { makeLogger } from '#shared/observability/logger';
-import { poolEventsVia } from '#shared/pools/pool-event-publisher';
-import { announcingExpiredClaims } from '#shared/pools/release-pool-clone';
-import { systemClock } from '#shared/ports/runtime';
-import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
-import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
+import { poolEventsVia } from '#shared/pools/adapters/pool-event-publisher';
+import { announcingExpiredClaims } from '#shared/pools/use-cases/release-pool-clone';
+import { makeIdleRunnerReaperFromConfig, RunnerWorkerConfigSchema } from '#shared/runners/config';
+import { systemClock } from '#shared/runtime/runtime';
 
 const config = loadConfig(ReaperConfigSchema);
 const logger = makeLogger('instaclone-reaper');

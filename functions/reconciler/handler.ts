@@ -1,12 +1,12 @@
 import middy from '@middy/core';
-import { makeDynamoDbClient, makeSqsClient } from '#shared/adapters/aws-clients';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import { SqsCloneQueue } from '#shared/adapters/sqs-clone-queue';
+import { makeDynamoDbClient, makeSqsClient } from '#shared/aws/aws-clients';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import { SqsCloneQueue } from '#shared/clones/adapters/sqs-clone-queue';
+import { makeRedriveStuckJobs } from '#shared/clones/use-cases/redrive-stuck-jobs';
 import { loadConfig } from '#shared/config/load-config';
 import { ReconcilerConfigSchema } from '#shared/config/service-config';
 import { makeLogger } from '#shared/observability/logger';
-import { systemClock } from '#shared/ports/runtime';
-import { makeRedriveStuckJobs } from '#shared/use-cases/redrive-stuck-jobs';
+import { systemClock } from '#shared/runtime/runtime';
 
 const config = loadConfig(ReconcilerConfigSchema);
 const logger = makeLogger('instaclone-reconciler');

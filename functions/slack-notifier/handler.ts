@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { loadConfig } from '#shared/config/load-config';
-import { makeGuardedPoster } from '#shared/integrations/guarded-http-poster';
-import { SlackNotifierConfigSchema } from '#shared/integrations/notifier-config';
-import { makeNotifySlack, type NotifySlackResult } from '#shared/integrations/notify-slack';
+import { makeGuardedPoster } from '#shared/notifications/adapters/guarded-http-poster';
+import { SlackNotifierConfigSchema } from '#shared/notifications/config';
+import { makeNotifySlack, type NotifySlackResult } from '#shared/notifications/use-cases/notify-slack';
 import { makeLogger } from '#shared/observability/logger';
 
 // Composition root: built once per cold start.

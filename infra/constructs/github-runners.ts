@@ -1,7 +1,7 @@
 import { Peer, Port } from 'aws-cdk-lib/aws-ec2';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { RunnerWorkerConfig } from '#shared/integrations/runner-worker-config';
+import type { RunnerWorkerConfig } from '#shared/runners/config';
 import { githubApiPort, runnerPoolsEnv, type StageConfig } from '../stage-config.js';
 import type { NodeFunction } from './node-function.js';
 import type { WorkerNetwork } from './worker-network.js';

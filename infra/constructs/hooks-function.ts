@@ -10,8 +10,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '#shared/config/env-keys';
-import { HOOK_ROUTE_KEYS } from '#shared/integrations/hook-routes';
-import type { HooksConfig } from '#shared/integrations/hooks-config';
+import { HOOK_ROUTE_KEYS } from '#shared/hooks/api/hook-routes';
+import type { HooksConfig } from '#shared/hooks/config';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { runnerPoolsEnv, type StageConfig } from '../stage-config.js';
 import { JOB_TABLE_ACTIONS } from '../table-access.js';

@@ -4,7 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { EVENT_RULES } from '#shared/events/event-rules';
-import type { SlackNotifierConfig } from '#shared/integrations/notifier-config';
+import type { SlackNotifierConfig } from '#shared/notifications/config';
 import { toCdkEventPattern } from '../event-pattern.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { NodeFunction } from './node-function.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import type { JobStatus } from '#shared/domain/clone-job';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import type { JobStatus } from '#shared/clones/model/clone-job';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws.js';
 import { type AuditedEvent, type AuditedJob, auditChaos, type ChaosAudit } from './chaos-audit.js';
 import type { SimAdmin } from './sim-admin.js';

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { CloneMessageInput } from '#shared/domain/clone-message';
+import type { CloneMessageInput } from '#shared/clones/model/clone-message';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-aws.js';
 import { type StackChild, spawnStack } from './spawn-stack.js';
 import type { StackProcessConfig, StackReady } from './stack-process-config.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ConfigError } from '../domain/errors.js';
+import { ConfigError } from '../errors/app-error.js';
 
 /**
  * Parses configuration (usually `process.env`) once at cold start and freezes it.

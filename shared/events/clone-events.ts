@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type CallbackEvent, type CloneJob, JOB_STATUSES, type JobStatus } from '../domain/clone-job.js';
+import { type CallbackEvent, type CloneJob, JOB_STATUSES, type JobStatus } from '../clones/model/clone-job.js';
 
 /** EventBridge `source` of every event the service publishes. */
 export const EVENT_SOURCE = 'instaclone';

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Route } from './clone-api-routes.js';
+import type { Route } from '../clones/api/clone-api-routes.js';
 import { jsonResponse, toErrorResponse } from './error-response.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AppError, type FieldIssue, isAppError } from '../domain/errors.js';
+import { type AppError, type FieldIssue, isAppError } from '../errors/app-error.js';
 
 export type ErrorBody = { error: { code: string; message: string; details?: FieldIssue[] } };
 

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { CloneRequestSchema } from '../domain/clone-request.js';
-import { JobViewSchema } from './job-view-schema.js';
-import { ListQuerySchema } from './list-query.js';
-import { PoolViewSchema, poolPaths } from './openapi-pool-paths.js';
+import { JobViewSchema } from '../clones/api/job-view-schema.js';
+import { ListQuerySchema } from '../clones/api/list-query.js';
+import { CloneRequestSchema } from '../clones/model/clone-request.js';
+import { PoolViewSchema, poolPaths } from '../pools/api/openapi-pool-paths.js';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<

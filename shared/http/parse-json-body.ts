@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { InvalidJsonError, ValidationError } from '../domain/errors.js';
-import { toFieldIssues } from '../domain/field-issues.js';
+import { InvalidJsonError, ValidationError } from '../errors/app-error.js';
+import { toFieldIssues } from '../errors/field-issues.js';
 
 /**
  * Paths of `__proto__` keys anywhere in parsed JSON. Such a key is an own property after JSON.parse, but any copy of

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { JobStatus } from '../domain/clone-job.js';
+import type { JobStatus } from '../clones/model/clone-job.js';
 
 /** The CloudWatch namespace of every metric; infra sets POWERTOOLS_METRICS_NAMESPACE to the same value. */
 export const METRICS_NAMESPACE = 'Instaclone';

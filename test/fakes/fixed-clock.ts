@@ -1,4 +1,4 @@
-import type { Clock } from '#shared/ports/runtime';
+import type { Clock } from '#shared/runtime/runtime';
 
 /** A clock that only moves when the test says so. */
 export const fixedClock = (iso = '2026-11-25T12:00:00.000Z'): Clock & { advance(ms: number): void } => {

@@ -1,7 +1,7 @@
-import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '#shared/domain/clone-job';
-import { canTransition } from '#shared/domain/clone-job';
-import { StaleTransitionError } from '#shared/domain/errors';
-import type { JobPage, JobPatch, JobRepository } from '#shared/ports/job-repository';
+import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '#shared/clones/model/clone-job';
+import { canTransition } from '#shared/clones/model/clone-job';
+import type { JobPage, JobPatch, JobRepository } from '#shared/clones/ports/job-repository';
+import { StaleTransitionError } from '#shared/errors/app-error';
 
 /** JobRepository in a Map, with the same conditional-update rules as the DynamoDB adapter. */
 export class InMemoryJobRepository implements JobRepository {

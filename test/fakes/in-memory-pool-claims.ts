@@ -1,7 +1,7 @@
-import type { CloneJob } from '#shared/domain/clone-job';
-import { CLAIMED_BY_LABEL, POOL_LABEL } from '#shared/pools/pool';
-import type { PoolEvent } from '#shared/pools/pool-events';
-import type { PoolClaim, PoolClaims, PoolEventPublisher } from '#shared/pools/pool-ports';
+import type { CloneJob } from '#shared/clones/model/clone-job';
+import { CLAIMED_BY_LABEL, POOL_LABEL } from '#shared/pools/model/pool';
+import type { PoolEvent } from '#shared/pools/model/pool-events';
+import type { PoolClaim, PoolClaims, PoolEventPublisher } from '#shared/pools/ports/pool-ports';
 import type { InMemoryJobRepository } from './in-memory-job-repository.js';
 
 /** PoolClaims on an InMemoryJobRepository's items, with the DynamoDB adapter's conditions. */

@@ -1,5 +1,5 @@
-import type { Pool, PoolSpec, ScalingState } from '#shared/pools/pool';
-import type { PoolRepository } from '#shared/pools/pool-ports';
+import type { Pool, PoolSpec, ScalingState } from '#shared/pools/model/pool';
+import type { PoolRepository } from '#shared/pools/ports/pool-ports';
 
 /** PoolRepository in a Map, with the DynamoDB adapter's lease rules. Each call yields first, so calls interleave. */
 export class InMemoryPoolRepository implements PoolRepository {

@@ -1,5 +1,5 @@
 import type { CloneEvent } from '#shared/events/clone-events';
-import type { EventPublisher } from '#shared/ports/event-publisher';
+import type { EventPublisher } from '#shared/events/event-publisher';
 
 /** Keeps every published event; fails the next `failNext` publishes to exercise retries. */
 export class RecordingEventPublisher implements EventPublisher {

@@ -1,5 +1,12 @@
-import type { ClonedVm } from '#shared/domain/clone-job';
-import type { ClonePlan, CloneTaskOutcome, DeviceRef, FoundVm, GuestIdentity, VmCloner } from '#shared/ports/vm-cloner';
+import type { ClonedVm } from '#shared/clones/model/clone-job';
+import type {
+  ClonePlan,
+  CloneTaskOutcome,
+  DeviceRef,
+  FoundVm,
+  GuestIdentity,
+  VmCloner,
+} from '#shared/clones/ports/vm-cloner';
 
 /**
  * A VmCloner whose answers the test scripts. It records every call, and by default behaves like a healthy

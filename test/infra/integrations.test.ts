@@ -9,11 +9,11 @@ import { githubApiPort, runnerPoolsEnv } from '#infra/stage-config';
 import { ENV } from '#shared/config/env-keys';
 import { WorkerConfigSchema } from '#shared/config/service-config';
 import { EVENT_RULES } from '#shared/events/event-rules';
-import { HOOK_ROUTE_KEYS } from '#shared/integrations/hook-routes';
-import { HooksConfigSchema } from '#shared/integrations/hooks-config';
-import { CallbackNotifierConfigSchema, SlackNotifierConfigSchema } from '#shared/integrations/notifier-config';
-import { parseRunnerPools } from '#shared/integrations/runner-pools';
-import { RunnerWorkerConfigSchema } from '#shared/integrations/runner-worker-config';
+import { HOOK_ROUTE_KEYS } from '#shared/hooks/api/hook-routes';
+import { HooksConfigSchema } from '#shared/hooks/config';
+import { CallbackNotifierConfigSchema, SlackNotifierConfigSchema } from '#shared/notifications/config';
+import { RunnerWorkerConfigSchema } from '#shared/runners/config';
+import { parseRunnerPools } from '#shared/runners/model/runner-pools';
 import { GITHUB_EGRESS, GITHUB_RUNNERS } from './helpers/github-stage.js';
 import { devStageWith, renderValue, resourcesOfType, synthStage } from './helpers/stage-app.js';
 

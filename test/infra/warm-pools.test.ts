@@ -8,7 +8,7 @@ import { buildApp } from '#infra/build-app';
 import { POOL_ROUTES, POOL_SCALER_RATE } from '#infra/constructs/warm-pools';
 import { WARM_POOLS_CONTEXT } from '#infra/stacks/service-stack';
 import { ENV } from '#shared/config/env-keys';
-import { POOL_EVENT_RULES } from '#shared/pools/pool-events';
+import { POOL_EVENT_RULES } from '#shared/pools/model/pool-events';
 import { devStageWith, FIXTURE_FUNCTIONS_DIR, renderValue, resourcesOfType, synthStage } from './helpers/stage-app.js';
 
 const config = devStageWith();

@@ -1,5 +1,5 @@
 import type { LocalStack } from '#local/stack';
-import type { CloneJobView } from '#shared/domain/clone-job';
+import type { CloneJobView } from '#shared/clones/model/clone-job';
 
 export type ApiAnswer = { status: number; json: Record<string, unknown> };
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '#local/emulators/dynamodb-emulator';
-import { DynamoDbJobRepository } from '#shared/adapters/dynamodb-job-repository';
-import { DynamoDbPoolClaims } from '#shared/adapters/dynamodb-pool-claims';
-import { DynamoDbPoolRepository } from '#shared/adapters/dynamodb-pool-repository';
-import type { CloneJob } from '#shared/domain/clone-job';
-import { CloneRequestSchema } from '#shared/domain/clone-request';
-import { PoolSpecSchema } from '#shared/pools/pool';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import type { CloneJob } from '#shared/clones/model/clone-job';
+import { CloneRequestSchema } from '#shared/clones/model/clone-request';
+import { DynamoDbPoolClaims } from '#shared/pools/adapters/dynamodb-pool-claims';
+import { DynamoDbPoolRepository } from '#shared/pools/adapters/dynamodb-pool-repository';
+import { PoolSpecSchema } from '#shared/pools/model/pool';
 
 let dynamo: DynamoDbEmulator;
 let pools: DynamoDbPoolRepository;

@@ -1,8 +1,8 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#local/stack';
-import type { CloneJobView } from '#shared/domain/clone-job';
-import type { PoolView } from '#shared/pools/pool-view';
+import type { CloneJobView } from '#shared/clones/model/clone-job';
+import type { PoolView } from '#shared/pools/model/pool-view';
 import { apiClient } from '#test/support/api-client';
 import { startTestStack } from '#test/support/test-stack';
 

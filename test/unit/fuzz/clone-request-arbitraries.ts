@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_VM_NAME_LENGTH } from '#shared/domain/clone-request';
+import { MAX_VM_NAME_LENGTH } from '#shared/clones/model/clone-request';
 
 /** vSphere escapes "/", "\\" and "%" in names, and control characters are never wanted (the schema's rule). */
 const isAllowedName = (name: string): boolean =>

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CloneRequestSchema } from '#shared/domain/clone-request';
+import { CloneRequestSchema } from '#shared/clones/model/clone-request';
 import { type ValidCloneRequest, wrongType } from './clone-request-arbitraries.js';
 
 /** A body the schema must refuse, and the field the 400 must name (the field itself or one inside it). */

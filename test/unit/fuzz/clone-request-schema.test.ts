@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CloneRequestSchema } from '#shared/domain/clone-request';
+import { CloneRequestSchema } from '#shared/clones/model/clone-request';
 import { toErrorResponse } from '#shared/http/error-response';
 import { parseJsonBody } from '#shared/http/parse-json-body';
 import { validCloneRequest } from './clone-request-arbitraries.js';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CALLBACK_EVENTS, type CloneJob, JOB_STATUSES, toJobView } from '#shared/domain/clone-job';
-import { CloneRequestSchema } from '#shared/domain/clone-request';
-import { makeCloneApiRoutes } from '#shared/http/clone-api-routes';
-import { JobViewSchema } from '#shared/http/job-view-schema';
+import { makeCloneApiRoutes } from '#shared/clones/api/clone-api-routes';
+import { JobViewSchema } from '#shared/clones/api/job-view-schema';
+import { CALLBACK_EVENTS, type CloneJob, JOB_STATUSES, toJobView } from '#shared/clones/model/clone-job';
+import { CloneRequestSchema } from '#shared/clones/model/clone-request';
 import { openApiDocument } from '#shared/http/openapi';
-import { PoolViewSchema } from '#shared/http/openapi-pool-paths';
-import { makePoolApiRoutes } from '#shared/http/pool-api-routes';
-import { type Pool, PoolSpecSchema } from '#shared/pools/pool';
-import { toPoolView } from '#shared/pools/pool-view';
+import { PoolViewSchema } from '#shared/pools/api/openapi-pool-paths';
+import { makePoolApiRoutes } from '#shared/pools/api/pool-api-routes';
+import { type Pool, PoolSpecSchema } from '#shared/pools/model/pool';
+import { toPoolView } from '#shared/pools/model/pool-view';
 
 type CallbacksSchema = { propertyNames?: { enum: string[] }; additionalProperties?: { required: string[] } };
 type JobSchema = { properties: Record<string, unknown> & { callbacks: CallbacksSchema; status: { enum: string[] } } };

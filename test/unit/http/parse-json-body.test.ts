@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallerCloneRequestSchema } from '#shared/domain/clone-request';
+import { CallerCloneRequestSchema } from '#shared/clones/model/clone-request';
 import { parseJsonBody } from '#shared/http/parse-json-body';
 
 describe('HTTP: parsing a JSON body', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { JobNotFoundError } from '#shared/domain/errors';
-import { makeClaimFromPool } from '#shared/pools/claim-from-pool';
-import { makeDeletePool } from '#shared/pools/delete-pool';
-import { NotClaimedError, NotInPoolError, PoolDegradedError, PoolNotFoundError } from '#shared/pools/pool-errors';
-import { announcingExpiredClaims, makeReleasePoolClone } from '#shared/pools/release-pool-clone';
-import { makeReapExpiredLeases } from '#shared/use-cases/reap-expired-leases';
+import { makeReapExpiredLeases } from '#shared/clones/use-cases/reap-expired-leases';
+import { JobNotFoundError } from '#shared/errors/app-error';
+import { NotClaimedError, NotInPoolError, PoolDegradedError, PoolNotFoundError } from '#shared/pools/model/pool-errors';
+import { makeClaimFromPool } from '#shared/pools/use-cases/claim-from-pool';
+import { makeDeletePool } from '#shared/pools/use-cases/delete-pool';
+import { announcingExpiredClaims, makeReleasePoolClone } from '#shared/pools/use-cases/release-pool-clone';
 import { poolWorld } from './pool-world.js';
 
 const source = { path: '/DC0/vm/golden' };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { toFieldIssues } from '#shared/domain/field-issues';
+import { toFieldIssues } from '#shared/errors/field-issues';
 import { matchesEventPattern } from '#shared/events/event-pattern';
-import { PoolSpecSchema, poolCloneRequest } from '#shared/pools/pool';
-import { POOL_EVENT_RULES } from '#shared/pools/pool-events';
-import { scalerTriggerFor } from '#shared/pools/scaler-trigger';
+import { PoolSpecSchema, poolCloneRequest } from '#shared/pools/model/pool';
+import { POOL_EVENT_RULES } from '#shared/pools/model/pool-events';
+import { scalerTriggerFor } from '#shared/pools/model/scaler-trigger';
 
 const fieldsOf = (input: unknown) => {
   const result = PoolSpecSchema.safeParse(input);

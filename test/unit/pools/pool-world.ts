@@ -1,9 +1,9 @@
-import type { CloneJob } from '#shared/domain/clone-job';
-import { type PoolSpecInput, PoolSpecSchema } from '#shared/pools/pool';
-import { makeScalePool } from '#shared/pools/scale-pool';
-import type { ScalingPolicy } from '#shared/pools/scaling-plan';
-import { makeRequestDestroy } from '#shared/use-cases/request-destroy';
-import { makeSubmitClone } from '#shared/use-cases/submit-clone';
+import type { CloneJob } from '#shared/clones/model/clone-job';
+import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
+import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
+import { type PoolSpecInput, PoolSpecSchema } from '#shared/pools/model/pool';
+import type { ScalingPolicy } from '#shared/pools/model/scaling-plan';
+import { makeScalePool } from '#shared/pools/use-cases/scale-pool';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 import { InMemoryPoolClaims, RecordingPoolEvents } from '#test/fakes/in-memory-pool-claims';

@@ -173,7 +173,7 @@ describe('Use case: scalePool', () => {
     const world = poolWorld();
     await world.createPool('ci', { source, spare: 3 });
     let calls = 0;
-    const { makeScalePool } = await import('#shared/pools/scale-pool');
+    const { makeScalePool } = await import('#shared/pools/use-cases/scale-pool');
     const scalePool = makeScalePool({
       ...world,
       submitClone: async (r) => {

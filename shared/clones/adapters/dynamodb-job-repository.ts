@@ -1,0 +1,199 @@
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { updateExpression } from '../../aws/dynamodb-update-expression.js';
+import { JOB_TABLE } from '../../config/resources.js';
+import { StaleTransitionError, ValidationError } from '../../errors/app-error.js';
+import {
+  type CallbackEvent,
+  type CloneJob,
+  canTransition,
+  type JobCallback,
+  type JobStatus,
+} from '../model/clone-job.js';
+import type { JobPage, JobPatch, JobRepository } from '../ports/job-repository.js';
+
+/** The table key of job `jobId`. */
+export const keyOf = (jobId: string) => ({ [JOB_TABLE.partitionKey]: `JOB#${jobId}` });
+const statusKeys = (status: JobStatus, job: Pick<CloneJob, 'createdAt' | 'jobId'>) => ({
+  [JOB_TABLE.statusIndex.partitionKey]: `STATUS#${status}`,
+  [JOB_TABLE.statusIndex.sortKey]: `${job.createdAt}#${job.jobId}`,
+});
+const INTERNAL = new Set<string>([
+  JOB_TABLE.partitionKey,
+  JOB_TABLE.statusIndex.partitionKey,
+  JOB_TABLE.statusIndex.sortKey,
+]);
+
+/** A job item as the domain sees it: without the table and index keys. */
+export const toJob = (item: Record<string, unknown>): CloneJob =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as CloneJob;
+
+const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+const decodeCursor = (cursor: string): Record<string, unknown> => {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
+};
+
+/**
+ * JobRepository on one DynamoDB item per job (`pk = JOB#<id>`), with the status GSI keys kept in step.
+ * Every change is a conditional update on the expected status and version, so a stale or duplicate delivery
+ * fails with StaleTransitionError instead of moving a job backwards; callback outcomes, which live beside the state
+ * machine, are conditional on the job existing only. No transactions: it runs on dynalite too.
+ */
+export class DynamoDbJobRepository implements JobRepository {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async create(job: CloneJob): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...job, ...keyOf(job.jobId), ...statusKeys(job.status, job) },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey },
+      }),
+    );
+  }
+
+  async get(jobId: string): Promise<CloneJob | undefined> {
+    const { Item } = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(jobId), ConsistentRead: true }),
+    );
+    return Item ? toJob(Item) : undefined;
+  }
+
+  async listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage> {
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: JOB_TABLE.statusIndex.name,
+        KeyConditionExpression: '#gpk = :gpk',
+        ExpressionAttributeNames: { '#gpk': JOB_TABLE.statusIndex.partitionKey },
+        ExpressionAttributeValues: { ':gpk': `STATUS#${status}` },
+        Limit: page.limit,
+        ...(page.cursor !== undefined && { ExclusiveStartKey: decodeCursor(page.cursor) }),
+      }),
+    );
+    return { jobs: Items.map(toJob), ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }) };
+  }
+
+  async listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage> {
+    // A Scan, not the status index: it sees every job row even if its index entry went missing.
+    const { Items = [], LastEvaluatedKey } = await this.doc.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression:
+          'begins_with(#pk, :job) AND (#status IN (:queued, :running, :destroying) OR attribute_not_exists(#announced) OR #announced <> #status)',
+        ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey, '#status': 'status', '#announced': 'announced' },
+        ExpressionAttributeValues: {
+          ':job': 'JOB#',
+          ':queued': 'QUEUED',
+          ':running': 'RUNNING',
+          ':destroying': 'DESTROYING',
+        },
+        Limit: page.limit,
+        ...(page.cursor !== undefined && { ExclusiveStartKey: decodeCursor(page.cursor) }),
+      }),
+    );
+    return { jobs: Items.map(toJob), ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }) };
+  }
+
+  async update(
+    job: Pick<CloneJob, 'jobId' | 'status' | 'version' | 'createdAt'>,
+    change: { to?: JobStatus; patch?: JobPatch; now: Date },
+  ): Promise<CloneJob> {
+    if (change.to && !canTransition(job.status, change.to)) {
+      throw new Error(`Illegal transition ${job.status} -> ${change.to} for job ${job.jobId}`);
+    }
+    const sets: Record<string, unknown> = {
+      ...(change.to && { status: change.to }),
+      updatedAt: change.now.toISOString(),
+    };
+    if (change.to) Object.assign(sets, statusKeys(change.to, job));
+    const removes: string[] = [];
+    for (const [field, value] of Object.entries(change.patch ?? {})) {
+      if (value === undefined) removes.push(field);
+      else sets[field] = value;
+    }
+    const update = updateExpression(sets, removes, ['#version = #version + :one']);
+    const names = { ...update.names, '#status': 'status', '#version': 'version' };
+    const values = { ...update.values, ':expectedStatus': job.status, ':expectedVersion': job.version, ':one': 1 };
+    try {
+      const { Attributes } = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keyOf(job.jobId),
+          UpdateExpression: update.expression,
+          ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toJob(Attributes ?? {});
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException)
+        throw new StaleTransitionError(job.jobId, `${job.status} v${job.version}`);
+      throw err;
+    }
+  }
+
+  async recordCallback(jobId: string, event: CallbackEvent, callback: JobCallback): Promise<void> {
+    // Only this event's key inside the map, so notifiers of different events never overwrite each other. DynamoDB
+    // cannot set a key of a map that does not exist yet, nor create the map (`if_not_exists`) in the same
+    // expression, hence the second update that creates it; if another notifier created it first, the key is set.
+    const names = { '#pk': JOB_TABLE.partitionKey, '#callbacks': 'callbacks', '#event': event };
+    const intoMap = () =>
+      this.conditionalUpdate(jobId, {
+        UpdateExpression: 'SET #callbacks.#event = :callback',
+        ConditionExpression: 'attribute_exists(#pk) AND attribute_exists(#callbacks)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':callback': callback },
+      });
+    const newMap = () =>
+      this.conditionalUpdate(jobId, {
+        UpdateExpression: 'SET #callbacks = :callbacks',
+        ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(#callbacks)',
+        ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey, '#callbacks': 'callbacks' },
+        ExpressionAttributeValues: { ':callbacks': { [event]: callback } },
+      });
+    // Every condition refused means there is no job (any more): nothing is written.
+    if (!(await intoMap()) && !(await newMap())) await intoMap();
+  }
+
+  /** Sends an unversioned update; false when its condition failed. Never touches `version` or `updatedAt`. */
+  private async conditionalUpdate(
+    jobId: string,
+    update: Pick<
+      UpdateCommandInput,
+      'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: keyOf(jobId), ...update }));
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { jsonResponse } from '../../http/error-response.js';
+import { openApiDocument } from '../../http/openapi.js';
+import { parseJsonBody } from '../../http/parse-json-body.js';
+import { type CloneJob, toJobView } from '../model/clone-job.js';
+import { CallerCloneRequestSchema, type CloneRequest } from '../model/clone-request.js';
+import type { ListClonesPage, ListClonesQuery } from '../use-cases/list-clones.js';
+import { parseListQuery } from './list-query.js';
+
+export type Route = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Submits a request, deduplicated by the `Idempotency-Key` header when one is given. */
+export type SubmitWithKey = (request: CloneRequest, key: string | undefined, context: Context) => Promise<CloneJob[]>;
+
+export type CloneApiDeps = {
+  submit: SubmitWithKey;
+  getClone: (jobId: string) => Promise<CloneJob>;
+  listClones: (query: ListClonesQuery) => Promise<ListClonesPage>;
+  requestDestroy: (jobId: string) => Promise<CloneJob>;
+};
+
+/**
+ * The v1 routes by API Gateway route key: each parses its input, calls one use case and shapes the answer.
+ * Use-case errors propagate; the handler turns them into the API's error body.
+ */
+export const makeCloneApiRoutes = ({
+  submit,
+  getClone,
+  listClones,
+  requestDestroy,
+}: CloneApiDeps): Record<string, Route> => ({
+  'POST /v1/clones': async (event, context) => {
+    const request = parseJsonBody(CallerCloneRequestSchema, event.body, event.isBase64Encoded);
+    const jobs = await submit(request, event.headers['idempotency-key'], context);
+    const [first] = jobs;
+    return jsonResponse(202, request.count === 1 && first ? toJobView(first) : { jobs: jobs.map(toJobView) });
+  },
+  'GET /v1/clones': async (event) => {
+    const page = await listClones(parseListQuery(event.queryStringParameters));
+    return jsonResponse(200, { jobs: page.jobs.map(toJobView), ...(page.cursor && { cursor: page.cursor }) });
+  },
+  'GET /v1/clones/{jobId}': async (event) =>
+    jsonResponse(200, toJobView(await getClone(event.pathParameters?.jobId ?? ''))),
+  'DELETE /v1/clones/{jobId}': async (event) =>
+    jsonResponse(202, toJobView(await requestDestroy(event.pathParameters?.jobId ?? ''))),
+  'GET /v1/health': async () => jsonResponse(200, { status: 'ok' }),
+  'GET /v1/openapi.json': async () => jsonResponse(200, openApiDocument()),
+});

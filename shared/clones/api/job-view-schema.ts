@@ -1,0 +1,50 @@
+import * as z from 'zod';
+import { CALLBACK_EVENTS, type CloneJobView, JOB_STATUSES, type JobCallback } from '../model/clone-job.js';
+import { CloneRequestSchema } from '../model/clone-request.js';
+
+const JobCallbackSchema = z
+  .object({
+    state: z.enum(['delivered', 'failed', 'refused']),
+    url: z.string(),
+    attempts: z.number().int().min(0).describe('0 when refused (never tried)'),
+    status: z.number().int().min(100).max(599).optional().describe('HTTP status of the last answer'),
+    reason: z.string().optional().describe('Why it failed or was refused'),
+    at: z.string().describe('When the delivery ended'),
+    deliveryId: z.string().describe('The X-Instaclone-Delivery header the receiver got'),
+  })
+  .describe('The last delivery of one event’s callback') satisfies z.ZodType<JobCallback>;
+
+/**
+ * A job as the API shows it (`toJobView`), for the OpenAPI document. test/unit/http/openapi.test.ts checks it
+ * against a view of a job with every field set, both ways, so neither can gain a field the other lacks.
+ */
+export const JobViewSchema = z
+  .object({
+    jobId: z.string(),
+    status: z.enum(JOB_STATUSES),
+    request: CloneRequestSchema,
+    vmName: z.string(),
+    labels: z.record(z.string(), z.string()),
+    vm: z
+      .object({
+        moref: z.string(),
+        name: z.string(),
+        nics: z.array(z.object({ key: z.number(), mac: z.string(), addressType: z.string() })),
+        ipAddress: z.string().optional().describe('With `waitFor: ip`: the address the guest took'),
+      })
+      .optional(),
+    task: z.object({ moref: z.string() }).optional(),
+    error: z
+      .object({ code: z.string(), fault: z.string().optional(), message: z.string(), retryable: z.boolean() })
+      .optional(),
+    leaseExpiresAt: z.string().optional().describe('When the clone is destroyed (from `ttlMinutes` or a pool claim)'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    readyAt: z.string().optional().describe('When the clone was ready (task done, or guest IP known)'),
+    configuredAt: z.string().optional().describe('When late guestinfo (a warm runner’s JIT config) was set'),
+    callbacks: z
+      .partialRecord(z.enum(CALLBACK_EVENTS), JobCallbackSchema)
+      .optional()
+      .describe('The last callback to `request.callbackUrl` per event; an event appears once its callback was sent'),
+  })
+  .strict() satisfies z.ZodType<CloneJobView>;

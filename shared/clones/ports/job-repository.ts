@@ -1,0 +1,51 @@
+import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '../model/clone-job.js';
+
+/** Fields a transition may set alongside the new status. */
+export type JobPatch = Partial<
+  Pick<
+    CloneJob,
+    | 'task'
+    | 'vm'
+    | 'error'
+    | 'announced'
+    | 'attempt'
+    | 'sourceIp'
+    | 'leaseExpiresAt'
+    | 'readyAt'
+    | 'destroyRequested'
+    | 'configuredAt'
+  >
+>;
+
+/** One page of a listing; `cursor` is opaque and absent on the last page. */
+export type JobPage = { jobs: CloneJob[]; cursor?: string };
+
+/** Persistence of clone jobs. The table is the source of truth; every write is conditional. */
+export interface JobRepository {
+  /** Stores a new job. Rejects if a job with that id exists. */
+  create(job: CloneJob): Promise<void>;
+  /** The job, or undefined when there is none. */
+  get(jobId: string): Promise<CloneJob | undefined>;
+  /** Jobs in `status`, oldest first. Rejects with ValidationError on a cursor it did not issue. */
+  listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage>;
+  /**
+   * Jobs that still need the worker: QUEUED, RUNNING or DESTROYING, or finished but not yet announced. Read from the
+   * table itself, not the status index, so an index entry lost in a crash (possible with the local emulator) hides nothing.
+   */
+  listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage>;
+  /**
+   * Writes `patch` (and `to`, when given) only if the stored job still has `expected.status` and
+   * `expected.version`. Returns the job as stored. Rejects with StaleTransitionError otherwise.
+   */
+  update(
+    job: Pick<CloneJob, 'jobId' | 'status' | 'version' | 'createdAt'>,
+    change: { to?: JobStatus; patch?: JobPatch; now: Date },
+  ): Promise<CloneJob>;
+  /**
+   * Stores `callback` as `callbacks[event]`, replacing the one recorded earlier for that event, and writes nothing
+   * else: not `status`, `version` or `updatedAt`. It is conditional only on the job existing, so it never conflicts
+   * with (or invalidates) a transition in flight. Resolves without writing when there is no such job (deleted or
+   * expired): a late callback never re-creates one. Rejects only when the store fails.
+   */
+  recordCallback(jobId: string, event: CallbackEvent, callback: JobCallback): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import type { EventPublisher } from '../../events/event-publisher.js';
+import type { Clock } from '../../runtime/runtime.js';
+import type { CloneJob } from '../model/clone-job.js';
+import type { JobRepository } from '../ports/job-repository.js';
+import type { VmCloner } from '../ports/vm-cloner.js';
+import { JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
+import { makeJobWriter } from './job-announcer.js';
+
+export type ExecuteDestroyDeps = { jobs: JobRepository; cloner: VmCloner; events: EventPublisher; clock: Clock };
+
+/**
+ * Runs one delivery of a destroy message: powers off and destroys the job's clone, then records DESTROYED and
+ * announces `Clone Destroyed`. Only a VM that carries this job's id is touched, so a moref vCenter reused for
+ * someone else's VM is left alone; a VM already gone counts as destroyed. Repeats are harmless.
+ * Rejects (SQS redelivers) on vCenter faults and transport errors.
+ */
+export const makeExecuteDestroy = ({ jobs, cloner, events, clock }: ExecuteDestroyDeps) => {
+  const { announce, finish } = makeJobWriter({ jobs, events, clock });
+  return async (jobId: string, ctx: { deadline: number; signal?: AbortSignal }): Promise<CloneJob | undefined> => {
+    const job = await jobs.get(jobId);
+    if (!job) return undefined;
+    if (job.status === 'DESTROYED') return announce(job);
+    if (job.status !== 'DESTROYING') return job;
+    if (job.vm) {
+      await cloner.destroyClone(
+        job.vm.moref,
+        { key: JOB_ID_EXTRA_CONFIG_KEY, value: job.jobId },
+        { ...(ctx.signal && { signal: ctx.signal }), operationId: job.jobId, deadline: ctx.deadline },
+      );
+    }
+    return finish(job, 'DESTROYED', {});
+  };
+};

@@ -1,0 +1,136 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { SecretProvider } from '../../aws/secret-provider.js';
+import type { SubmitWithKey } from '../../clones/api/clone-api-routes.js';
+import { type CloneJob, toJobView } from '../../clones/model/clone-job.js';
+import { CallerCloneRequestSchema } from '../../clones/model/clone-request.js';
+import { type IntegrationErrorCode, isIntegrationError } from '../../errors/integration-error.js';
+import { jsonResponse, toErrorResponse } from '../../http/error-response.js';
+import {
+  INSTACLONE_SIGNATURE_HEADER,
+  INSTACLONE_TIMESTAMP_HEADER,
+  verifyGithubSignature,
+  verifySlackSignature,
+  verifyTimestamped,
+} from '../../http/hmac-signatures.js';
+import { parseJsonBody } from '../../http/parse-json-body.js';
+import { headerOf, rawBodyOf } from '../../http/raw-body.js';
+import type { SlackReply, SlashCommand } from '../../notifications/use-cases/handle-slack-command.js';
+import type { GithubDelivery, GithubWebhookOutcome } from '../../runners/use-cases/handle-github-webhook.js';
+
+export type HookRoute = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** Route keys served by the hooks function (API Gateway v2 route keys). */
+export const HOOK_ROUTE_KEYS = {
+  generic: 'POST /v1/hooks/generic',
+  github: 'POST /v1/hooks/github',
+  slack: 'POST /v1/chat/slack',
+} as const;
+
+/** Each provider's secret; a provider whose secret is not configured is not served (404). */
+export type HookSecrets = { generic?: SecretProvider; github?: SecretProvider; slack?: SecretProvider };
+
+export type HookRoutesDeps = {
+  secrets: HookSecrets;
+  submit: SubmitWithKey;
+  handleGithub: (delivery: GithubDelivery) => Promise<GithubWebhookOutcome>;
+  handleSlack: (command: SlashCommand) => Promise<SlackReply>;
+  now: () => Date;
+};
+
+const STATUS_BY_CODE: Partial<Record<IntegrationErrorCode, number>> = {
+  SIGNATURE_MISSING: 401,
+  SIGNATURE_INVALID: 401,
+  SIGNATURE_STALE: 401,
+  BODY_TOO_LARGE: 413,
+  SECRET_UNAVAILABLE: 503,
+};
+
+/** Integration errors as the API's error body; a signature failure never says which part was wrong beyond the code. */
+export const toHookErrorResponse = (err: unknown): APIGatewayProxyStructuredResultV2 => {
+  if (isIntegrationError(err)) {
+    const status = STATUS_BY_CODE[err.code] ?? 502;
+    return jsonResponse(status, {
+      error: { code: err.code, message: status >= 500 ? 'Try again later' : err.message },
+    });
+  }
+  return toErrorResponse(err);
+};
+
+const notServed = (routeKey: string) =>
+  jsonResponse(404, { error: { code: 'NOT_FOUND', message: `No route ${routeKey}` } });
+
+const accepted = (jobs: CloneJob[], count: number) => {
+  const [first] = jobs;
+  return jsonResponse(202, count === 1 && first ? toJobView(first) : { jobs: jobs.map(toJobView) });
+};
+
+/**
+ * The signed entry points. Each one reads the raw body (base64-decoded when API Gateway encoded it), verifies
+ * its provider's signature over exactly those bytes, and only then parses:
+ * - generic: `X-Instaclone-Signature: sha256=<hmac("<ts>.<body>")>` + `X-Instaclone-Timestamp` (5 minutes); the
+ *   body is a clone request (an `Idempotency-Key` header works as on the API) → 202 with the job(s);
+ * - github: `X-Hub-Signature-256`, `X-GitHub-Event`, `X-GitHub-Delivery` → 200 with the outcome (GitHub only
+ *   records the status; 2xx for every verified delivery, ignored or not, so it does not flag the hook);
+ * - slack: `X-Slack-Signature` + `X-Slack-Request-Timestamp` (5 minutes), form body → 200 ephemeral reply.
+ * 401 for a missing/wrong/stale signature, 413 over the size limit, 400 for a body that is not what it should be.
+ */
+export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> => ({
+  [HOOK_ROUTE_KEYS.generic]: async (event, context) => {
+    if (!deps.secrets.generic) return notServed(HOOK_ROUTE_KEYS.generic);
+    const raw = rawBodyOf(event);
+    verifyTimestamped(
+      await deps.secrets.generic(),
+      raw,
+      {
+        signature: headerOf(event, INSTACLONE_SIGNATURE_HEADER),
+        timestamp: headerOf(event, INSTACLONE_TIMESTAMP_HEADER),
+      },
+      deps.now(),
+    );
+    const request = parseJsonBody(CallerCloneRequestSchema, raw);
+    return accepted(await deps.submit(request, headerOf(event, 'idempotency-key'), context), request.count);
+  },
+  [HOOK_ROUTE_KEYS.github]: async (event) => {
+    if (!deps.secrets.github) return notServed(HOOK_ROUTE_KEYS.github);
+    const raw = rawBodyOf(event);
+    await verifyGithubSignature(await deps.secrets.github(), raw, headerOf(event, 'x-hub-signature-256'));
+    const deliveryId = headerOf(event, 'x-github-delivery');
+    const githubEvent = headerOf(event, 'x-github-event');
+    if (!deliveryId || !githubEvent) {
+      return jsonResponse(400, {
+        error: { code: 'VALIDATION_FAILED', message: 'X-GitHub-Event and X-GitHub-Delivery are required' },
+      });
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw);
+    } catch {
+      return jsonResponse(400, {
+        error: { code: 'INVALID_JSON', message: 'GitHub webhooks must use content type application/json' },
+      });
+    }
+    return jsonResponse(200, await deps.handleGithub({ event: githubEvent, deliveryId, payload }));
+  },
+  [HOOK_ROUTE_KEYS.slack]: async (event) => {
+    if (!deps.secrets.slack) return notServed(HOOK_ROUTE_KEYS.slack);
+    const raw = rawBodyOf(event);
+    verifySlackSignature(
+      await deps.secrets.slack(),
+      raw,
+      { signature: headerOf(event, 'x-slack-signature'), timestamp: headerOf(event, 'x-slack-request-timestamp') },
+      deps.now(),
+    );
+    const form = new URLSearchParams(raw);
+    const command: SlashCommand = {
+      teamId: form.get('team_id') ?? '',
+      userId: form.get('user_id') ?? '',
+      channelId: form.get('channel_id') ?? '',
+      text: form.get('text') ?? '',
+      responseUrl: form.get('response_url') ?? '',
+    };
+    if (!command.teamId || !command.responseUrl) {
+      return jsonResponse(400, { error: { code: 'VALIDATION_FAILED', message: 'not a Slack slash command' } });
+    }
+    return jsonResponse(200, await deps.handleSlack(command));
+  },
+});

@@ -1,6 +1,0 @@
-import type { CloneMessageInput } from '../domain/clone-message.js';
-
-/** Delivery of clone messages to the worker (at least once). */
-export interface CloneQueue {
-  enqueue(message: CloneMessageInput): Promise<void>;
-}

@@ -1,0 +1,165 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDbEmulator, startDynamoDbEmulator } from '#local/emulators/dynamodb-emulator';
+import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import type { CloneJob, JobCallback } from '#shared/clones/model/clone-job';
+import { CloneRequestSchema } from '#shared/clones/model/clone-request';
+import { StaleTransitionError } from '#shared/errors/app-error';
+
+let dynamo: DynamoDbEmulator;
+let jobs: DynamoDbJobRepository;
+const now = new Date('2026-11-25T12:00:00.000Z');
+
+const callback = (state: JobCallback['state'], deliveryId: string): JobCallback => ({
+  state,
+  url: 'https://ci.example.com/hook',
+  attempts: state === 'delivered' ? 1 : 4,
+  status: state === 'delivered' ? 204 : 500,
+  at: now.toISOString(),
+  deliveryId,
+});
+
+const newJob = (jobId: string): CloneJob => ({
+  jobId,
+  status: 'QUEUED',
+  version: 1,
+  request: CloneRequestSchema.parse({ source: { path: '/DC0/vm/DC0_H0_VM0' } }),
+  vmName: `instaclone-${jobId}`,
+  createdAt: now.toISOString(),
+  updatedAt: now.toISOString(),
+});
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbEmulator();
+  jobs = new DynamoDbJobRepository(dynamo.client(), dynamo.tableName);
+});
+afterAll(() => dynamo.close());
+
+describe('Adapter: DynamoDbJobRepository on dynalite', () => {
+  it('stores a job and reads it back without its table keys', async () => {
+    // Prepare
+    await jobs.create(newJob('job-a-0001'));
+    // Act
+    const job = await jobs.get('job-a-0001');
+    // Assess
+    expect(job).toEqual(newJob('job-a-0001'));
+  });
+
+  it('refuses to create the same job twice', async () => {
+    // Prepare
+    await jobs.create(newJob('job-b-0001'));
+    // Act
+    const again = jobs.create(newJob('job-b-0001'));
+    // Assess
+    await expect(again).rejects.toThrow();
+  });
+
+  it('moves a job forward, bumps its version and removes fields patched to undefined', async () => {
+    // Prepare
+    await jobs.create(newJob('job-c-0001'));
+    const running = await jobs.update(newJob('job-c-0001'), {
+      to: 'RUNNING',
+      patch: { task: { moref: 'task-1' } },
+      now,
+    });
+    // Act
+    const cleared = await jobs.update(running, { patch: { task: undefined }, now });
+    // Assess
+    expect(running).toMatchObject({ status: 'RUNNING', version: 2, task: { moref: 'task-1' } });
+    expect(cleared).toMatchObject({ status: 'RUNNING', version: 3 });
+    expect(cleared.task).toBeUndefined();
+  });
+
+  it('rejects a stale writer with StaleTransitionError and keeps the stored job', async () => {
+    // Prepare
+    await jobs.create(newJob('job-d-0001'));
+    await jobs.update(newJob('job-d-0001'), { to: 'RUNNING', now });
+    // Act
+    const stale = jobs.update(newJob('job-d-0001'), { to: 'FAILED', now });
+    // Assess
+    await expect(stale).rejects.toBeInstanceOf(StaleTransitionError);
+    expect(await jobs.get('job-d-0001')).toMatchObject({ status: 'RUNNING', version: 2 });
+  });
+
+  it('never moves a terminal job', async () => {
+    // Prepare
+    await jobs.create(newJob('job-e-0001'));
+    const running = await jobs.update(newJob('job-e-0001'), { to: 'RUNNING', now });
+    const done = await jobs.update(running, { to: 'SUCCEEDED', now });
+    // Act
+    const backwards = jobs.update(done, { to: 'RUNNING', now });
+    // Assess
+    await expect(backwards).rejects.toThrow('Illegal transition');
+  });
+
+  it('lists unsettled jobs from the table itself: unfinished, or finished without an announcement', async () => {
+    // Prepare
+    await jobs.create(newJob('job-f-0001'));
+    const failed = await jobs.update(await jobs.update(newJob('job-f-0001'), { to: 'RUNNING', now }), {
+      to: 'FAILED',
+      now,
+    });
+    await jobs.update(failed, { patch: { announced: 'FAILED' }, now });
+    await jobs.create(newJob('job-g-0001'));
+    const unannounced = await jobs.update(await jobs.update(newJob('job-g-0001'), { to: 'RUNNING', now }), {
+      to: 'SUCCEEDED',
+      now,
+    });
+    // Act
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await jobs.listUnsettled({ limit: 3, ...(cursor && { cursor }) });
+      ids.push(...page.jobs.map((j) => j.jobId));
+      cursor = page.cursor;
+    } while (cursor);
+    // Assess
+    expect(ids).toContain(unannounced.jobId);
+    expect(ids).toContain('job-a-0001');
+    expect(ids).not.toContain('job-f-0001');
+  });
+
+  it('answers undefined for a job that does not exist', async () => {
+    // Act
+    const job = await jobs.get('no-such-job');
+    // Assess
+    expect(job).toBeUndefined();
+  });
+
+  it('records a callback per event without touching version, status or updatedAt', async () => {
+    // Prepare
+    await jobs.create(newJob('job-h-0001'));
+    const running = await jobs.update(newJob('job-h-0001'), { to: 'RUNNING', now });
+    // Act
+    await jobs.recordCallback('job-h-0001', 'succeeded', callback('failed', 'ev-1:SUCCEEDED'));
+    await jobs.recordCallback('job-h-0001', 'ready', callback('delivered', 'ev-2:SUCCEEDED'));
+    await jobs.recordCallback('job-h-0001', 'succeeded', callback('delivered', 'ev-1:SUCCEEDED'));
+    const stored = await jobs.get('job-h-0001');
+    // Assess
+    expect(stored).toEqual({
+      ...running,
+      callbacks: {
+        succeeded: callback('delivered', 'ev-1:SUCCEEDED'),
+        ready: callback('delivered', 'ev-2:SUCCEEDED'),
+      },
+    });
+  });
+
+  it('leaves a transition in flight valid: the worker still moves the job with the version it read', async () => {
+    // Prepare
+    await jobs.create(newJob('job-i-0001'));
+    const read = await jobs.update(newJob('job-i-0001'), { to: 'RUNNING', now });
+    await jobs.recordCallback('job-i-0001', 'failed', callback('refused', 'ev-3:FAILED'));
+    // Act
+    const moved = await jobs.update(read, { to: 'SUCCEEDED', now });
+    // Assess
+    expect(moved).toMatchObject({ status: 'SUCCEEDED', version: 3, callbacks: { failed: { state: 'refused' } } });
+  });
+
+  it('records nothing, and creates no job, when the job does not exist', async () => {
+    // Act
+    const recording = jobs.recordCallback('job-gone-0001', 'destroyed', callback('delivered', 'ev-4:DESTROYED'));
+    // Assess
+    await expect(recording).resolves.toBeUndefined();
+    expect(await jobs.get('job-gone-0001')).toBeUndefined();
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import type { CloneJob, JobStatus } from '#shared/clones/model/clone-job';
+import type { CloneMessageInput } from '#shared/clones/model/clone-message';
+import { CloneRequestSchema } from '#shared/clones/model/clone-request';
+import { makeRedriveStuckJobs } from '#shared/clones/use-cases/redrive-stuck-jobs';
+import { fixedClock } from '#test/fakes/fixed-clock';
+import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+
+const job = (jobId: string, status: JobStatus, updatedAt: string, announced?: JobStatus): CloneJob => ({
+  ...(announced && { announced }),
+  jobId,
+  status,
+  version: 1,
+  request: CloneRequestSchema.parse({ source: { moref: 'vm-1' } }),
+  vmName: `instaclone-${jobId}`,
+  createdAt: updatedAt,
+  updatedAt,
+});
+
+describe('Use case: redriveStuckJobs', () => {
+  it('re-enqueues unfinished and unannounced jobs older than the threshold and leaves the rest alone', async () => {
+    // Prepare
+    const jobs = new InMemoryJobRepository();
+    const sent: CloneMessageInput[] = [];
+    await jobs.create(job('old-queued', 'QUEUED', '2026-11-25T11:00:00.000Z'));
+    await jobs.create(job('old-running', 'RUNNING', '2026-11-25T11:00:00.000Z'));
+    await jobs.create(job('fresh-queued', 'QUEUED', '2026-11-25T11:59:30.000Z'));
+    await jobs.create(job('old-done', 'SUCCEEDED', '2026-11-25T11:00:00.000Z', 'SUCCEEDED'));
+    await jobs.create(job('old-unannounced', 'SUCCEEDED', '2026-11-25T11:00:00.000Z'));
+    await jobs.create(job('old-destroying', 'DESTROYING', '2026-11-25T11:00:00.000Z'));
+    const redrive = makeRedriveStuckJobs({
+      jobs,
+      queue: { enqueue: async (m) => void sent.push(m) },
+      clock: fixedClock(),
+    });
+    // Act
+    const ids = await redrive({ olderThanMs: 5 * 60_000 });
+    // Assess
+    expect(ids.sort()).toEqual(['old-destroying', 'old-queued', 'old-running', 'old-unannounced']);
+    expect(sent.find((m) => m.jobId === 'old-destroying')?.action).toBe('destroy');
+    expect(sent.find((m) => m.jobId === 'old-unannounced')?.action).toBe('clone');
+  });
+
+  it('walks every page of a long listing', async () => {
+    // Prepare
+    const jobs = new InMemoryJobRepository();
+    for (let i = 0; i < 250; i++)
+      await jobs.create(job(`job-${String(i).padStart(4, '0')}`, 'QUEUED', '2026-11-25T10:00:00.000Z'));
+    const redrive = makeRedriveStuckJobs({ jobs, queue: { enqueue: async () => {} }, clock: fixedClock() });
+    // Act
+    const ids = await redrive({ olderThanMs: 0 });
+    // Assess
+    expect(new Set(ids).size).toBe(250);
+  });
+});
