@@ -26,6 +26,8 @@ export interface SoapRequest {
   readonly soapAction?: string;
   readonly ipAddress: string;
   readonly userAgent: string;
+  /** True when the request came over TLS (the session cookie is `Secure` only then). */
+  readonly secure: boolean;
   readonly signal: AbortSignal;
 }
 
@@ -75,7 +77,7 @@ export async function dispatch(state: SimState, request: SoapRequest): Promise<S
       injected: rule && (rule.effect === 'taskFault' || rule.effect === 'orphan') ? rule : undefined,
       signal: request.signal,
       startSession: (s: Session) => {
-        setCookie = sessionSetCookie(s);
+        setCookie = sessionSetCookie(s, request.secure);
       },
     };
     const result = await definition.run(ctx);

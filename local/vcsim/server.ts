@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { handleAdmin } from './admin.js';
 import { atLeast, PRIOR_VERSIONS, parseApiVersion } from './api-version.js';
 import { dispatch } from './dispatcher.js';
@@ -59,6 +60,7 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
     soapAction: header(req, 'soapaction'),
     ipAddress: req.socket.remoteAddress ?? '127.0.0.1',
     userAgent: header(req, 'user-agent') ?? '',
+    secure: (req.socket as Partial<TLSSocket>).encrypted === true,
     signal: aborter.signal,
   });
   if (answer.transport === 'reset') {

@@ -105,7 +105,11 @@ export function parseSessionCookie(header: string | undefined): string | undefin
   return undefined;
 }
 
-/** The Set-Cookie value real vCenter sends (reference §1.3): quoted value, `Path=/; HttpOnly; Secure;`. */
-export function sessionSetCookie(session: Session): string {
-  return `${SESSION_COOKIE}="${session.cookie}"; Path=/; HttpOnly; Secure;`;
+/**
+ * The Set-Cookie value real vCenter sends (reference §1.3): quoted value, `Path=/; HttpOnly; Secure;`. `Secure` only
+ * when the session was started over https: vCenter is https-only, but a simulator on plain http that marked the
+ * cookie `Secure` would be answered by standards-following jars (Go's net/http, browsers, tough-cookie) without it.
+ */
+export function sessionSetCookie(session: Session, secure: boolean): string {
+  return `${SESSION_COOKIE}="${session.cookie}"; Path=/; HttpOnly;${secure ? ' Secure;' : ''}`;
 }

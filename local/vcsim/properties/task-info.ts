@@ -5,7 +5,8 @@ import type { TaskRecord } from '../tasks.js';
 /**
  * `TaskInfo` in schema order, filled as vCenter fills it (reference §1.5): key = moref value, `name` the WSDL method,
  * `descriptionId`, entity and its display name, state, cancelled/cancelable, error as LocalizedMethodFault, result
- * `xsi:type="ManagedObjectReference"`, progress while running, `TaskReasonUser`, the three times and eventChainId.
+ * `xsi:type="ManagedObjectReference"`, progress (0 and 50 while running, 100 once succeeded, absent when queued or
+ * failed, so no client reads a finished task as 0 %), `TaskReasonUser`, the three times and eventChainId.
  */
 export function taskInfo(task: TaskRecord): VimObject {
   return obj('TaskInfo', [
@@ -20,7 +21,7 @@ export function taskInfo(task: TaskRecord): VimObject {
     ['cancelable', bool(task.cancelable)],
     ['error', task.error ? localizedMethodFault(task.error) : undefined],
     ['result', task.result ? anyType(task.result) : undefined],
-    ['progress', task.state === 'running' && task.progress !== undefined ? int(task.progress) : undefined],
+    ['progress', task.state === 'error' || task.progress === undefined ? undefined : int(task.progress)],
     ['reason', obj('TaskReasonUser', [['userName', str(task.userName)]], true)],
     ['queueTime', dateTime(task.queueTime)],
     ['startTime', task.startTime ? dateTime(task.startTime) : undefined],

@@ -32,6 +32,7 @@ describe('vcsim: fault injection and the admin API', () => {
     const info = await sim.client.waitForTask(task);
     // Assess
     expect(child(child(info, 'error')!, 'fault')?.xsiType).toBe('InsufficientResourcesFault');
+    expect(child(info, 'progress')).toBeUndefined();
     expect(sim.vc.sim.findVmByName('starved')).toBeUndefined();
   });
 

@@ -59,6 +59,7 @@ describe('vcsim: TLS and task lifecycle', () => {
       expect(times.every(Number.isFinite)).toBe(true);
       expect([...times].sort((a, b) => a - b)).toEqual(times);
       expect(childText(done, 'cancelable')).toBe('false');
+      expect(childText(done, 'progress')).toBe('100');
     } finally {
       await vc.close();
     }

@@ -12,14 +12,15 @@ describe('vcsim sessions', () => {
     expect(parseSessionCookie(undefined)).toBeUndefined();
   });
 
-  it('issues a session whose cookie differs from UserSession.key, in vCenter Set-Cookie form', () => {
+  it('issues a session whose cookie differs from UserSession.key, in vCenter Set-Cookie form (Secure only over https)', () => {
     // Prepare
     const store = new SessionStore(60_000, () => {});
     // Act
     const session = store.login('u', { ipAddress: '127.0.0.1', userAgent: 't' });
     // Assess
     expect(session.cookie).not.toBe(session.key);
-    expect(sessionSetCookie(session)).toBe(`vmware_soap_session="${session.cookie}"; Path=/; HttpOnly; Secure;`);
+    expect(sessionSetCookie(session, true)).toBe(`vmware_soap_session="${session.cookie}"; Path=/; HttpOnly; Secure;`);
+    expect(sessionSetCookie(session, false)).toBe(`vmware_soap_session="${session.cookie}"; Path=/; HttpOnly;`);
     expect(store.lookup(`vmware_soap_session="${session.cookie}"`)).toBe(session);
   });
 
