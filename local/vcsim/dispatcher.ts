@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ApiVersion, atLeast, parseApiVersion, soapActionVersion } from './api-version.js';
 import { type FaultRule, injectedFault } from './fault-injection.js';
+import { entityMethods } from './methods/entity-methods.js';
 import type { MethodContext, MethodTable } from './methods/method.js';
 import { propertyMethods } from './methods/property-methods.js';
 import { searchMethods } from './methods/search-methods.js';
@@ -14,7 +15,14 @@ import { child, childText, parseXml, readMoRef, type XmlNode, XmlParseError } fr
 import { envelope, methodResponse } from './soap/xml-writer.js';
 import type { SimState } from './state.js';
 
-const METHODS: MethodTable = { ...sessionMethods, ...searchMethods, ...propertyMethods, ...viewMethods, ...vmMethods };
+const METHODS: MethodTable = {
+  ...sessionMethods,
+  ...searchMethods,
+  ...propertyMethods,
+  ...viewMethods,
+  ...vmMethods,
+  ...entityMethods,
+};
 
 // Methods that exist only from a given API version (pyVmomi/vCenter gate InstantClone at vim25/6.7).
 const SINCE: Readonly<Record<string, ApiVersion>> = { InstantClone_Task: [6, 7] };

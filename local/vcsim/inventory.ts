@@ -1,5 +1,14 @@
 import type { EntityRecord, FolderRecord, VmRecord } from './model.js';
 
+// Sub-folder moref letters by what the folder holds (`childType`), most specific first.
+const FOLDER_LETTERS: ReadonlyArray<readonly [string, string]> = [
+  ['VirtualMachine', 'v'],
+  ['ComputeResource', 'h'],
+  ['Datastore', 's'],
+  ['Network', 'n'],
+  ['Datacenter', 'd'],
+];
+
 /**
  * The live inventory: every managed entity by moref value, plus the allocators vCenter would own (moref numbers,
  * MAC addresses, guest IPs). Every mutation goes through `changed()`, which wakes pending WaitForUpdates calls.
@@ -64,6 +73,44 @@ export class Inventory {
     if (this.vmNames.get(vm.folder)?.get(vm.name) === vm.moref) this.vmNames.get(vm.folder)?.delete(vm.name);
     const folder = this.getFolder(vm.folder);
     if (folder) folder.children = folder.children.filter((child) => child !== vm.moref);
+    this.changed();
+  }
+
+  /**
+   * Creates a folder under `parent` that holds what its parent holds; moref `group-v…` (VMs), `group-h…` (hosts),
+   * `group-s…` (datastores), `group-n…` (networks) or `group-d…` (datacenters), as vCenter names them.
+   */
+  addFolder(parent: FolderRecord, name: string): FolderRecord {
+    const letter = FOLDER_LETTERS.find(([type]) => parent.childType.includes(type))?.[1] ?? 'f';
+    const folder = this.add<FolderRecord>({
+      type: 'Folder',
+      moref: this.newMoref(`group-${letter}`, ''),
+      name,
+      parent: parent.moref,
+      childType: [...parent.childType],
+      children: [],
+    });
+    parent.children.push(folder.moref);
+    this.changed();
+    return folder;
+  }
+
+  /** Removes an (emptied) folder and unlinks it from its parent. */
+  removeFolder(folder: FolderRecord): void {
+    this.entities.delete(folder.moref);
+    const parent = folder.parent === undefined ? undefined : this.getFolder(folder.parent);
+    if (parent) parent.children = parent.children.filter((child) => child !== folder.moref);
+    this.changed();
+  }
+
+  /** Renames a VM or folder, keeping the per-folder VM name index right. */
+  rename(entity: EntityRecord, name: string): void {
+    if (entity.type === 'VirtualMachine') {
+      const names = this.vmNames.get(entity.folder);
+      if (names?.get(entity.name) === entity.moref) names.delete(entity.name);
+      names?.set(name, entity.moref);
+    }
+    entity.name = name;
     this.changed();
   }
 

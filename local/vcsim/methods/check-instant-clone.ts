@@ -1,6 +1,7 @@
 import { faults, localizedMethodFault, type VimFault } from '../soap/faults.js';
 import { arr, moref, obj } from '../soap/vim-value.js';
 import { child, readMoRef } from '../soap/xml-reader.js';
+import { cloneFolder } from './clone-folder.js';
 import { MAX_DELTA_DISK_DEPTH } from './instant-clone.js';
 import { readInstantCloneSpec } from './instant-clone-spec.js';
 import type { MethodDefinition } from './method.js';
@@ -19,8 +20,7 @@ export const checkInstantClone: MethodDefinition = {
     const vm = state.inventory.getVm(ref.value);
     if (!vm) throw faults.managedObjectNotFound(ref.type, ref.value);
     const spec = readInstantCloneSpec(ctx.request, vm, (m) => state.typeOf(m));
-    const dc = state.inventory.datacenterOf(vm.moref);
-    const folder = spec.folder?.value ?? (dc?.type === 'Datacenter' ? dc.vmFolder : vm.folder);
+    const folder = cloneFolder(state.inventory, vm, spec.folder?.value);
     const task = state.tasks.create({
       name: 'CheckInstantClone_Task',
       descriptionId: 'VirtualMachineProvisioningChecker.checkInstantClone',

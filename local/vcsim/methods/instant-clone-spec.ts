@@ -88,8 +88,10 @@ export function readInstantCloneSpec(request: XmlNode, source: VmRecord, typeOf:
 }
 
 /**
- * One `deviceChange`: an edit of an existing NIC or file-backed serial/parallel port of `source`.
- * @throws VimFault InvalidDeviceSpec for anything else (add/remove, file operations, other devices, bad MACs).
+ * One `deviceChange`: an edit of an existing NIC (of its own device class) or file-backed serial/parallel port of
+ * `source`.
+ * @throws VimFault InvalidDeviceSpec for anything else (add/remove, file operations, other devices, another NIC class,
+ *   bad MACs).
  */
 export function readDeviceEdit(change: XmlNode, index: number, source: VmRecord, typeOf: TypeOf): DeviceEdit {
   const invalid = (property: string) => faults.invalidDeviceSpec(property, index);
@@ -100,8 +102,11 @@ export function readDeviceEdit(change: XmlNode, index: number, source: VmRecord,
   if (!device || !Number.isInteger(key)) throw invalid('device.key');
   const backing = child(device, 'backing');
   const connectable = child(device, 'connectable');
-  if (source.nics.some((nic) => nic.key === key)) {
-    if (device.xsiType !== undefined && !NIC_TYPES.test(device.xsiType)) throw invalid('device');
+  const nic = source.nics.find((n) => n.key === key);
+  if (nic) {
+    // vCenter edits a device in place: the spec must name the NIC's own class (no VirtualE1000 over a Vmxnet3).
+    if (device.xsiType !== undefined && (!NIC_TYPES.test(device.xsiType) || device.xsiType !== nic.deviceType))
+      throw invalid('device');
     return readNicEdit(device, key, backing, connectable, invalid, typeOf);
   }
   const port = source.ports.find((p) => p.key === key);

@@ -5,6 +5,7 @@ import { faults } from '../soap/faults.js';
 import { moref } from '../soap/vim-value.js';
 import type { SimState } from '../state.js';
 import type { TaskWork } from '../tasks.js';
+import { cloneFolder } from './clone-folder.js';
 import { type InstantCloneSpec, readInstantCloneSpec } from './instant-clone-spec.js';
 import type { MethodContext, MethodDefinition } from './method.js';
 
@@ -23,7 +24,7 @@ export const instantClone: MethodDefinition = {
     const { state } = ctx;
     const source = state.inventory.getVm(ctx.self.value)!;
     const spec = readInstantCloneSpec(ctx.request, source, (m) => state.typeOf(m));
-    const folder = spec.folder?.value ?? vmFolderOf(state, source);
+    const folder = cloneFolder(state.inventory, source, spec.folder?.value);
     const reserved = reserve(state, folder, spec.name);
     const task = state.tasks.create({
       name: 'InstantClone_Task',
@@ -42,11 +43,6 @@ export const instantClone: MethodDefinition = {
     return moref('Task', task.moref);
   },
 };
-
-function vmFolderOf(state: SimState, vm: VmRecord): string {
-  const dc = state.inventory.datacenterOf(vm.moref);
-  return dc?.type === 'Datacenter' ? dc.vmFolder : vm.folder;
-}
 
 /** True when the name was free (neither an existing child of the folder nor reserved by a clone in flight). */
 function reserve(state: SimState, folder: string, name: string): boolean {
@@ -82,6 +78,7 @@ function cloneWork(
     },
     complete: () => {
       checkSource(state, source);
+      if (!state.inventory.getFolder(folder)) throw faults.managedObjectNotFound('Folder', folder);
       if (ctx.injected?.effect === 'taskFault') throw injectedFault(ctx.injected.fault, source.moref);
       const clone = createClone(state, source, spec, folder);
       release();
