@@ -20,8 +20,6 @@ import { parseCloneMessage, redeliveryDelaySeconds } from '#shared/clones/model/
 import { makeHandleCloneMessage } from '#shared/clones/use-cases/handle-clone-message';
 import { loadConfig } from '#shared/config/load-config';
 import { WorkerConfigSchema } from '#shared/config/service-config';
-import { GuestConfigError } from '#shared/errors/app-error';
-import { isIntegrationError } from '#shared/errors/integration-error';
 import { makeLogger } from '#shared/observability/logger';
 import { METRIC, makeMetrics, recordJobOutcome } from '#shared/observability/metrics';
 import { makeRunnerGuestinfoFromConfig, RunnerWorkerConfigSchema } from '#shared/runners/config';
@@ -50,13 +48,7 @@ const runnerGuestinfo = makeRunnerGuestinfoFromConfig(loadConfig(RunnerWorkerCon
   makeSecretsManagerClient(config),
 );
 const handleMessage = makeHandleCloneMessage({
-  resolveGuestinfo: async (job, options) => {
-    try {
-      return await runnerGuestinfo(job, options);
-    } catch (err) {
-      throw isIntegrationError(err) ? new GuestConfigError(err.message, err.retryable, { cause: err }) : err;
-    }
-  },
+  resolveGuestinfo: runnerGuestinfo,
   jobs: new DynamoDbJobRepository(makeDynamoDbClient(config), config.JOBS_TABLE_NAME),
   queue: new SqsCloneQueue(sqs, config.CLONE_QUEUE_URL),
   cloner: new VsphereVmCloner(vim),

@@ -14,9 +14,9 @@ import { makeGetClone } from '#shared/clones/use-cases/get-clone';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { loadConfig } from '#shared/config/load-config';
-import { makeHookRoutes, toHookErrorResponse } from '#shared/hooks/api/hook-routes';
+import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { HooksConfigSchema, makeHookSecrets } from '#shared/hooks/config';
-import { jsonResponse } from '#shared/http/error-response';
+import { jsonResponse, toErrorResponse } from '#shared/http/error-response';
 import { makeHandleSlackCommand } from '#shared/notifications/use-cases/handle-slack-command';
 import { makeLogger } from '#shared/observability/logger';
 import { DynamoDbPoolClaims } from '#shared/pools/adapters/dynamodb-pool-claims';
@@ -82,7 +82,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     try {
       return await route(event, context);
     } catch (err) {
-      const response = toHookErrorResponse(err);
+      const response = toErrorResponse(err);
       const status = response.statusCode ?? 500;
       if (status >= 500) logger.error('hook failed', { routeKey: event.routeKey, error: err as Error });
       else logger.warn('hook refused', { routeKey: event.routeKey, status, code: (err as { code?: string }).code });

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { IntegrationError } from '../errors/integration-error.js';
+import { SecretUnavailableError } from '../errors/app-error.js';
 
 /** Resolves a secret's value; cached, so call it per request. */
 export type SecretProvider = () => Promise<string>;
@@ -17,8 +17,9 @@ export type SecretSource = {
 
 /**
  * A secret from env (local) or Secrets Manager (AWS), fetched once and kept for `ttlMs` so a rotation is picked
- * up without a redeploy. A failed read is not cached. Rejects with IntegrationError SECRET_UNAVAILABLE (retryable)
- * when neither source is configured or the read fails. The value is never logged or put in an error message.
+ * up without a redeploy. A failed read is not cached. Rejects with SecretUnavailableError when neither source is
+ * configured, the value is empty, or the read fails (only that one retryable). The value is never logged or put in
+ * an error message.
  */
 export const makeSecretProvider = (
   source: SecretSource,
@@ -33,16 +34,16 @@ export const makeSecretProvider = (
   let cached: { at: number; value: Promise<string> } | undefined;
   const read = async (): Promise<string> => {
     if (!source.secretId || !deps.secrets) {
-      throw new IntegrationError('SECRET_UNAVAILABLE', `${source.name} is not configured`, false);
+      throw new SecretUnavailableError(`${source.name} is not configured`, false);
     }
     let text: string | undefined;
     try {
       text = (await deps.secrets().send(new GetSecretValueCommand({ SecretId: source.secretId }))).SecretString;
     } catch (err) {
-      throw new IntegrationError('SECRET_UNAVAILABLE', `${source.name}: cannot read the secret`, true, { cause: err });
+      throw new SecretUnavailableError(`${source.name}: cannot read the secret`, true, { cause: err });
     }
     const value = source.field ? fieldOf(text, source.field) : text;
-    if (!value) throw new IntegrationError('SECRET_UNAVAILABLE', `${source.name}: the secret is empty`, false);
+    if (!value) throw new SecretUnavailableError(`${source.name}: the secret is empty`, false);
     return value;
   };
   return () => {

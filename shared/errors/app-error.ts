@@ -1,6 +1,7 @@
 /**
- * Every error the service raises on purpose. `code` drives all dispatch (HTTP status, retry or fail);
- * nothing dispatches on `name`, which minifiers rename.
+ * Every error the service raises on purpose, features and integrations included. `code` drives all dispatch
+ * (HTTP status, redelivery, log level: see `policyFor` in error-policy.ts); nothing dispatches on `name`, which
+ * minifiers rename.
  */
 export type AppErrorCode =
   | 'VALIDATION_FAILED'
@@ -19,18 +20,40 @@ export type AppErrorCode =
   | 'POOL_DEGRADED'
   | 'MALFORMED_MESSAGE'
   | 'CONFIG_INVALID'
-  | 'GUEST_CONFIG_FAILED';
+  | 'GUEST_CONFIG_FAILED'
+  | 'SIGNATURE_MISSING'
+  | 'SIGNATURE_INVALID'
+  | 'SIGNATURE_STALE'
+  | 'BODY_TOO_LARGE'
+  | 'SECRET_UNAVAILABLE'
+  | 'GITHUB_NOT_FOUND'
+  | 'GITHUB_REJECTED'
+  | 'GITHUB_RATE_LIMITED'
+  | 'GITHUB_UNAVAILABLE'
+  | 'TARGET_REFUSED'
+  | 'TARGET_UNREACHABLE';
 
 /** One problem with one field of an input, e.g. `{ field: 'nics.0.mac', message: 'Invalid MAC' }`. */
 export type FieldIssue = { field: string; message: string };
 
+/** `cause` as usual, plus the HTTP status of the remote answer behind the error, when there was one. */
+export type AppErrorOptions = ErrorOptions & { upstreamStatus?: number };
+
+/**
+ * The one base of every deliberate error. Feature errors extend it in their feature's `model/`; errors of a
+ * library (the vim25 client's VimFaultError) are translated into one of these once, at the adapter boundary.
+ */
 export abstract class AppError extends Error {
   abstract readonly code: AppErrorCode;
   /** True when the same input may succeed later (SQS should redeliver). */
   abstract readonly retryable: boolean;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+  /** HTTP status of the remote answer that caused it (GitHub, a callback receiver), when there was one. */
+  declare readonly upstreamStatus?: number;
+  constructor(message: string, options?: AppErrorOptions) {
+    const { upstreamStatus, ...errorOptions } = options ?? {};
+    super(message, errorOptions);
     this.name = new.target.name;
+    if (upstreamStatus !== undefined) this.upstreamStatus = upstreamStatus;
   }
 }
 
@@ -153,6 +176,21 @@ export class GuestConfigError extends AppError {
     message: string,
     readonly retryable: boolean,
     options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * A secret the service needs (a webhook or signing secret, the GitHub App key) is not configured, empty or
+ * could not be read. Retryable only when the read failed; a missing or empty secret needs an operator.
+ */
+export class SecretUnavailableError extends AppError {
+  readonly code = 'SECRET_UNAVAILABLE';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: AppErrorOptions,
   ) {
     super(message, options);
   }

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type AppError, type FieldIssue, isAppError } from '../errors/app-error.js';
+import { type FieldIssue, isAppError } from '../errors/app-error.js';
+import { type ErrorPolicy, policyFor } from '../errors/error-policy.js';
 
 export type ErrorBody = { error: { code: string; message: string; details?: FieldIssue[] } };
 
@@ -11,49 +12,23 @@ const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResul
 
 export const jsonResponse = json;
 
-/** The HTTP status for each error code; exhaustive, so a new code cannot be forgotten. */
-export const statusFor = (err: AppError): number => {
-  switch (err.code) {
-    case 'VALIDATION_FAILED':
-    case 'INVALID_JSON':
-      return 400;
-    case 'JOB_NOT_FOUND':
-    case 'POOL_NOT_FOUND':
-    case 'NOT_IN_POOL':
-      return 404;
-    case 'NOT_CLAIMED':
-      return 409;
-    case 'POOL_DEGRADED':
-      return 503;
-    case 'IDEMPOTENCY_CONFLICT':
-    case 'STALE_TRANSITION':
-      return 409;
-    case 'VCENTER_FAULT':
-    case 'VCENTER_UNAVAILABLE':
-    case 'TASK_STILL_RUNNING':
-    case 'WAITING_FOR_GUEST':
-    case 'ATTEMPT_IN_PROGRESS':
-    case 'GUEST_CONFIG_FAILED':
-      return 502;
-    case 'MALFORMED_MESSAGE':
-    case 'CONFIG_INVALID':
-      return 500;
-    default:
-      return err.code satisfies never;
-  }
-};
+const INTERNAL_BODY = { error: { code: 'INTERNAL', message: 'Internal error' } } satisfies ErrorBody;
+
+/** The outcome policy of any error: an AppError's by its code, anything else is internal (500, logged with its stack). */
+export const policyOf = (err: unknown): ErrorPolicy =>
+  isAppError(err) ? policyFor(err.code) : { status: 500, disclose: 'nothing', log: 'error' };
 
 /**
- * Turns any error into the API's error body. AppErrors keep their code, message and field details;
- * anything else is a 500 that never leaks internals.
+ * Turns any error into the API's error body, as `policyFor` says: AppErrors meant for the caller keep their code,
+ * message and field details; a failed dependency shows its code only; anything else is a 500 that never leaks
+ * internals.
  */
 export const toErrorResponse = (err: unknown): APIGatewayProxyStructuredResultV2 => {
-  // Only a deliberate answer keeps its message: internal failures (500) and upstream ones (502) never leak details.
-  if (!isAppError(err) || statusFor(err) === 500 || statusFor(err) === 502) {
-    return json(500, { error: { code: 'INTERNAL', message: 'Internal error' } } satisfies ErrorBody);
-  }
+  const policy = policyOf(err);
+  if (!isAppError(err) || policy.disclose === 'nothing') return json(500, INTERNAL_BODY);
+  if (policy.disclose === 'code') return json(policy.status, { error: { code: err.code, message: 'Try again later' } });
   const details = 'issues' in err ? (err.issues as FieldIssue[]) : undefined;
-  return json(statusFor(err), {
+  return json(policy.status, {
     error: { code: err.code, message: err.message, ...(details && { details }) },
   } satisfies ErrorBody);
 };

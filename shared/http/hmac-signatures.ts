@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { verify as verifyGithubHmac } from '@octokit/webhooks-methods';
-import { IntegrationError } from '../errors/integration-error.js';
+import { SignatureError } from '../errors/signed-request-errors.js';
 
 /** Signed requests older or newer than this are refused (replay window). */
 export const SIGNATURE_WINDOW_SECONDS = 5 * 60;
@@ -24,21 +24,16 @@ export const constantTimeEqual = (given: string, expected: string): boolean => {
 export const hmacSha256Hex = (secret: string, payload: string | Buffer): string =>
   createHmac('sha256', secret).update(payload).digest('hex');
 
-const missing = (what: string) => new IntegrationError('SIGNATURE_MISSING', `${what} is missing`, false);
-const invalid = () => new IntegrationError('SIGNATURE_INVALID', 'signature does not match', false);
+const missing = (what: string) => new SignatureError('SIGNATURE_MISSING', `${what} is missing`);
+const invalid = () => new SignatureError('SIGNATURE_INVALID', 'signature does not match');
 
 /** Parses a unix-seconds timestamp and refuses it outside the replay window around `now`. */
 const checkFreshness = (timestamp: string | undefined, now: Date, header: string): number => {
   if (!timestamp) throw missing(header);
-  if (!/^\d{1,12}$/.test(timestamp))
-    throw new IntegrationError('SIGNATURE_INVALID', `${header} is not unix seconds`, false);
+  if (!/^\d{1,12}$/.test(timestamp)) throw new SignatureError('SIGNATURE_INVALID', `${header} is not unix seconds`);
   const seconds = Number(timestamp);
   if (Math.abs(now.getTime() / 1000 - seconds) > SIGNATURE_WINDOW_SECONDS) {
-    throw new IntegrationError(
-      'SIGNATURE_STALE',
-      `${header} is outside the ${SIGNATURE_WINDOW_SECONDS} s window`,
-      false,
-    );
+    throw new SignatureError('SIGNATURE_STALE', `${header} is outside the ${SIGNATURE_WINDOW_SECONDS} s window`);
   }
   return seconds;
 };
@@ -57,7 +52,7 @@ export const signTimestamped = (secret: string, body: string, now: Date): Record
 
 /**
  * Verifies `X-Instaclone-Signature` / `X-Instaclone-Timestamp` over the raw body.
- * Throws IntegrationError SIGNATURE_MISSING, SIGNATURE_STALE (outside 5 minutes) or SIGNATURE_INVALID.
+ * Throws SignatureError SIGNATURE_MISSING, SIGNATURE_STALE (outside 5 minutes) or SIGNATURE_INVALID.
  */
 export const verifyTimestamped = (
   secret: string,
@@ -73,7 +68,7 @@ export const verifyTimestamped = (
 
 /**
  * Verifies Slack's request signature: `X-Slack-Signature: v0=<hex HMAC-SHA256 of "v0:<ts>:<body>">` with
- * `X-Slack-Request-Timestamp` within 5 minutes. Throws IntegrationError like {@link verifyTimestamped}.
+ * `X-Slack-Request-Timestamp` within 5 minutes. Throws SignatureError like {@link verifyTimestamped}.
  */
 export const verifySlackSignature = (
   signingSecret: string,

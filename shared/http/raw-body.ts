@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { IntegrationError } from '../errors/integration-error.js';
+import { BodyTooLargeError } from '../errors/signed-request-errors.js';
 
 /** Largest webhook body we verify; GitHub caps payloads at 25 MB, ours are far smaller. */
 export const MAX_HOOK_BODY_BYTES = 256 * 1024;
@@ -7,7 +7,7 @@ export const MAX_HOOK_BODY_BYTES = 256 * 1024;
 /**
  * The request body exactly as the sender signed it. API Gateway base64-encodes bodies whose content type is
  * not textual (`isBase64Encoded`); signatures are over the bytes sent, so decode before verifying, never
- * re-serialise parsed JSON. Throws IntegrationError BODY_TOO_LARGE above `maxBytes`.
+ * re-serialise parsed JSON. Throws BodyTooLargeError (BODY_TOO_LARGE) above `maxBytes`.
  */
 export const rawBodyOf = (
   event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>,
@@ -15,9 +15,7 @@ export const rawBodyOf = (
 ): string => {
   const bytes =
     event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-  if (bytes.length > maxBytes) {
-    throw new IntegrationError('BODY_TOO_LARGE', `body exceeds ${maxBytes} bytes`, false);
-  }
+  if (bytes.length > maxBytes) throw new BodyTooLargeError(maxBytes);
   return bytes.toString('utf8');
 };
 

@@ -1,11 +1,11 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { makeSecretProvider } from '../aws/secret-provider.js';
-import { IntegrationError } from '../errors/integration-error.js';
+import type { GuestinfoResolver } from '../clones/ports/guestinfo-resolver.js';
 import { GithubAppClient } from './adapters/github-app-client.js';
 import { parseRunnerPools } from './model/runner-pools.js';
 import { makeReapIdleRunners, type ReapedRunner, type ReapIdleRunnersDeps } from './use-cases/reap-idle-runners.js';
-import { type GuestinfoResolver, makeRunnerGuestinfoResolver } from './use-cases/runner-guestinfo.js';
+import { makeRunnerGuestinfoResolver } from './use-cases/runner-guestinfo.js';
 
 /** What the clone worker needs for GitHub runner clones; every key optional (no runners without them). */
 export const RunnerWorkerConfigSchema = z.object({
@@ -47,17 +47,11 @@ const githubClientFrom = (
 export const makeRunnerGuestinfoFromConfig = (
   config: RunnerWorkerConfig,
   secrets: () => SecretsManagerClient,
-): GuestinfoResolver => {
-  const pools = parseRunnerPools(config.GITHUB_RUNNER_POOLS);
-  const github = githubClientFrom(config, secrets);
-  if (!github) {
-    return async (job) => {
-      if (job.request.labels?.['github.pool'] === undefined) return {};
-      throw new IntegrationError('SECRET_UNAVAILABLE', 'GITHUB_APP_ID and its private key are not configured', false);
-    };
-  }
-  return makeRunnerGuestinfoResolver({ pools, github });
-};
+): GuestinfoResolver =>
+  makeRunnerGuestinfoResolver({
+    pools: parseRunnerPools(config.GITHUB_RUNNER_POOLS),
+    github: githubClientFrom(config, secrets),
+  });
 
 /**
  * The idle-runner reaper from the same env (for the scheduled reaper function and `npm start`'s lease check), or

@@ -19,12 +19,21 @@ import type {
 } from '../ports/vm-cloner.js';
 import { buildInstantCloneSpec } from './vsphere-clone-spec.js';
 
-/** Maps the vim25 client's errors onto the domain's, keeping the vSphere fault type and fields. */
+/**
+ * Maps the vim25 client's errors onto the domain's, keeping the vSphere fault type, its fields and (for a non-SOAP
+ * answer) vCenter's HTTP status. The one place a vCenter fault is translated: everything past this adapter sees
+ * only AppErrors.
+ */
 export const toDomainError = (err: unknown): unknown => {
   if (err instanceof VimFaultError) {
     return new VcenterFaultError(err.faultType, err.message, err.classification, err.fields, { cause: err });
   }
-  if (err instanceof VimTransportError) return new VcenterUnavailableError(err.message, { cause: err });
+  if (err instanceof VimTransportError) {
+    return new VcenterUnavailableError(err.message, {
+      cause: err,
+      ...(err.status !== undefined && { upstreamStatus: err.status }),
+    });
+  }
   return err;
 };
 

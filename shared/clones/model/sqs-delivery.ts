@@ -1,4 +1,5 @@
 import { isAppError, MalformedMessageError } from '../../errors/app-error.js';
+import { policyFor } from '../../errors/error-policy.js';
 import { toFieldIssues } from '../../errors/field-issues.js';
 import { type CloneMessage, CloneMessageSchema } from './clone-message.js';
 
@@ -22,14 +23,9 @@ export const parseCloneMessage = (messageId: string, raw: string): CloneMessage 
 };
 
 /**
- * How soon SQS should deliver a failed record again, when the queue's own visibility timeout (6x the worker
- * timeout) is the wrong wait: a busy task or guest is worth another look in seconds, and a malformed message
+ * How soon SQS should deliver a failed record again, as the error's code says (`policyFor`), or undefined for the
+ * queue's own visibility timeout: a busy task or guest is worth another look in seconds, and a malformed message
  * can never succeed, so it goes round at once and reaches the DLQ after maxReceiveCount without a long loop.
  */
-export const redeliveryDelaySeconds = (err: unknown): number | undefined => {
-  if (!isAppError(err)) return undefined;
-  if (err.code === 'TASK_STILL_RUNNING' || err.code === 'WAITING_FOR_GUEST' || err.code === 'ATTEMPT_IN_PROGRESS')
-    return 5;
-  if (err.code === 'MALFORMED_MESSAGE') return 0;
-  return undefined;
-};
+export const redeliveryDelaySeconds = (err: unknown): number | undefined =>
+  isAppError(err) ? policyFor(err.code).redeliverAfterSeconds : undefined;

@@ -9,6 +9,7 @@ import type { EventPublisher } from '../../events/event-publisher.js';
 import type { Clock } from '../../runtime/runtime.js';
 import { type ClonedVm, type CloneJob, isCloneFinished, type JobError } from '../model/clone-job.js';
 import type { CloneMessage } from '../model/clone-message.js';
+import type { GuestinfoResolver } from '../ports/guestinfo-resolver.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { ClonePlan, FoundVm, VmCallOptions, VmCloner } from '../ports/vm-cloner.js';
 import { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
@@ -21,11 +22,7 @@ export type ExecuteCloneDeps = {
   cloner: VmCloner;
   events: EventPublisher;
   clock: Clock;
-  /**
-   * extraConfig values resolved right before InstantClone_Task and never stored with the job (credentials such as a
-   * GitHub JIT runner config). Rejects with GuestConfigError: retryable → the message is redelivered; not → FAILED.
-   */
-  resolveGuestinfo?: (job: CloneJob, options: { signal?: AbortSignal }) => Promise<Record<string, string>>;
+  resolveGuestinfo?: GuestinfoResolver;
 };
 export type ExecuteCloneContext = { deadline: number; signal?: AbortSignal };
 

@@ -4,6 +4,7 @@ import type { EventPublisher } from '../../events/event-publisher.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob } from '../model/clone-job.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
+import type { GuestinfoResolver } from '../ports/guestinfo-resolver.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { VmCloner } from '../ports/vm-cloner.js';
 import { JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
@@ -21,8 +22,8 @@ export type ExecuteConfigureDeps = {
   cloner: VmCloner;
   events: EventPublisher;
   clock: Clock;
-  /** The late values (see ExecuteCloneDeps.resolveGuestinfo); `{}` means there is nothing to set. */
-  resolveGuestinfo?: (job: CloneJob, options: { signal?: AbortSignal }) => Promise<Record<string, string>>;
+  /** The late values; `{}` means there is nothing to set. */
+  resolveGuestinfo?: GuestinfoResolver;
 };
 
 /**

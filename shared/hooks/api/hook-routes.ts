@@ -3,8 +3,7 @@ import type { SecretProvider } from '../../aws/secret-provider.js';
 import type { SubmitWithKey } from '../../clones/api/clone-api-routes.js';
 import { type CloneJob, toJobView } from '../../clones/model/clone-job.js';
 import { CallerCloneRequestSchema } from '../../clones/model/clone-request.js';
-import { type IntegrationErrorCode, isIntegrationError } from '../../errors/integration-error.js';
-import { jsonResponse, toErrorResponse } from '../../http/error-response.js';
+import { jsonResponse } from '../../http/error-response.js';
 import {
   INSTACLONE_SIGNATURE_HEADER,
   INSTACLONE_TIMESTAMP_HEADER,
@@ -35,25 +34,6 @@ export type HookRoutesDeps = {
   handleGithub: (delivery: GithubDelivery) => Promise<GithubWebhookOutcome>;
   handleSlack: (command: SlashCommand) => Promise<SlackReply>;
   now: () => Date;
-};
-
-const STATUS_BY_CODE: Partial<Record<IntegrationErrorCode, number>> = {
-  SIGNATURE_MISSING: 401,
-  SIGNATURE_INVALID: 401,
-  SIGNATURE_STALE: 401,
-  BODY_TOO_LARGE: 413,
-  SECRET_UNAVAILABLE: 503,
-};
-
-/** Integration errors as the API's error body; a signature failure never says which part was wrong beyond the code. */
-export const toHookErrorResponse = (err: unknown): APIGatewayProxyStructuredResultV2 => {
-  if (isIntegrationError(err)) {
-    const status = STATUS_BY_CODE[err.code] ?? 502;
-    return jsonResponse(status, {
-      error: { code: err.code, message: status >= 500 ? 'Try again later' : err.message },
-    });
-  }
-  return toErrorResponse(err);
 };
 
 const notServed = (routeKey: string) =>

@@ -2,8 +2,8 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { IntegrationError } from '../../errors/integration-error.js';
 import { isPublicAddress } from '../model/address-policy.js';
+import { TargetRefusedError, TargetUnreachableError } from '../model/delivery-errors.js';
 
 /** Posts a body; resolves with the status of any answer (even 5xx), rejects when no answer came. */
 export type HttpPoster = (
@@ -24,7 +24,7 @@ export type PostGuard = {
   timeoutMs?: number;
 };
 
-const refused = (why: string) => new IntegrationError('TARGET_REFUSED', why, false);
+const refused = (why: string) => new TargetRefusedError(why);
 
 /** Checks scheme and origin before any connection is made; throws TARGET_REFUSED. */
 export const checkTarget = (url: string, guard: PostGuard): URL => {
@@ -69,7 +69,7 @@ const guardedLookup =
 
 /**
  * An HttpPoster with SSRF protection: https only (unless allowed), no redirects followed, every resolved address
- * must be public (unless allowed), bounded by a timeout. Rejects with IntegrationError TARGET_REFUSED (never
+ * must be public (unless allowed), bounded by a timeout. Rejects with TargetRefusedError TARGET_REFUSED (never
  * retry) or TARGET_UNREACHABLE (no answer: refused, reset, DNS failure, timeout; retryable).
  */
 export const makeGuardedPoster =
@@ -95,10 +95,9 @@ export const makeGuardedPoster =
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', (err) => reject(err instanceof IntegrationError ? err : transportError(err)));
+      req.on('error', (err) => reject(err instanceof TargetRefusedError ? err : transportError(err)));
       req.end(body);
     });
   };
 
-const transportError = (err: Error) =>
-  new IntegrationError('TARGET_UNREACHABLE', `no answer: ${err.message}`, true, { cause: err });
+const transportError = (err: Error) => new TargetUnreachableError(`no answer: ${err.message}`, { cause: err });

@@ -1,5 +1,5 @@
 import type { JobCallback } from '../../clones/model/clone-job.js';
-import { isIntegrationError } from '../../errors/integration-error.js';
+import { isAppError } from '../../errors/app-error.js';
 import { signTimestamped } from '../../http/hmac-signatures.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { HttpPoster } from '../adapters/guarded-http-poster.js';
@@ -71,7 +71,7 @@ export const makeDeliverCallback =
         if (!retryableStatus(status)) return done({ state: 'failed', attempts: attempt, ...last });
       } catch (err) {
         if (input.signal?.aborted) throw err;
-        if (isIntegrationError(err) && err.code === 'TARGET_REFUSED') {
+        if (isAppError(err) && err.code === 'TARGET_REFUSED') {
           return done({ state: 'refused', attempts: 0, reason: err.message });
         }
         last = { reason: err instanceof Error ? err.message : String(err) };

@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import type { SecretProvider } from '../../aws/secret-provider.js';
-import { IntegrationError } from '../../errors/integration-error.js';
+import { isAppError, SecretUnavailableError } from '../../errors/app-error.js';
+import { GithubApiError, type GithubErrorCode } from '../model/github-api-error.js';
 
 export type GithubAppClientOptions = {
   appId: string;
@@ -37,7 +38,7 @@ export const appJwt = (appId: string, key: KeyObject, now: Date): string => {
 /**
  * The GitHub REST calls the runner feature needs, as a GitHub App: installation access tokens (cached until five
  * minutes before they expire), `generate-jitconfig` at repository or organisation level, and finding/deleting a
- * runner by name. Failures reject with IntegrationError: GITHUB_NOT_FOUND (404), GITHUB_REJECTED (401 after a
+ * runner by name. Failures reject with GithubApiError: GITHUB_NOT_FOUND (404), GITHUB_REJECTED (401 after a
  * token refresh, 403 without rate limiting, 409, 422: not retryable), GITHUB_RATE_LIMITED (429, or 403 with
  * `x-ratelimit-remaining: 0` / `retry-after`: retryable), GITHUB_UNAVAILABLE (5xx, network, timeout: retryable).
  */
@@ -65,7 +66,7 @@ export class GithubAppClient {
       encoded_jit_config?: string;
     };
     if (!answer.encoded_jit_config || typeof answer.runner?.id !== 'number') {
-      throw new IntegrationError('GITHUB_UNAVAILABLE', 'generate-jitconfig answered without a config', true);
+      throw new GithubApiError('GITHUB_UNAVAILABLE', 'generate-jitconfig answered without a config');
     }
     return { runnerId: answer.runner.id, encodedJitConfig: answer.encoded_jit_config };
   }
@@ -110,8 +111,9 @@ export class GithubAppClient {
       try {
         this.key = createPrivateKey(await this.options.privateKey());
       } catch (err) {
-        throw new IntegrationError('SECRET_UNAVAILABLE', 'the GitHub App private key is not a PEM key', false, {
-          cause: err instanceof IntegrationError ? err : undefined,
+        // Only our own error as the cause: a PEM parser's message may quote the key.
+        throw new SecretUnavailableError('the GitHub App private key is not a PEM key', false, {
+          cause: isAppError(err) ? err : undefined,
         });
       }
     }
@@ -129,7 +131,7 @@ export class GithubAppClient {
       undefined,
       signal,
     )) as { token?: string; expires_at?: string };
-    if (!answer.token) throw new IntegrationError('GITHUB_UNAVAILABLE', 'no installation token in the answer', true);
+    if (!answer.token) throw new GithubApiError('GITHUB_UNAVAILABLE', 'no installation token in the answer');
     const expiresAt = Date.parse(answer.expires_at ?? '') || this.now().getTime() + 55 * 60_000;
     this.tokens.set(installationId, { token: answer.token, expiresAt });
     return answer.token;
@@ -148,7 +150,7 @@ export class GithubAppClient {
       try {
         return await this.request(method, path, `token ${token}`, body, signal);
       } catch (err) {
-        if (attempt > 1 || !(err instanceof IntegrationError) || err.status !== 401) throw err;
+        if (attempt > 1 || !(err instanceof GithubApiError) || err.upstreamStatus !== 401) throw err;
         this.tokens.delete(scope.installationId);
       }
     }
@@ -177,7 +179,7 @@ export class GithubAppClient {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (err) {
-      throw new IntegrationError('GITHUB_UNAVAILABLE', `GitHub ${method} ${path}: ${(err as Error).message}`, true, {
+      throw new GithubApiError('GITHUB_UNAVAILABLE', `GitHub ${method} ${path}: ${(err as Error).message}`, {
         cause: err,
       });
     }
@@ -187,7 +189,13 @@ export class GithubAppClient {
   }
 }
 
-const toGithubError = (res: Response, method: string, path: string, text: string): IntegrationError => {
+const githubCodeOf = (status: number, limited: boolean): GithubErrorCode => {
+  if (limited) return 'GITHUB_RATE_LIMITED';
+  if (status === 404) return 'GITHUB_NOT_FOUND';
+  return status >= 500 ? 'GITHUB_UNAVAILABLE' : 'GITHUB_REJECTED';
+};
+
+const toGithubError = (res: Response, method: string, path: string, text: string): GithubApiError => {
   let message = text.slice(0, 200);
   try {
     message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
@@ -199,8 +207,5 @@ const toGithubError = (res: Response, method: string, path: string, text: string
   const limited =
     status === 429 ||
     (status === 403 && (res.headers.get('x-ratelimit-remaining') === '0' || res.headers.has('retry-after')));
-  if (limited) return new IntegrationError('GITHUB_RATE_LIMITED', what, true, { status });
-  if (status === 404) return new IntegrationError('GITHUB_NOT_FOUND', what, false, { status });
-  if (status >= 500) return new IntegrationError('GITHUB_UNAVAILABLE', what, true, { status });
-  return new IntegrationError('GITHUB_REJECTED', what, false, { status });
+  return new GithubApiError(githubCodeOf(status, limited), what, { upstreamStatus: status });
 };

@@ -1,6 +1,6 @@
 import type { CloneJob } from '../../clones/model/clone-job.js';
 import type { JobRepository } from '../../clones/ports/job-repository.js';
-import { isIntegrationError } from '../../errors/integration-error.js';
+import { isAppError } from '../../errors/app-error.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { GithubAppClient } from '../adapters/github-app-client.js';
 import { RUNNER_LABELS, runnerNameFor } from '../model/github-webhook.js';
@@ -18,6 +18,10 @@ export type ReapIdleRunnersDeps = {
 export type ReapedRunner = { jobId: string; reason: 'idle' | 'never registered' };
 
 const PAGE = 100;
+
+/** GitHub refused or failed, or the App's key is missing: skip the clone and look again next run. */
+const isGithubFailure = (err: unknown): boolean =>
+  isAppError(err) && (err.code.startsWith('GITHUB_') || err.code === 'SECRET_UNAVAILABLE');
 
 /**
  * The orphan reaper for GitHub runner clones (run it on a schedule, e.g. with the lease reaper):
@@ -54,7 +58,7 @@ export const makeReapIdleRunners =
           await requestDestroy(job.jobId);
           reaped.push({ jobId: job.jobId, reason: runner ? 'idle' : 'never registered' });
         } catch (err) {
-          if (!isIntegrationError(err)) throw err;
+          if (!isGithubFailure(err)) throw err;
         }
       }
     } while (cursor !== undefined);

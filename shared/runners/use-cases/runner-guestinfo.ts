@@ -1,31 +1,23 @@
 import type { CloneJob } from '../../clones/model/clone-job.js';
-import { IntegrationError } from '../../errors/integration-error.js';
+import type { GuestinfoResolver } from '../../clones/ports/guestinfo-resolver.js';
+import { GuestConfigError, isAppError, SecretUnavailableError } from '../../errors/app-error.js';
 import type { GithubAppClient, RunnerScope } from '../adapters/github-app-client.js';
+import { GithubApiError } from '../model/github-api-error.js';
 import { RUNNER_LABELS, runnerNameFor } from '../model/github-webhook.js';
 import { poolByName, type RunnerPools } from '../model/runner-pools.js';
 
 /** guestinfo key the in-guest script reads (`vmware-rpctool "info-get guestinfo.instaclone.runner.jitconfig"`). */
 export const JIT_CONFIG_GUESTINFO_KEY = 'guestinfo.instaclone.runner.jitconfig';
 
-/**
- * Worker hook: extraConfig values resolved just before `InstantClone_Task` and never stored with the job
- * (a JIT config is a credential: whoever holds it can register as this runner).
- */
-export type GuestinfoResolver = (job: CloneJob, options: { signal?: AbortSignal }) => Promise<Record<string, string>>;
-
 type JitApi = Pick<GithubAppClient, 'generateJitConfig' | 'deleteRunnerByName'>;
 
-/** Where the runner of a runner clone is registered, from the clone's labels. */
+/** Where the runner of a runner clone is registered, from the clone's labels. Throws GithubApiError GITHUB_REJECTED. */
 export const runnerScopeOf = (job: CloneJob, kind: 'repo' | 'org'): RunnerScope => {
   const labels = job.request.labels ?? {};
   const installationId = Number(labels[RUNNER_LABELS.installationId]);
   const [owner = '', repo = ''] = (labels[RUNNER_LABELS.repo] ?? '').split('/');
   if (!Number.isInteger(installationId) || installationId <= 0 || !owner || !repo) {
-    throw new IntegrationError(
-      'GITHUB_REJECTED',
-      `job ${job.jobId} lacks the GitHub installation or repository`,
-      false,
-    );
+    throw new GithubApiError('GITHUB_REJECTED', `job ${job.jobId} lacks the GitHub installation or repository`);
   }
   if (kind === 'org') return { kind, installationId, org: labels[RUNNER_LABELS.org] ?? owner };
   return { kind, installationId, owner, repo };
@@ -50,17 +42,24 @@ const runnerGuestinfoOf = (job: CloneJob): Record<string, string> => {
 /**
  * For runner clones (jobs labelled `github.pool`), a just-in-time runner configuration named `instaclone-<jobId>` and
  * registered with the pool's labels; `{}` for every other job. A name left registered by an earlier attempt
- * (GitHub answers 409/422) is deleted and the config generated again, once.
- * Rejects with IntegrationError: retryable ones (rate limit, GitHub down) should make the worker retry the
- * message; the others should fail the job (the pool or the App's installation is wrong).
+ * (GitHub answers 409/422) is deleted and the config generated again, once. Without a GitHub App (`github`
+ * undefined) a runner clone is refused, so a misconfigured stage never boots runners that cannot register.
+ * Rejects as the clones' GuestinfoResolver port says: with GuestConfigError, retryable when GitHub's failure is
+ * (rate limit, GitHub down), its cause the GithubApiError or SecretUnavailableError behind it.
  */
-export const makeRunnerGuestinfoResolver =
-  ({ pools, github }: { pools: RunnerPools; github: JitApi }): GuestinfoResolver =>
-  async (job, { signal }): Promise<Record<string, string>> => {
+export const makeRunnerGuestinfoResolver = ({
+  pools,
+  github,
+}: {
+  pools: RunnerPools;
+  github: JitApi | undefined;
+}): GuestinfoResolver => {
+  const resolve = async (job: CloneJob, signal: AbortSignal | undefined): Promise<Record<string, string>> => {
     const poolName = job.request.labels?.[RUNNER_LABELS.pool];
     if (poolName === undefined) return {};
+    if (!github) throw new SecretUnavailableError('GITHUB_APP_ID and its private key are not configured', false);
     const pool = poolByName(pools, poolName);
-    if (!pool) throw new IntegrationError('GITHUB_REJECTED', `runner pool ${poolName} is not configured`, false);
+    if (!pool) throw new GithubApiError('GITHUB_REJECTED', `runner pool ${poolName} is not configured`);
     const scope = runnerScopeOf(job, pool.scope);
     const name = runnerNameFor(job.jobId);
     const request = { name, labels: pool.labels, runnerGroupId: pool.runnerGroupId };
@@ -71,8 +70,16 @@ export const makeRunnerGuestinfoResolver =
     try {
       return withConfig(await github.generateJitConfig(scope, request, signal));
     } catch (err) {
-      const nameTaken = err instanceof IntegrationError && (err.status === 409 || err.status === 422);
+      const nameTaken = err instanceof GithubApiError && (err.upstreamStatus === 409 || err.upstreamStatus === 422);
       if (!nameTaken || !(await github.deleteRunnerByName(scope, name, signal))) throw err;
       return withConfig(await github.generateJitConfig(scope, request, signal));
     }
   };
+  return async (job, { signal }) => {
+    try {
+      return await resolve(job, signal);
+    } catch (err) {
+      throw isAppError(err) ? new GuestConfigError(err.message, err.retryable, { cause: err }) : err;
+    }
+  };
+};

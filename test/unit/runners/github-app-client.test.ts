@@ -85,7 +85,7 @@ describe('GitHub App client', () => {
     // Act
     const attempt = client.generateJitConfig(scope, jit);
     // Assess
-    await expect(attempt).rejects.toMatchObject({ code, retryable, status });
+    await expect(attempt).rejects.toMatchObject({ code, retryable, upstreamStatus: status });
   });
 
   it('registers at organisation level for an org pool', async () => {
@@ -125,6 +125,27 @@ describe('Runner guestinfo (worker hook)', () => {
     // Assess
     expect(values).toEqual({});
     expect(requests).toEqual([]);
+  });
+
+  it("fails a runner clone as the worker's port says: GUEST_CONFIG_FAILED, GitHub's error as the cause", async () => {
+    // Prepare
+    const { client } = await github(() => ({ status: 429, headers: { 'retry-after': '60' }, body: {} }));
+    const withApp = makeRunnerGuestinfoResolver({ pools, github: client });
+    const withoutApp = makeRunnerGuestinfoResolver({ pools, github: undefined });
+    // Act
+    const limited = await withApp(runnerJob, {}).catch((err: unknown) => err);
+    const unconfigured = await withoutApp(runnerJob, {}).catch((err: unknown) => err);
+    // Assess
+    expect(limited).toMatchObject({
+      code: 'GUEST_CONFIG_FAILED',
+      retryable: true,
+      cause: { code: 'GITHUB_RATE_LIMITED', upstreamStatus: 429 },
+    });
+    expect(unconfigured).toMatchObject({
+      code: 'GUEST_CONFIG_FAILED',
+      retryable: false,
+      cause: { code: 'SECRET_UNAVAILABLE' },
+    });
   });
 
   it('replaces a runner registration left by an earlier attempt and returns the new JIT config', async () => {

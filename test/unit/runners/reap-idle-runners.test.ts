@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CloneJob } from '#shared/clones/model/clone-job';
-import { IntegrationError } from '#shared/errors/integration-error';
 import type { RegisteredRunner } from '#shared/runners/adapters/github-app-client';
+import { GithubApiError } from '#shared/runners/model/github-api-error';
 import { parseRunnerPools } from '#shared/runners/model/runner-pools';
 import { makeReapIdleRunners } from '#shared/runners/use-cases/reap-idle-runners';
 import { fixedClock } from '#test/fakes/fixed-clock';
@@ -45,7 +45,7 @@ const setup = async (runners: Record<string, RegisteredRunner | 'error'>) => {
     github: {
       findRunnerByName: async (_scope, name) => {
         const runner = runners[name];
-        if (runner === 'error') throw new IntegrationError('GITHUB_RATE_LIMITED', 'slow down', true);
+        if (runner === 'error') throw new GithubApiError('GITHUB_RATE_LIMITED', 'slow down');
         return runner;
       },
       deleteRunner: async (_scope, id) => void deleted.push(id),

@@ -1,0 +1,83 @@
+import type { AppErrorCode } from './app-error.js';
+
+/**
+ * How the service treats a failure of one code, everywhere: the HTTP status of an API answer and what the answer
+ * may show, how soon the clone worker wants the message again, and how loudly it is logged.
+ */
+export type ErrorPolicy = {
+  /** HTTP status of an API answer. */
+  status: number;
+  /**
+   * What the answer shows: `all` (code, message, field details: the caller can act on them), `code` (the code and
+   * "Try again later": a dependency of ours failed, its message is not the caller's business) or `nothing` (500
+   * INTERNAL: a bug or a broken dependency the caller cannot help; the log has it).
+   */
+  disclose: 'all' | 'code' | 'nothing';
+  /**
+   * Seconds until SQS should deliver a failed clone message again, when the queue's own visibility timeout (6x the
+   * worker timeout) is the wrong wait. Whether the worker retries at all is the error's own `retryable`.
+   */
+  redeliverAfterSeconds?: number;
+  /** `info`/`warn`: expected (a caller's mistake, a refusal, a busy pool), logged without a stack; `error`: with it. */
+  log: 'info' | 'warn' | 'error';
+};
+
+const answer = (status: number, log: ErrorPolicy['log'] = 'info'): ErrorPolicy => ({ status, disclose: 'all', log });
+/** A dependency (GitHub, a secret, a callback target) failed: the caller may see which, not why. */
+const dependencyFailed = (status: number): ErrorPolicy => ({ status, disclose: 'code', log: 'error' });
+const internal: ErrorPolicy = { status: 500, disclose: 'nothing', log: 'error' };
+/** The worker's own "not yet": the task, the guest or another delivery is still busy; look again in seconds. */
+const notYet: ErrorPolicy = { ...internal, redeliverAfterSeconds: 5, log: 'info' };
+
+/**
+ * The one mapping from error code to outcome; exhaustive, so a new code cannot be forgotten.
+ *
+ * @example
+ * policyFor('POOL_DEGRADED'); // { status: 503, disclose: 'all', log: 'warn' }
+ */
+export const policyFor = (code: AppErrorCode): ErrorPolicy => {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'INVALID_JSON':
+      return answer(400);
+    case 'SIGNATURE_MISSING':
+    case 'SIGNATURE_INVALID':
+    case 'SIGNATURE_STALE':
+      return answer(401, 'warn');
+    case 'JOB_NOT_FOUND':
+    case 'POOL_NOT_FOUND':
+    case 'NOT_IN_POOL':
+      return answer(404);
+    case 'IDEMPOTENCY_CONFLICT':
+    case 'STALE_TRANSITION':
+    case 'NOT_CLAIMED':
+      return answer(409);
+    case 'BODY_TOO_LARGE':
+      return answer(413, 'warn');
+    case 'POOL_DEGRADED':
+      return answer(503, 'warn');
+    case 'SECRET_UNAVAILABLE':
+      return dependencyFailed(503);
+    case 'GITHUB_NOT_FOUND':
+    case 'GITHUB_REJECTED':
+    case 'GITHUB_RATE_LIMITED':
+    case 'GITHUB_UNAVAILABLE':
+    case 'TARGET_REFUSED':
+    case 'TARGET_UNREACHABLE':
+      return dependencyFailed(502);
+    case 'TASK_STILL_RUNNING':
+    case 'WAITING_FOR_GUEST':
+    case 'ATTEMPT_IN_PROGRESS':
+      return notYet;
+    case 'MALFORMED_MESSAGE':
+      // It can never succeed: round again at once, so it reaches the DLQ after maxReceiveCount without a long loop.
+      return { ...internal, redeliverAfterSeconds: 0 };
+    case 'VCENTER_FAULT':
+    case 'VCENTER_UNAVAILABLE':
+    case 'GUEST_CONFIG_FAILED':
+    case 'CONFIG_INVALID':
+      return internal;
+    default:
+      return code satisfies never;
+  }
+};
