@@ -16,6 +16,7 @@ import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { loadConfig } from '#shared/config/load-config';
 import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { HooksConfigSchema, makeHookSecrets } from '#shared/hooks/config';
+import { logRequestFailure } from '#shared/http/dispatch-route';
 import { jsonResponse, toErrorResponse } from '#shared/http/error-response';
 import { makeHandleSlackCommand } from '#shared/notifications/use-cases/handle-slack-command';
 import { makeLogger } from '#shared/observability/logger';
@@ -82,11 +83,8 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     try {
       return await route(event, context);
     } catch (err) {
-      const response = toErrorResponse(err);
-      const status = response.statusCode ?? 500;
-      if (status >= 500) logger.error('hook failed', { routeKey: event.routeKey, error: err as Error });
-      else logger.warn('hook refused', { routeKey: event.routeKey, status, code: (err as { code?: string }).code });
-      return response;
+      logRequestFailure(logger, event.routeKey, err);
+      return toErrorResponse(err);
     }
   },
 );

@@ -1,7 +1,23 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Route } from '../clones/api/clone-api-routes.js';
-import { jsonResponse, toErrorResponse } from './error-response.js';
+import { isAppError } from '../errors/app-error.js';
+import { jsonResponse, policyOf, toErrorResponse } from './error-response.js';
+
+export type FailureLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/**
+ * Logs a failed request as loudly as its code's policy says: an expected refusal (a 4xx, a degraded pool) at info or
+ * warn with its code, status and message and no stack; anything else at error with the error itself (stack, cause).
+ */
+export const logRequestFailure = (logger: FailureLogger, routeKey: string, err: unknown): void => {
+  const policy = policyOf(err);
+  if (policy.log === 'error' || !isAppError(err)) {
+    logger.error('request failed', { routeKey, error: err as Error });
+    return;
+  }
+  logger[policy.log]('request refused', { routeKey, status: policy.status, code: err.code, message: err.message });
+};
 
 /**
  * Runs the route for the event's API Gateway route key: 404 for an unknown key, and every error turned into the
@@ -11,16 +27,14 @@ export const dispatchRoute = async (
   routes: Record<string, Route>,
   event: APIGatewayProxyEventV2,
   context: Context,
-  logger: Pick<Logger, 'error'>,
+  logger: FailureLogger,
 ): Promise<APIGatewayProxyStructuredResultV2> => {
   const route = routes[event.routeKey];
   if (!route) return jsonResponse(404, { error: { code: 'NOT_FOUND', message: `No route ${event.routeKey}` } });
   try {
     return await route(event, context);
   } catch (err) {
-    const response = toErrorResponse(err);
-    if ((response.statusCode ?? 500) >= 500)
-      logger.error('request failed', { routeKey: event.routeKey, error: err as Error });
-    return response;
+    logRequestFailure(logger, event.routeKey, err);
+    return toErrorResponse(err);
   }
 };
