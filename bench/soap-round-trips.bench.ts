@@ -1,7 +1,7 @@
 /**
  * SOAP round trips and wall time per instant clone on a warm vim25 client, against the in-process simulator.
  * Prints JSON lines: the machine, one line per clone, then a summary per flow.
- * - `clone`: instantClone + waitForTask (the client's own cost; the issue's budget is ≤ 4)
+ * - `clone`: instantClone (given the source's facts) + waitForTask (the client's own cost; the budget is ≤ 4)
  * - `worker`: the worker's adapter (VsphereVmCloner) on a job's first delivery, as execute-clone calls it:
  *   startClone + waitForClone (which reads the new VM's NICs and MACs)
  * - `redelivery`: the same on a later delivery that found no task recorded: findClone (reconcile by name) first
@@ -11,7 +11,7 @@
 import { startVcSim } from '#local/vcsim/index';
 import { VsphereVmCloner } from '#shared/clones/adapters/vsphere-vm-cloner';
 import type { ClonePlan } from '#shared/clones/ports/vm-cloner';
-import { createVimClient, type MoRef, type VimClient } from '#shared/vsphere/index';
+import { createVimClient, type MoRef, type VimClient, type VmFacts } from '#shared/vsphere/index';
 import { emit, machine } from './machine.js';
 
 type Flow = 'clone' | 'worker' | 'redelivery';
@@ -19,13 +19,7 @@ type Flow = 'clone' | 'worker' | 'redelivery';
 const clones = Number(process.argv[2] ?? 100);
 const taskDurationMs = Number(process.argv[3] ?? 10);
 
-async function cloneOnce(
-  vim: VimClient,
-  cloner: VsphereVmCloner,
-  flow: Flow,
-  source: MoRef<'VirtualMachine'>,
-  name: string,
-) {
+async function cloneOnce(vim: VimClient, cloner: VsphereVmCloner, flow: Flow, source: VmFacts, name: string) {
   if (flow === 'clone') {
     const task = await vim.instantClone(source, {
       name,
@@ -58,7 +52,8 @@ async function run(flow: Flow): Promise<void> {
   const vc = await startVcSim({ port: 0, taskDurationMs });
   const vim = createVimClient({ url: vc.url, credentials: async () => ({ username: 'bench', password: 'bench' }) });
   try {
-    const source = (await vim.findByInventoryPath('/DC0/vm/DC0_H0_VM0')) as MoRef<'VirtualMachine'>;
+    // The source's facts carry the devices the NIC edit restates (read once, as the worker's cache does).
+    const source = await vim.getVm((await vim.findByInventoryPath('/DC0/vm/DC0_H0_VM0')) as MoRef<'VirtualMachine'>);
     // One adapter per run, as the worker keeps one per cold start (its source lookups are cached).
     const cloner = new VsphereVmCloner(vim);
     await cloneOnce(vim, cloner, flow, source, `bench-${flow}-warmup`);

@@ -21,6 +21,11 @@ export {
   VimTransportError,
   type VimTransportErrorKind,
 } from './errors.js';
+export {
+  InventoryCache,
+  type InventoryCacheOptions,
+  type InventoryLookups,
+} from './inventory-cache.js';
 export type {
   CallOptions,
   InstantCloneSpec,
@@ -32,9 +37,10 @@ export type {
   TaskState,
   VimClientOptions,
   VimLogger,
+  VmDevice,
   VmFacts,
   VmNic,
   VmPort,
   WaitOptions,
 } from './types.js';
-export { createVimClient, type VimClient } from './vim-client.js';
+export { createVimClient, type VimClient, type VmSource } from './vim-client.js';

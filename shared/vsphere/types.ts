@@ -60,6 +60,20 @@ export interface VmPort {
   fileName?: string;
 }
 
+/**
+ * A device of a VM as an instant clone or reconfigure edit of it must restate it: its concrete class (an edit of
+ * another class is refused), its connectable state and distributed port, a serial port's `yieldOnPoll`.
+ */
+export interface VmDevice {
+  key: number;
+  /** Concrete device type, e.g. `VirtualVmxnet3`, `VirtualSerialPort`. */
+  type: string;
+  connectable?: { startConnected: boolean; allowGuestControl: boolean };
+  /** Set when the device is on a distributed port group. */
+  distributedPort?: { switchUuid: string; portgroupKey?: string };
+  yieldOnPoll?: boolean;
+}
+
 /** What instaclone needs to know about a VM, read in one RetrievePropertiesEx. */
 export interface VmFacts {
   moref: MoRef<'VirtualMachine'>;
@@ -74,6 +88,8 @@ export interface VmFacts {
   guest: { ipAddress?: string; hostName?: string };
   serialPorts: VmPort[];
   parallelPorts: VmPort[];
+  /** Every device with a key, as {@link VimClient.instantClone} needs them to write edits (pass these facts as its source). */
+  devices: VmDevice[];
   /** Longest delta-disk chain among the VM's disks (vSphere refuses clones past 255), when disks are reported. */
   diskChainDepth?: number;
 }

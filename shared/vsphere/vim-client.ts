@@ -1,12 +1,12 @@
 /**
  * The vim25 client: typed operations over the decorated SOAP transport (retry of reads → session). Economy rules:
- * the ServiceContent and the session are reused for the client's lifetime, inventory paths and source VM devices
- * are cached (and forgotten when vCenter says the object is gone), and all task waits share one property collector
- * whose filter on each source VM's `recentTask` already reports the clone task. On a warm client a clone costs
- * InstantClone_Task + two WaitForUpdatesEx (the task appears, the task ends: 3 round trips; one more CreateFilter
- * when the task needs a fallback filter).
+ * the ServiceContent and the session are reused for the client's lifetime, and all task waits share one property
+ * collector whose filter on each source VM's `recentTask` already reports the clone task. On a warm client a clone
+ * costs InstantClone_Task + two WaitForUpdatesEx (the task appears, the task ends: 3 round trips) when the caller
+ * passes the source's {@link VmFacts} (their devices are what the spec's edits need). The client caches no
+ * inventory answers: {@link InventoryCache} is the one owner of lookups that may go stale.
  */
-import { isFault, VimFaultError, VimTransportError } from './errors.js';
+import { VimFaultError, VimTransportError } from './errors.js';
 import { readNetwork } from './network.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import { withSession } from './session.js';
@@ -18,7 +18,6 @@ import {
   instantCloneSpec,
   mo,
   propertyFilterSpec,
-  type SourceDevice,
 } from './soap/serialize.js';
 import { createSoapTransport, type SoapTransportOptions, type VimMethod } from './soap/transport.js';
 import { TaskWaiter } from './task-waiter.js';
@@ -34,25 +33,23 @@ import type {
 } from './types.js';
 import { propertiesOf, readSourceDevices, readVmFacts, VM_DEVICE_PATHS, VM_FACT_PATHS } from './vm-facts.js';
 
-const INVENTORY_TTL_MS = 5 * 60_000;
-const DEVICES_TTL_MS = 10 * 60_000;
-
 /** The client the worker uses. Every method may reject with VimFaultError or VimTransportError. */
 export interface VimClient {
-  /** `FindByInventoryPath`, e.g. `/DC0/vm/golden/web`. Undefined when nothing is there. Cached for 5 minutes. */
+  /** `FindByInventoryPath`, e.g. `/DC0/vm/golden/web`. Undefined when nothing is there. Never cached. */
   findByInventoryPath(path: string, opts?: CallOptions): Promise<MoRef | undefined>;
   /** `FindChild`: an immediate child of a folder/datacenter/pool by name. Never cached (reconcile reads it). */
   findChild(parent: MoRef, name: string, opts?: CallOptions): Promise<MoRef | undefined>;
   /** One RetrievePropertiesEx. Rejects with `ManagedObjectNotFound` when the VM does not exist. */
   getVm(vm: MoRef<'VirtualMachine'>, opts?: CallOptions): Promise<VmFacts>;
-  /** Starts `InstantClone_Task` and returns the task at once; wait with {@link VimClient.waitForTask}. */
-  instantClone(source: MoRef<'VirtualMachine'>, spec: InstantCloneSpec, opts?: CallOptions): Promise<MoRef<'Task'>>;
-  /** Starts `CheckInstantClone_Task` (preflight); the task result is an array of CheckResult. */
-  checkInstantClone(
-    source: MoRef<'VirtualMachine'>,
-    spec: InstantCloneSpec,
-    opts?: CallOptions,
-  ): Promise<MoRef<'Task'>>;
+  /**
+   * Starts `InstantClone_Task` and returns the task at once; wait with {@link VimClient.waitForTask}. Edits of the
+   * source's devices (NICs, ports) restate each device's class and state: pass the source's {@link VmFacts} (e.g.
+   * from {@link VimClient.getVm}) and they are taken from there; pass a moref and they cost one RetrievePropertiesEx.
+   * Rejects with `InvalidDeviceSpec` (before calling vCenter) when an edited key is not a device of the source.
+   */
+  instantClone(source: VmSource, spec: InstantCloneSpec, opts?: CallOptions): Promise<MoRef<'Task'>>;
+  /** Starts `CheckInstantClone_Task` (preflight); the task result is an array of CheckResult. Source as above. */
+  checkInstantClone(source: VmSource, spec: InstantCloneSpec, opts?: CallOptions): Promise<MoRef<'Task'>>;
   /**
    * Waits until the task ends or `deadline` (epoch ms) passes; returns the last TaskInfo (state may still be
    * queued/running at the deadline). A task error is returned in `info.error`, not thrown. Works on any task moref,
@@ -74,8 +71,8 @@ export interface VimClient {
   ): Promise<MoRef<'Task'>>;
   /**
    * The NIC backing for a network: a standard portgroup (`Network`) by name, or a distributed portgroup
-   * (`DistributedVirtualPortgroup`) with its switch UUID and portgroup key. Cached for 10 minutes.
-   * Pass the moref from `findByInventoryPath('/<dc>/network/<name>')`.
+   * (`DistributedVirtualPortgroup`) with its switch UUID and portgroup key.
+   * Pass the moref from `findByInventoryPath('/<dc>/network/<name>')`. Never cached.
    */
   getNetwork(network: MoRef, opts?: CallOptions): Promise<NicNetwork>;
   /** Best-effort `CancelTask`. */
@@ -87,18 +84,19 @@ export interface VimClient {
   readonly roundTrips: number;
 }
 
-interface Cached<T> {
-  value: T;
-  expires: number;
-}
+/** A source VM: its moref, or its facts (which carry the devices an edit needs). */
+export type VmSource = MoRef<'VirtualMachine'> | VmFacts;
+
+const isFacts = (source: VmSource): source is VmFacts => 'devices' in source;
+const refOf = (source: VmSource): MoRef<'VirtualMachine'> => (isFacts(source) ? source.moref : source);
 
 /**
  * Creates a client. No network traffic happens until the first call (then RetrieveServiceContent + Login).
  *
  * @example
  * const vim = createVimClient({ url: 'https://vc.example.com/sdk', credentials: async () => ({ username, password }) });
- * const source = await vim.findByInventoryPath('/DC0/vm/golden');
- * const task = await vim.instantClone(source as MoRef<'VirtualMachine'>, { name: 'ci-42', extraConfig: { 'guestinfo.job': '42' } });
+ * const source = await vim.getVm((await vim.findByInventoryPath('/DC0/vm/golden')) as MoRef<'VirtualMachine'>);
+ * const task = await vim.instantClone(source, { name: 'ci-42', nics: [{ key: 4000, startDisconnected: true }] });
  * const info = await vim.waitForTask(task, { deadline: Date.now() + 60_000 });
  * if (info.state === 'success') console.log('clone', info.result);
  */
@@ -110,25 +108,9 @@ export function createVimClient(
   const transport = withRetry(createSoapTransport({ ...options, requestTimeoutMs }), options.retry ?? DEFAULT_RETRY);
   const session = withSession(transport, options);
   const waiter = new TaskWaiter(session, now, requestTimeoutMs);
-  const paths = new Map<string, Cached<MoRef>>();
-  const devices = new Map<string, Cached<Map<number, SourceDevice>>>();
-  const networks = new Map<string, Cached<NicNetwork>>();
 
   const call = (method: VimMethod, args: Record<string, unknown>, opts: CallOptions = {}) =>
     session.call(method, args, opts);
-
-  /** Drops cached knowledge of an object vCenter says is gone. */
-  const forgetOnNotFound = async <T>(ref: MoRef, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (err) {
-      if (isFault(err, 'ManagedObjectNotFound')) {
-        devices.delete(ref.value);
-        for (const [path, cached] of paths) if (cached.value.value === ref.value) paths.delete(path);
-      }
-      throw err;
-    }
-  };
 
   const taskOf = (answer: Node, method: string): MoRef<'Task'> => {
     const task = moRef<'Task'>(returnval(answer));
@@ -146,31 +128,23 @@ export function createVimClient(
     return propertiesOf(answer, obj);
   };
 
-  const sourceDevices = async (vm: MoRef, fresh: boolean, opts?: CallOptions) => {
-    const cached = devices.get(vm.value);
-    if (!fresh && cached && cached.expires > now()) return cached.value;
-    const value = readSourceDevices(await retrieve(vm, VM_DEVICE_PATHS, opts));
-    devices.set(vm.value, { value, expires: now() + DEVICES_TTL_MS });
-    return value;
-  };
+  const devicesOf = async (vm: MoRef, opts?: CallOptions) =>
+    readSourceDevices(await retrieve(vm, VM_DEVICE_PATHS, opts));
 
-  const cloneSpec = async (source: MoRef, spec: InstantCloneSpec, opts?: CallOptions) => {
-    const needsDevices = editedDeviceKeys(spec).length > 0;
-    return instantCloneSpec(spec, needsDevices ? await sourceDevices(source, false, opts) : new Map());
+  const cloneSpec = async (source: VmSource, spec: InstantCloneSpec, opts?: CallOptions) => {
+    if (editedDeviceKeys(spec).length === 0) return instantCloneSpec(spec, new Map());
+    const devices = isFacts(source) ? new Map(source.devices.map((d) => [d.key, d])) : await devicesOf(source, opts);
+    return instantCloneSpec(spec, devices);
   };
 
   const startTask = async (method: VimMethod, vm: MoRef, opts?: CallOptions) =>
-    forgetOnNotFound(vm, async () => taskOf(await call(method, { _this: mo(vm) }, opts), method));
+    taskOf(await call(method, { _this: mo(vm) }, opts), method);
 
   return {
     async findByInventoryPath(path, opts) {
-      const cached = paths.get(path);
-      if (cached && cached.expires > now()) return cached.value;
       const sc = await session.serviceContent(opts);
       const answer = await call('FindByInventoryPath', { _this: mo(sc.searchIndex), inventoryPath: path }, opts);
-      const found = moRef(returnval(answer));
-      if (found) paths.set(path, { value: found, expires: now() + INVENTORY_TTL_MS });
-      return found;
+      return moRef(returnval(answer));
     },
     async findChild(parent, name, opts) {
       const sc = await session.serviceContent(opts);
@@ -178,46 +152,37 @@ export function createVimClient(
       return moRef(returnval(answer));
     },
     async getVm(vm, opts) {
-      return forgetOnNotFound(vm, async () => readVmFacts(vm, await retrieve(vm, VM_FACT_PATHS, opts)));
+      return readVmFacts(vm, await retrieve(vm, VM_FACT_PATHS, opts));
     },
     async instantClone(source, spec, opts) {
-      return forgetOnNotFound(source, async () => {
-        const args = { _this: mo(source), spec: await cloneSpec(source, spec, opts) };
-        await waiter.watchSource(source, opts ?? {});
-        const task = taskOf(await call('InstantClone_Task', args, opts), 'InstantClone_Task');
-        waiter.coverTask(task, source);
-        return task;
-      });
+      const vm = refOf(source);
+      const args = { _this: mo(vm), spec: await cloneSpec(source, spec, opts) };
+      await waiter.watchSource(vm, opts ?? {});
+      const task = taskOf(await call('InstantClone_Task', args, opts), 'InstantClone_Task');
+      waiter.coverTask(task, vm);
+      return task;
     },
     async checkInstantClone(source, spec, opts) {
       const sc = await session.serviceContent(opts);
       if (!sc.vmProvisioningChecker) throw new Error('this vCenter has no VirtualMachineProvisioningChecker');
-      const args = { _this: mo(sc.vmProvisioningChecker), vm: mo(source), spec: await cloneSpec(source, spec, opts) };
+      const vm = mo(refOf(source));
+      const args = { _this: mo(sc.vmProvisioningChecker), vm, spec: await cloneSpec(source, spec, opts) };
       return taskOf(await call('CheckInstantClone_Task', args, opts), 'CheckInstantClone_Task');
     },
     waitForTask: (task, opts) => waiter.wait(task, opts),
     powerOff: (vm, opts) => startTask('PowerOffVM_Task', vm, opts),
     destroy: (vm, opts) => startTask('Destroy_Task', vm, opts),
     async reconnectNic(vm, nicKey, opts) {
-      const device = (await sourceDevices(vm, true, opts)).get(nicKey);
+      const device = (await devicesOf(vm, opts)).get(nicKey);
       if (!device) throw new VimFaultError('InvalidDeviceSpec', `the VM has no device with key ${nicKey}`, { nicKey });
       const spec = connectNicSpec(device);
       return taskOf(await call('ReconfigVM_Task', { _this: mo(vm), spec }, opts), 'ReconfigVM_Task');
     },
-    setExtraConfig: (vm, values, opts) =>
-      forgetOnNotFound(vm, async () =>
-        taskOf(
-          await call('ReconfigVM_Task', { _this: mo(vm), spec: extraConfigSpec(values) }, opts),
-          'ReconfigVM_Task',
-        ),
-      ),
-    async getNetwork(network, opts) {
-      const cached = networks.get(network.value);
-      if (cached && cached.expires > now()) return cached.value;
-      const value = await readNetwork(network, retrieve, opts);
-      networks.set(network.value, { value, expires: now() + DEVICES_TTL_MS });
-      return value;
+    async setExtraConfig(vm, values, opts) {
+      const spec = extraConfigSpec(values);
+      return taskOf(await call('ReconfigVM_Task', { _this: mo(vm), spec }, opts), 'ReconfigVM_Task');
     },
+    getNetwork: (network, opts) => readNetwork(network, retrieve, opts),
     async cancelTask(task, opts) {
       await call('CancelTask', { _this: mo(task) }, opts);
     },

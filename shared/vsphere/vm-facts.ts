@@ -130,6 +130,7 @@ export function readVmFacts(vm: MoRef<'VirtualMachine'>, props: Map<string, Node
     guest: {},
     serialPorts: readPorts(devices, 'VirtualSerialPort'),
     parallelPorts: readPorts(devices, 'VirtualParallelPort'),
+    devices: [...readSourceDevices(props).values()],
   };
   const host = moRef<'HostSystem'>(props.get('runtime.host'));
   if (host) facts.host = host;

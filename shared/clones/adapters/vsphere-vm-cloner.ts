@@ -1,5 +1,8 @@
 import { VcenterFaultError, VcenterUnavailableError } from '../../errors/app-error.js';
 import {
+  InventoryCache,
+  type InventoryCacheOptions,
+  type InventoryLookups,
   isFault,
   type MoRef,
   type VimClient,
@@ -55,8 +58,6 @@ const vmRef = (value: string): MoRef<'VirtualMachine'> => ({ type: 'VirtualMachi
 
 /** vSphere fails an instant clone of a running source at 255 delta disks; refuse a little before, with advice. */
 export const DELTA_CHAIN_REFUSE_AT = 250;
-/** Source facts (devices, chain depth) are re-read this often; the chain grows with every clone. */
-const SOURCE_FACTS_TTL_MS = 60_000;
 
 const refuseNearChainLimit = (facts: VmFacts): void => {
   const depth = facts.diskChainDepth;
@@ -80,32 +81,36 @@ const mapped = async <T>(work: () => Promise<T>): Promise<T> => {
 };
 
 /**
- * VmCloner on the vim25 client. Inventory lookups (source VM, folders, pools, networks) are cached per process:
- * they are stable, and each saved round trip matters on a busy vCenter; a failed lookup is not cached. Unless
- * the plan names a folder, the clone lands in its source VM's folder, so a retry always looks in the same place.
+ * VmCloner on the vim25 client. Inventory lookups (source VM and its facts, folders, pools, networks) go through
+ * one {@link InventoryCache} per adapter (so per warm worker): each saved round trip matters on a busy vCenter,
+ * and work that fails on a stale answer (a golden image destroyed and re-created) is repeated once with fresh
+ * ones. Unless the plan names a folder, the clone lands in its source VM's folder, so a retry always looks in the
+ * same place.
  */
 export class VsphereVmCloner implements VmCloner {
-  private readonly lookups = new Map<string, Promise<MoRef>>();
-  private readonly sourceFacts = new Map<string, { at: number; facts: Promise<VmFacts> }>();
+  private readonly cache: InventoryCache;
 
-  constructor(private readonly vim: VimClient) {}
+  constructor(
+    private readonly vim: VimClient,
+    cacheOptions: InventoryCacheOptions = {},
+  ) {
+    this.cache = new InventoryCache(vim, cacheOptions);
+  }
 
   sourceIdentity(plan: ClonePlan, options: VmCallOptions): Promise<GuestIdentity> {
-    return mapped(async () => (await this.vim.getVm(await this.source(plan, options), options)).guest);
+    return this.withLookups(async (at) => (await this.vim.getVm(await at.source(plan), options)).guest, options);
   }
 
   startClone(plan: ClonePlan, options: VmCallOptions): Promise<{ taskRef: string }> {
-    return mapped(async () => {
-      const source = await this.source(plan, options);
-      const facts = await this.facts(source, options);
+    return this.withLookups(async (at) => {
+      const facts = await at.sourceFacts(plan);
       refuseNearChainLimit(facts);
-      const folder = await this.folder(plan, options);
-      const spec = await buildInstantCloneSpec(plan, facts, folder, {
-        resolve: (path, type) => this.resolve(path, type, options),
-        network: (ref) => this.vim.getNetwork(ref, options),
+      const spec = await buildInstantCloneSpec(plan, facts, await at.folder(plan), {
+        resolve: (path, type) => at.resolve(path, type),
+        network: (ref) => at.lookups.network(ref, options),
       });
-      return { taskRef: (await this.vim.instantClone(source, spec, options)).value };
-    });
+      return { taskRef: (await this.vim.instantClone(facts, spec, options)).value };
+    }, options);
   }
 
   waitForClone(taskRef: string, options: VmCallOptions & { deadline: number }): Promise<CloneTaskOutcome> {
@@ -120,11 +125,12 @@ export class VsphereVmCloner implements VmCloner {
   }
 
   findClone(plan: ClonePlan, options: VmCallOptions): Promise<FoundVm | undefined> {
-    return mapped(async () => {
-      const found = await this.vim.findChild(await this.folder(plan, options), plan.name, options);
+    return this.withLookups(async (at) => {
+      // The clone's own name is never cached: reconciliation must see the VM as it is now.
+      const found = await this.vim.findChild(await at.folder(plan), plan.name, options);
       if (found?.type !== 'VirtualMachine') return undefined;
       return toFoundVm(await this.vim.getVm(vmRef(found.value), options));
-    });
+    }, options);
   }
 
   guestIdentity(vm: string, options: VmCallOptions): Promise<GuestIdentity> {
@@ -190,58 +196,46 @@ export class VsphereVmCloner implements VmCloner {
     if (info.state !== 'success') throw new VcenterUnavailableError(`Task ${task.value} is still ${info.state}`);
   }
 
-  private source(plan: ClonePlan, options: VmCallOptions): Promise<MoRef<'VirtualMachine'>> {
-    const src = plan.source;
-    if ('moref' in src) return Promise.resolve(vmRef(src.moref));
-    if ('name' in src) {
-      return this.cached(this.lookups, `VirtualMachine:name:${src.name}:${JSON.stringify(plan.folder)}`, async () => {
-        const found = await this.vim.findChild(await this.folder(plan, options), src.name, options);
-        if (found?.type !== 'VirtualMachine') throw notFound('Source VM', src.name);
-        return found;
-      }) as Promise<MoRef<'VirtualMachine'>>;
-    }
-    return this.resolve(src.path, 'VirtualMachine', options) as Promise<MoRef<'VirtualMachine'>>;
-  }
-
-  /** The source's devices and chain depth, cached for a minute: the spec needs them for every clone. */
-  private facts(source: MoRef<'VirtualMachine'>, options: VmCallOptions): Promise<VmFacts> {
-    const entry = this.sourceFacts.get(source.value);
-    if (entry && Date.now() - entry.at < SOURCE_FACTS_TTL_MS) return entry.facts;
-    const facts = this.vim.getVm(source, options);
-    this.sourceFacts.set(source.value, { at: Date.now(), facts });
-    facts.catch(() => this.sourceFacts.delete(source.value));
-    return facts;
-  }
-
-  private async folder(plan: ClonePlan, options: VmCallOptions): Promise<MoRef<'Folder'>> {
-    const folder = plan.folder;
-    if (folder) {
-      if ('moref' in folder) return { type: 'Folder', value: folder.moref };
-      return this.resolve(folder.path, 'Folder', options) as Promise<MoRef<'Folder'>>;
-    }
-    const facts = await this.facts(await this.source(plan, options), options);
-    if (!facts.folder) throw notFound('Folder of source VM', facts.moref.value);
-    return facts.folder;
-  }
-
-  private resolve(path: string, type: string, options: VmCallOptions): Promise<MoRef> {
-    return this.cached(this.lookups, `${type}:${path}`, async () => {
-      const ref = await this.vim.findByInventoryPath(path, options);
-      const networkTypes = ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'];
-      const fits = ref && (ref.type === type || (type === 'Network' && networkTypes.includes(ref.type)));
-      if (!ref || !fits) throw notFound(type, path);
-      return ref;
-    });
-  }
-
-  /** Caches a lookup; a failed one is forgotten so the next attempt asks again. */
-  private cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = load();
-      cache.set(key, pending);
-      pending.catch(() => cache.delete(key));
-    }
-    return pending;
+  /** Runs `work` with the plan's lookups (repeated once with fresh ones if a cached one was stale), mapped errors. */
+  private withLookups<T>(work: (at: PlanLookups) => Promise<T>, options: VmCallOptions): Promise<T> {
+    return mapped(() => this.cache.run((lookups) => work(planLookups(lookups, options))));
   }
 }
+
+/** The plan's objects (source, its facts, folder, paths) resolved through one attempt's cached lookups. */
+type PlanLookups = ReturnType<typeof planLookups>;
+
+const planLookups = (lookups: InventoryLookups, options: VmCallOptions) => {
+  const resolve = async (path: string, type: string): Promise<MoRef> => {
+    const ref = await lookups.byPath(path, options);
+    const networkTypes = ['Network', 'DistributedVirtualPortgroup', 'OpaqueNetwork'];
+    const fits = ref && (ref.type === type || (type === 'Network' && networkTypes.includes(ref.type)));
+    if (!ref || !fits) throw notFound(type, path);
+    return ref;
+  };
+  const folder = async (plan: ClonePlan): Promise<MoRef<'Folder'>> => {
+    if (plan.folder) {
+      if ('moref' in plan.folder) return { type: 'Folder', value: plan.folder.moref };
+      return (await resolve(plan.folder.path, 'Folder')) as MoRef<'Folder'>;
+    }
+    const facts = await lookups.sourceVm(await source(plan), options);
+    if (!facts.folder) throw notFound('Folder of source VM', facts.moref.value);
+    return facts.folder;
+  };
+  const source = async (plan: ClonePlan): Promise<MoRef<'VirtualMachine'>> => {
+    const src = plan.source;
+    if ('moref' in src) return vmRef(src.moref);
+    if ('path' in src) return (await resolve(src.path, 'VirtualMachine')) as MoRef<'VirtualMachine'>;
+    if (!plan.folder) throw notFound('Folder of source VM', src.name);
+    const found = await lookups.child(await folder(plan), src.name, options);
+    if (found?.type !== 'VirtualMachine') throw notFound('Source VM', src.name);
+    return found as MoRef<'VirtualMachine'>;
+  };
+  return {
+    lookups,
+    resolve,
+    folder,
+    source,
+    sourceFacts: async (plan: ClonePlan) => lookups.sourceVm(await source(plan), options),
+  };
+};

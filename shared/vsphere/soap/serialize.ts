@@ -5,21 +5,13 @@
  */
 import { VimFaultError } from '../errors.js';
 import { TASK_INFO_PATHS } from '../task-info.js';
-import type { InstantCloneSpec, MoRef, NicEdit } from '../types.js';
+import type { InstantCloneSpec, MoRef, NicEdit, VmDevice } from '../types.js';
 
 const VIM25 = 'urn:vim25';
 const XSD = 'http://www.w3.org/2001/XMLSchema';
 
 /** What the client knows about a device of the source VM, needed to write a valid edit of it. */
-export interface SourceDevice {
-  key: number;
-  /** Concrete device type, e.g. `VirtualVmxnet3`, `VirtualSerialPort`. */
-  type: string;
-  connectable?: { startConnected: boolean; allowGuestControl: boolean };
-  /** Set when the device is on a distributed port group. */
-  distributedPort?: { switchUuid: string; portgroupKey?: string };
-  yieldOnPoll?: boolean;
-}
+export type SourceDevice = VmDevice;
 
 /** `<x type="T">value</x>`. */
 export function mo(ref: MoRef): Record<string, unknown> {

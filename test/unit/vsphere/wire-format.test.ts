@@ -123,11 +123,24 @@ describe('vim25 client: what goes on the wire', () => {
       guest: { ipAddress: '10.0.0.20', hostName: 'web-golden' },
       serialPorts: [{ key: 9000, label: 'Serial port 1', fileName: '[LocalDS_0] web-golden/serial0.log' }],
       parallelPorts: [],
+      devices: [
+        { key: 2000, type: 'VirtualDisk' },
+        {
+          key: 4000,
+          type: 'VirtualVmxnet3',
+          connectable: { startConnected: true, allowGuestControl: true },
+          distributedPort: {
+            switchUuid: '50 1e 2f 3a 4b 5c 6d 7e-8f 90 a1 b2 c3 d4 e5 f6',
+            portgroupKey: 'dvportgroup-20',
+          },
+        },
+        { key: 9000, type: 'VirtualSerialPort', yieldOnPoll: true },
+      ],
       diskChainDepth: 3,
     });
   });
 
-  it('caches inventory paths but not FindChild, and reports no match as undefined', async () => {
+  it('caches nothing itself and reports no match as undefined', async () => {
     // Prepare
     vc = await startFakeVcenter({
       FindChild: { body: fixture('find-by-inventory-path-none.xml').replaceAll('FindByInventoryPath', 'FindChild') },
@@ -137,14 +150,26 @@ describe('vim25 client: what goes on the wire', () => {
     // Act
     await vim.findByInventoryPath('/DC0/vm/web-golden');
     await vim.findByInventoryPath('/DC0/vm/web-golden');
-    const first = await vim.findChild({ type: 'Folder', value: 'group-v4' }, 'nope');
-    const second = await vim.findChild({ type: 'Folder', value: 'group-v4' }, 'nope');
+    const missing = await vim.findChild({ type: 'Folder', value: 'group-v4' }, 'nope');
 
     // Assess
-    expect(vc.calls('FindByInventoryPath')).toHaveLength(1);
-    expect(vc.calls('FindChild')).toHaveLength(2);
-    expect(first).toBeUndefined();
-    expect(second).toBeUndefined();
+    expect(vc.calls('FindByInventoryPath')).toHaveLength(2);
+    expect(missing).toBeUndefined();
+  });
+
+  it('takes the devices an edit needs from the source facts it is given, without reading them', async () => {
+    // Prepare
+    vc = await startFakeVcenter();
+    const vim = createVimClient({ url: vc.url, credentials: countingCredentials() });
+    const facts = await vim.getVm(SOURCE);
+    const reads = vc.calls('RetrievePropertiesEx').length;
+
+    // Act
+    await vim.instantClone(facts, { name: 'ic-1', nics: [{ key: 4000, startDisconnected: true }] });
+
+    // Assess
+    expect(vc.calls('RetrievePropertiesEx')).toHaveLength(reads);
+    expect(vc.calls('InstantClone_Task')[0]?.body).toMatch(/VirtualVmxnet3/);
   });
 });
 
