@@ -17,7 +17,7 @@ const importsOf = (file: string): string[] =>
   );
 
 /** Every feature folder of `shared/` has the same inner layers. */
-const FEATURES = ['clones', 'pools', 'runners', 'notifications'];
+const FEATURES = ['clones', 'pools', 'runners', 'notifications', 'access'];
 const layer = (name: string) => FEATURES.map((f) => `shared/${f}/${name}`);
 
 const forbiddenIn = (dirs: string[], forbidden: RegExp): string[] =>
