@@ -23,6 +23,9 @@ Options:
   --standalone-hosts N        standalone hosts per datacenter (default 1)
   --vms-per-host N            VMs per standalone host and per cluster (default 2)
   --vms N                     total VMs, spread over hosts and clusters (overrides --vms-per-host; up to 10000+)
+  --collector-quirks          misbehave like some vim25 servers (not vCenter), to test clients: a filter created
+                              after the collector handed out a version gets no initial state, and a task's update
+                              goes to whichever WaitForUpdatesEx call polls first, not to the filter's collector
   -h, --help                  show this help
 
 Example:
@@ -49,6 +52,7 @@ export function parseCli(argv: string[]): VcSimOptions | 'help' {
     options: {
       listen: { type: 'string', default: '127.0.0.1:8989' },
       tls: { type: 'boolean', default: false },
+      'collector-quirks': { type: 'boolean', default: false },
       username: { type: 'string' },
       password: { type: 'string' },
       'api-version': { type: 'string' },
@@ -80,6 +84,7 @@ export function parseCli(argv: string[]): VcSimOptions | 'help' {
     taskDurationMs: num('task-duration-ms'),
     guestIpDelayMs: num('guest-ip-delay-ms'),
     sessionIdleTimeoutMs: num('session-timeout-ms'),
+    collectorQuirks: values['collector-quirks'],
     inventory: {
       datacenters: num('datacenters'),
       clusters: num('clusters'),

@@ -1,42 +1,18 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { InventoryOptions } from './default-inventory.js';
+import { resolveOptions, type VcSimOptions } from './options.js';
 import { requestHandler } from './server.js';
 import { createVcSim, type VcSim } from './sim.js';
-import { defaultInstanceUuid, SimState } from './state.js';
+import { SimState } from './state.js';
 import { selfSignedCertificate } from './tls.js';
 
 export type { InventoryOptions } from './default-inventory.js';
 export type { FaultRule, InjectableFault } from './fault-injection.js';
 export type { PowerState, SimNic, SimVm } from './model.js';
+export type { VcSimOptions } from './options.js';
 export type { VcSim } from './sim.js';
-export type { SimStats } from './state.js';
-
-/** Options of `startVcSim`; every field is optional and the defaults give govmomi's familiar VPX inventory. */
-export interface VcSimOptions {
-  /** Interface to bind; default 127.0.0.1 (loopback only, always, unless you say otherwise). */
-  host?: string;
-  /** Port; default 0 (a free port, see `url`). */
-  port?: number;
-  /** Serve https with a fresh self-signed certificate (its PEM is `ca`). */
-  tls?: boolean;
-  /** `about.apiVersion` and vimServiceVersions.xml; default `8.0.3.0`. */
-  apiVersion?: string;
-  /** Time an InstantClone task spends running; default 200 ms (0 for fastest). */
-  taskDurationMs?: number;
-  /** How long a clone reports its source's guest IP/host name before its own; default 2000 ms. */
-  guestIpDelayMs?: number;
-  /** Accept only this user name (default: any non-empty). */
-  username?: string;
-  /** Accept only this password (default: any non-empty). */
-  password?: string;
-  /** Idle time after which a session dies; default 30 min as on vCenter. */
-  sessionIdleTimeoutMs?: number;
-  /** RetrieveProperties(Ex) without a session: vCenter's missingSet answer (default) or a NotAuthenticated fault. */
-  unauthenticatedRetrieve?: 'missingSet' | 'fault';
-  inventory?: InventoryOptions;
-}
+export type { CollectorQuirks, SimStats } from './state.js';
 
 /** A running simulator. `close` is a bound function (safe to pass around) and is idempotent. */
 export interface VcSimHandle {
@@ -58,19 +34,7 @@ export interface VcSimHandle {
  * await vc.close();
  */
 export async function startVcSim(options: VcSimOptions = {}): Promise<VcSimHandle> {
-  const state = new SimState(
-    {
-      apiVersion: options.apiVersion ?? '8.0.3.0',
-      taskDurationMs: options.taskDurationMs ?? 200,
-      guestIpDelayMs: options.guestIpDelayMs ?? 2000,
-      username: options.username,
-      password: options.password,
-      sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? 30 * 60 * 1000,
-      instanceUuid: defaultInstanceUuid(),
-      unauthenticatedRetrieve: options.unauthenticatedRetrieve ?? 'missingSet',
-    },
-    options.inventory,
-  );
+  const state = new SimState(resolveOptions(options), options.inventory);
   const handler = requestHandler(state);
   const host = options.host ?? '127.0.0.1';
   let ca: string | undefined;

@@ -77,6 +77,25 @@ export interface ResolvedOptions {
   instanceUuid: string;
   /** How RetrieveProperties(Ex) answers without a session: vCenter's missingSet form, or a NotAuthenticated fault. */
   unauthenticatedRetrieve: 'missingSet' | 'fault';
+  /** Property-collector misbehaviour for client robustness tests; all off by default (see CollectorQuirks). */
+  collectorQuirks: Required<CollectorQuirks>;
+}
+
+/**
+ * Ways a vim25 server's property collector may misbehave (not vCenter's behaviour), for robustness tests of clients.
+ */
+export interface CollectorQuirks {
+  /**
+   * A filter created on a collector that already handed out a version gets no initial state: WaitForUpdatesEx
+   * reports only changes after its creation (a task that finished before never shows up).
+   */
+  lateFiltersWithoutInitialState?: boolean;
+  /**
+   * A Task's update goes to whichever WaitForUpdatesEx call computes it first (the longest-waiting call on any
+   * collector of any session, or the next call to arrive), inside a PropertyFilterUpdate naming the owner's filter,
+   * and is reported to nobody else: the collector that owns the filter may never hear of it.
+   */
+  taskUpdatesToFirstWaiter?: boolean;
 }
 
 /** Counters for tests and benchmarks: requests, calls per method, peak concurrent InstantClone tasks. */
@@ -97,6 +116,8 @@ export class SimState {
   readonly views = new Map<string, ContainerViewRecord>();
   readonly collectors = new Map<string, CollectorRecord>();
   readonly filters = new Map<string, FilterRecord>();
+  /** With the `taskUpdatesToFirstWaiter` quirk: what of each filter's Task objects was handed out, to anyone. */
+  readonly handedOutTasks: Baseline = new Map();
   /** folder moref → names reserved by InstantClone tasks still in flight (DuplicateName between concurrent clones). */
   readonly reservedNames = new Map<string, Set<string>>();
   readonly faults = new FaultInjector();
@@ -165,16 +186,22 @@ export class SimState {
     const collector = this.collectors.get(moref);
     if (!collector) return;
     collector.cancelWait?.();
-    for (const filter of collector.filters) this.filters.delete(filter);
+    for (const filter of collector.filters) this.destroyFilter(filter);
     this.collectors.delete(moref);
+  }
+
+  /** DestroyPropertyFilter: the filter leaves its collector and every record of what it reported. */
+  destroyFilter(id: string): void {
+    const filter = this.filters.get(id);
+    if (filter) this.collectors.get(filter.collector)?.filters.delete(id);
+    this.filters.delete(id);
+    this.handedOutTasks.delete(id);
   }
 
   private endSession(session: Session): void {
     for (const id of session.objects) {
       this.views.delete(id);
-      const filter = this.filters.get(id);
-      if (filter) this.collectors.get(filter.collector)?.filters.delete(id);
-      this.filters.delete(id);
+      this.destroyFilter(id);
       this.destroyCollector(id);
     }
   }

@@ -1,10 +1,11 @@
 import { collect, objectContentValue } from '../properties/collect.js';
 import { readFilterSpec } from '../properties/filter-spec.js';
+import { seedLateFilter } from '../properties/update-diff.js';
 import { waitForUpdates } from '../properties/wait-for-updates.js';
 import { faults } from '../soap/faults.js';
 import { arr, moref, obj, str, type VimObject } from '../soap/vim-value.js';
 import { child, childrenNamed, childText, parseBoolean } from '../soap/xml-reader.js';
-import { newCollector } from '../state.js';
+import { type FilterRecord, newCollector } from '../state.js';
 import type { MethodContext, MethodTable } from './method.js';
 
 let nextToken = 0;
@@ -75,23 +76,23 @@ export const propertyMethods: MethodTable = {
       const collector = state.collectorFor(self.value, session);
       if (!collector) throw faults.managedObjectNotFound('PropertyCollector', self.value);
       const id = session ? state.sessions.scopedId(session) : `session[]${++nextToken}`;
-      state.filters.set(id, {
+      const filter: FilterRecord = {
         type: 'PropertyFilter',
         moref: id,
         collector: collector.moref,
         spec,
         partialUpdates: parseBoolean(childText(request, 'partialUpdates')) ?? false,
-      });
+      };
+      state.filters.set(id, filter);
       collector.filters.add(id);
+      seedLateFilter({ state, session }, collector, filter);
       return moref('PropertyFilter', id);
     },
   },
   DestroyPropertyFilter: {
     on: ['PropertyFilter'],
     run: ({ state, self }) => {
-      const filter = state.filters.get(self.value);
-      if (filter) state.collectors.get(filter.collector)?.filters.delete(self.value);
-      state.filters.delete(self.value);
+      state.destroyFilter(self.value);
       return undefined;
     },
   },

@@ -17,9 +17,10 @@ describe('vcsim CLI options', () => {
       '5',
       '--vms',
       '10000',
+      '--collector-quirks',
     ]);
     // Assess
-    expect(defaults).toMatchObject({ host: '127.0.0.1', port: 8989, tls: false });
+    expect(defaults).toMatchObject({ host: '127.0.0.1', port: 8989, tls: false, collectorQuirks: false });
     expect(given).toMatchObject({
       host: '127.0.0.1',
       port: 0,
@@ -27,6 +28,7 @@ describe('vcsim CLI options', () => {
       username: 'u',
       password: 'p',
       taskDurationMs: 5,
+      collectorQuirks: true,
       inventory: { vms: 10_000 },
     });
   });

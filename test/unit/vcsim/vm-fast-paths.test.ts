@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '#local/vcsim/options';
 import { propertyGetter } from '#local/vcsim/properties/object-properties';
 import { VM_FAST_PATHS } from '#local/vcsim/properties/vm-fast-paths';
 import { selectPath, type VimValue } from '#local/vcsim/soap/vim-value';
@@ -11,17 +12,7 @@ const serialise = (value: VimValue | undefined | symbol): string =>
 describe('vcsim VirtualMachine fast property paths', () => {
   it.each(Object.keys(VM_FAST_PATHS))('reads %s exactly as the generic path does, powered on and off', (path) => {
     // Prepare
-    const state = new SimState(
-      {
-        apiVersion: '8.0.3.0',
-        taskDurationMs: 0,
-        guestIpDelayMs: 0,
-        sessionIdleTimeoutMs: 1,
-        instanceUuid: 'x',
-        unauthenticatedRetrieve: 'missingSet',
-      },
-      {},
-    );
+    const state = new SimState(resolveOptions({ taskDurationMs: 0, guestIpDelayMs: 0, sessionIdleTimeoutMs: 1 }), {});
     const [on, off] = state.inventory.vms();
     off!.powerState = 'poweredOff';
     const [top, ...rest] = path.split('.');
