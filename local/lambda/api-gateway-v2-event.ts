@@ -22,7 +22,8 @@ export type RequestFacts = {
 export function toApiGatewayV2Event(req: IncomingMessage, facts: RequestFacts): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const rawQuery = (req.url ?? '').split('?')[1] ?? '';
-  const headers: Record<string, string> = {};
+  // Null-prototype maps: a header or parameter named `constructor` or `__proto__` is just a name here.
+  const headers: Record<string, string> = Object.create(null);
   for (const [name, values] of Object.entries(req.headersDistinct)) {
     if (name !== 'cookie' && values) headers[name] = values.join(',');
   }
@@ -32,7 +33,7 @@ export function toApiGatewayV2Event(req: IncomingMessage, facts: RequestFacts): 
   headers['x-forwarded-proto'] ??= 'http';
   headers['x-forwarded-port'] ??= String(req.socket.localPort ?? '');
   const cookies = (req.headersDistinct['cookie'] ?? []).flatMap((line) => line.split(/;\s*/)).filter(Boolean);
-  const query: Record<string, string> = {};
+  const query: Record<string, string> = Object.create(null);
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const text = isTextual(headers['content-type']);
   const method = (req.method ?? 'GET').toUpperCase();

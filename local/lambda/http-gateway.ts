@@ -51,7 +51,7 @@ const DEFAULT_TIMEOUT_MS = 29_000;
  * Serves Lambda handlers over HTTP as an API Gateway HTTP API would, feeding them payload v2.0 events
  * and mapping their results back. Errors use the API's shape `{ error: { code, message } }`:
  * 404 NOT_FOUND (no route), 405 METHOD_NOT_ALLOWED, 401 UNAUTHORIZED (bearer token missing or wrong,
- * compared in constant time), 413 PAYLOAD_TOO_LARGE (> 1 MiB), 500 INTERNAL (handler threw; the
+ * compared in constant time; the `Bearer` scheme in any case), 413 PAYLOAD_TOO_LARGE (> 1 MiB), 500 INTERNAL (handler threw; the
  * message is logged, never sent), 504 TIMEOUT (handler outlived `timeoutMs`; it keeps running).
  *
  * Deviations from AWS: bearer auth stands in for IAM; 405 instead of API Gateway's 404 for a wrong method.
@@ -59,7 +59,7 @@ const DEFAULT_TIMEOUT_MS = 29_000;
 export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
   const logger = options.logger ?? consoleLogger;
   const findRoute = makeRouteTable(options.routes);
-  const expected = Buffer.from(`Bearer ${options.bearerToken}`);
+  const expected = Buffer.from(options.bearerToken);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -121,9 +121,12 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
   };
 }
 
-/** Constant-time comparison; unequal lengths are compared against themselves so timing stays flat. */
+/**
+ * `Authorization: Bearer <token>` with the scheme in any case (RFC 7235: auth schemes are case-insensitive) and the
+ * token compared in constant time; unequal lengths are compared against themselves so timing stays flat.
+ */
 function bearerMatches(header: string | undefined, expected: Buffer): boolean {
-  const given = Buffer.from(header ?? '');
+  const given = Buffer.from(/^\s*bearer +(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '');
   const sameLength = given.length === expected.length;
   return timingSafeEqual(sameLength ? given : expected, expected) && sameLength;
 }

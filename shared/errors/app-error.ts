@@ -6,6 +6,9 @@
 export type AppErrorCode =
   | 'VALIDATION_FAILED'
   | 'INVALID_JSON'
+  | 'INVALID_CURSOR'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'JOB_NOT_FOUND'
   | 'STALE_TRANSITION'
   | 'IDEMPOTENCY_CONFLICT'
@@ -74,6 +77,40 @@ export class InvalidJsonError extends AppError {
   readonly code = 'INVALID_JSON';
   readonly retryable = false;
   readonly issues: FieldIssue[] = [{ field: 'body', message: 'must be a JSON object' }];
+}
+
+/** A list cursor that this API did not issue, or issued for another filter; `issues` names `cursor`. */
+export class InvalidCursorError extends AppError {
+  readonly code = 'INVALID_CURSOR';
+  readonly retryable = false;
+  readonly issues: FieldIssue[];
+  constructor(message: string) {
+    super(`Invalid cursor: ${message}`);
+    this.issues = [{ field: 'cursor', message }];
+  }
+}
+
+/** The input is over one of the documented request limits (`clones/model/request-limits.ts`); `issues` names the field. */
+export class PayloadTooLargeError extends AppError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  readonly retryable = false;
+  constructor(
+    readonly issues: FieldIssue[],
+    message = `Request too large: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+  ) {
+    super(message);
+  }
+}
+
+/** The body's Content-Type is not the one the route reads; `issues` names the header. */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  readonly retryable = false;
+  readonly issues: FieldIssue[];
+  constructor(expected: string, given: string) {
+    super(`Content-Type ${given} is not supported here: send ${expected}`);
+    this.issues = [{ field: 'Content-Type', message: `must be ${expected}` }];
+  }
 }
 
 export class JobNotFoundError extends AppError {

@@ -39,7 +39,10 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
   switch (code) {
     case 'VALIDATION_FAILED':
     case 'INVALID_JSON':
+    case 'INVALID_CURSOR':
       return answer(400);
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return answer(415);
     case 'SIGNATURE_MISSING':
     case 'SIGNATURE_INVALID':
     case 'SIGNATURE_STALE':
@@ -54,6 +57,8 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
       return answer(409);
     case 'BODY_TOO_LARGE':
       return answer(413, 'warn');
+    case 'PAYLOAD_TOO_LARGE':
+      return answer(413);
     case 'POOL_DEGRADED':
       return answer(503, 'warn');
     case 'SECRET_UNAVAILABLE':

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -8,6 +8,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { makeDocumentClient } from '../../aws/dynamodb-document-client.js';
 import { updateExpression } from '../../aws/dynamodb-update-expression.js';
 import { JOB_TABLE } from '../../config/resources.js';
 import { StaleTransitionError, ValidationError } from '../../errors/app-error.js';
@@ -60,7 +61,7 @@ export class DynamoDbJobRepository implements JobRepository {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = makeDocumentClient(client);
   }
 
   async create(job: CloneJob): Promise<void> {

@@ -30,7 +30,7 @@ export const makeCloneApiRoutes = ({
   requestDestroy,
 }: CloneApiDeps): Record<string, Route> => ({
   'POST /v1/clones': async (event, context) => {
-    const request = parseJsonBody(CallerCloneRequestSchema, event.body, event.isBase64Encoded);
+    const request = parseJsonBody(CallerCloneRequestSchema, event);
     const jobs = await submit(request, event.headers['idempotency-key'], context);
     const [first] = jobs;
     return jsonResponse(202, request.count === 1 && first ? toJobView(first) : { jobs: jobs.map(toJobView) });

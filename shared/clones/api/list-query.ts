@@ -21,7 +21,7 @@ export const ListQuerySchema = z
 /** Parses the query parameters; rejects with ValidationError naming each bad parameter. */
 export const parseListQuery = (params: Record<string, string | undefined> = {}): ListClonesQuery => {
   const result = ListQuerySchema.safeParse(params);
-  if (!result.success) throw new ValidationError(toFieldIssues(result.error));
+  if (!result.success) throw new ValidationError(toFieldIssues(result.error, 'query'));
   const { status, label, cursor, limit } = result.data;
   return { limit, ...(status && { status }), ...(label && { label }), ...(cursor && { cursor }) };
 };

@@ -3,6 +3,7 @@ import type { SecretProvider } from '../../aws/secret-provider.js';
 import type { SubmitWithKey } from '../../clones/api/clone-api-routes.js';
 import { type CloneJob, toJobView } from '../../clones/model/clone-job.js';
 import { CallerCloneRequestSchema } from '../../clones/model/clone-request.js';
+import { requireContentType } from '../../http/content-type.js';
 import { jsonResponse } from '../../http/error-response.js';
 import {
   INSTACLONE_SIGNATURE_HEADER,
@@ -11,7 +12,7 @@ import {
   verifySlackSignature,
   verifyTimestamped,
 } from '../../http/hmac-signatures.js';
-import { parseJsonBody } from '../../http/parse-json-body.js';
+import { parseJsonBody, parseJsonText } from '../../http/parse-json-body.js';
 import { headerOf, rawBodyOf } from '../../http/raw-body.js';
 import type { SlackReply, SlashCommand } from '../../notifications/use-cases/handle-slack-command.js';
 import type { GithubDelivery, GithubWebhookOutcome } from '../../runners/use-cases/handle-github-webhook.js';
@@ -52,7 +53,8 @@ const accepted = (jobs: CloneJob[], count: number) => {
  * - github: `X-Hub-Signature-256`, `X-GitHub-Event`, `X-GitHub-Delivery` → 200 with the outcome (GitHub only
  *   records the status; 2xx for every verified delivery, ignored or not, so it does not flag the hook);
  * - slack: `X-Slack-Signature` + `X-Slack-Request-Timestamp` (5 minutes), form body → 200 ephemeral reply.
- * 401 for a missing/wrong/stale signature, 413 over the size limit, 400 for a body that is not what it should be.
+ * 401 for a missing/wrong/stale signature, 413 over the size limit, 415 for another Content-Type (checked after the
+ * signature), 400 for a body that is not what it should be.
  */
 export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> => ({
   [HOOK_ROUTE_KEYS.generic]: async (event, context) => {
@@ -67,7 +69,7 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> 
       },
       deps.now(),
     );
-    const request = parseJsonBody(CallerCloneRequestSchema, raw);
+    const request = parseJsonBody(CallerCloneRequestSchema, { body: raw, headers: event.headers });
     return accepted(await deps.submit(request, headerOf(event, 'idempotency-key'), context), request.count);
   },
   [HOOK_ROUTE_KEYS.github]: async (event) => {
@@ -81,14 +83,9 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> 
         error: { code: 'VALIDATION_FAILED', message: 'X-GitHub-Event and X-GitHub-Delivery are required' },
       });
     }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(raw);
-    } catch {
-      return jsonResponse(400, {
-        error: { code: 'INVALID_JSON', message: 'GitHub webhooks must use content type application/json' },
-      });
-    }
+    // GitHub can also send `payload=<json>` forms; the webhook must be set to application/json (415 otherwise).
+    requireContentType(event, 'json');
+    const payload = parseJsonText(raw);
     return jsonResponse(200, await deps.handleGithub({ event: githubEvent, deliveryId, payload }));
   },
   [HOOK_ROUTE_KEYS.slack]: async (event) => {
@@ -100,6 +97,7 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> 
       { signature: headerOf(event, 'x-slack-signature'), timestamp: headerOf(event, 'x-slack-request-timestamp') },
       deps.now(),
     );
+    requireContentType(event, 'form');
     const form = new URLSearchParams(raw);
     const command: SlashCommand = {
       teamId: form.get('team_id') ?? '',

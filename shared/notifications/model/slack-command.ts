@@ -45,6 +45,9 @@ export const parseSlackCommand = (text: string): SlackCommand => {
     }
     const key = word.slice(0, eq);
     const value = word.slice(eq + 1);
+    // The API refuses this key everywhere (an assignment would change the map's prototype and drop the value).
+    if (key === '__proto__' || key === 'label.__proto__')
+      return { kind: 'invalid', problem: '"__proto__" is not allowed as a key' };
     if (key === 'ttl') request.ttlMinutes = Number(value);
     else if (key === 'folder') request.folder = value;
     else if (key === 'wait') request.waitFor = value as 'task' | 'ip';

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { makeDocumentClient } from '../../aws/dynamodb-document-client.js';
 import { keyOf, toJob } from '../../clones/adapters/dynamodb-job-repository.js';
 import type { CloneJob } from '../../clones/model/clone-job.js';
 import { CLAIMED_BY_LABEL, POOL_LABEL } from '../model/pool.js';
@@ -27,7 +28,7 @@ export class DynamoDbPoolClaims implements PoolClaims {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = makeDocumentClient(client);
   }
 
   async claimSpare(jobId: string, claim: PoolClaim): Promise<CloneJob | undefined> {

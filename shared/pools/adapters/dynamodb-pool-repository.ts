@@ -1,5 +1,12 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { makeDocumentClient } from '../../aws/dynamodb-document-client.js';
 import { updateExpression } from '../../aws/dynamodb-update-expression.js';
 import { JOB_TABLE } from '../../config/resources.js';
 import type { Pool, PoolSpec, ScalingState } from '../model/pool.js';
@@ -27,7 +34,7 @@ export class DynamoDbPoolRepository implements PoolRepository {
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc = makeDocumentClient(client);
   }
 
   async put(name: string, spec: PoolSpec, now: Date): Promise<{ pool: Pool; created: boolean }> {

@@ -38,7 +38,7 @@ const poolName = (params: Record<string, string | undefined> | undefined): strin
 export const makePoolApiRoutes = (deps: PoolApiDeps): Record<string, Route> => {
   return {
     'PUT /v1/pools/{name}': async (event) => {
-      const spec = parseJsonBody(PoolSpecSchema, event.body, event.isBase64Encoded);
+      const spec = parseJsonBody(PoolSpecSchema, event);
       const { pool, created } = await deps.putPool(poolName(event.pathParameters), spec);
       return jsonResponse(created ? 201 : 200, pool);
     },
@@ -47,7 +47,7 @@ export const makePoolApiRoutes = (deps: PoolApiDeps): Record<string, Route> => {
     'DELETE /v1/pools/{name}': async (event) =>
       jsonResponse(202, await deps.deletePool(poolName(event.pathParameters))),
     'POST /v1/pools/{name}/claim': async (event) => {
-      const request = parseJsonBody(ClaimRequestSchema, event.body || '{}', event.isBase64Encoded && !!event.body);
+      const request = parseJsonBody(ClaimRequestSchema, event, { whenEmpty: {} });
       const result = await deps.claim(poolName(event.pathParameters), request);
       return jsonResponse(result.source === 'spare' ? 200 : 202, {
         pool: result.pool,
@@ -56,7 +56,7 @@ export const makePoolApiRoutes = (deps: PoolApiDeps): Record<string, Route> => {
       });
     },
     'POST /v1/pools/{name}/release': async (event) => {
-      const { jobId } = parseJsonBody(ReleaseRequestSchema, event.body, event.isBase64Encoded);
+      const { jobId } = parseJsonBody(ReleaseRequestSchema, event);
       const name = poolName(event.pathParameters);
       return jsonResponse(202, { pool: name, clone: toJobView(await deps.release(name, jobId)) });
     },

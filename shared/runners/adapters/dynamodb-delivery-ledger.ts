@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { makeDocumentClient } from '../../aws/dynamodb-document-client.js';
 import { JOB_TABLE } from '../../config/resources.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 
@@ -16,7 +17,7 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
     private readonly tableName: string,
     private readonly scope: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client);
+    this.doc = makeDocumentClient(client);
   }
 
   private key(id: string) {

@@ -12,7 +12,7 @@ type ErrorBody = { error: { code: string; details?: Array<{ field: string; messa
 /** The API's answer to a body, exactly as the handler computes it (parse, then map any error to a response). */
 const answer = (text: string) => {
   try {
-    return { statusCode: 202, parsed: parseJsonBody(CloneRequestSchema, text) };
+    return { statusCode: 202, parsed: parseJsonBody(CloneRequestSchema, { body: text, headers: {} }) };
   } catch (err) {
     const response = toErrorResponse(err);
     return { statusCode: response.statusCode, error: JSON.parse(String(response.body)) as ErrorBody };

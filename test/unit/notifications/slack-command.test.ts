@@ -43,6 +43,8 @@ describe('Slack /clone command', () => {
     ['destroy job-1', { kind: 'destroy', jobId: 'job-1' }],
     ['vm-42', { kind: 'clone', request: { source: { moref: 'vm-42' }, labels: {} } }],
     ['status', { kind: 'invalid', problem: 'usage: /clone status <job id>' }],
+    ['vm-42 __proto__=x', { kind: 'invalid', problem: '"__proto__" is not allowed as a key' }],
+    ['vm-42 label.__proto__=x', { kind: 'invalid', problem: '"__proto__" is not allowed as a key' }],
   ])('parses "%s"', (text, expected) => {
     // Act + Assess
     expect(parseSlackCommand(text)).toEqual(expected);
