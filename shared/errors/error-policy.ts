@@ -81,6 +81,7 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
     case 'VCENTER_UNAVAILABLE':
     case 'GUEST_CONFIG_FAILED':
     case 'CONFIG_INVALID':
+    case 'ILLEGAL_TRANSITION':
       return internal;
     default:
       return code satisfies never;

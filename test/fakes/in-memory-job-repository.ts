@@ -1,9 +1,9 @@
 import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '#shared/clones/model/clone-job';
-import { canTransition } from '#shared/clones/model/clone-job';
-import type { JobPage, JobPatch, JobRepository } from '#shared/clones/ports/job-repository';
+import { applyChange, type JobChange } from '#shared/clones/model/job-transition';
+import type { JobPage, JobRepository } from '#shared/clones/ports/job-repository';
 import { StaleTransitionError } from '#shared/errors/app-error';
 
-/** JobRepository in a Map, with the same conditional-update rules as the DynamoDB adapter. */
+/** JobRepository in a Map: like the DynamoDB adapter, it writes a change only on the expected status and version. */
 export class InMemoryJobRepository implements JobRepository {
   readonly items = new Map<string, CloneJob>();
 
@@ -35,25 +35,14 @@ export class InMemoryJobRepository implements JobRepository {
     return { jobs, ...(start + page.limit < all.length && { cursor: String(start + page.limit) }) };
   }
 
-  async update(
-    job: Pick<CloneJob, 'jobId' | 'status' | 'version'>,
-    change: { to?: JobStatus; patch?: JobPatch; now: Date },
-  ): Promise<CloneJob> {
-    const stored = this.items.get(job.jobId);
-    if (!stored || stored.status !== job.status || stored.version !== job.version) {
-      throw new StaleTransitionError(job.jobId, job.status);
+  async save(change: JobChange): Promise<CloneJob> {
+    const { expected } = change;
+    const stored = this.items.get(change.jobId);
+    if (!stored || stored.status !== expected.status || stored.version !== expected.version) {
+      throw new StaleTransitionError(change.jobId, `${expected.status} v${expected.version}`);
     }
-    if (change.to && !canTransition(stored.status, change.to))
-      throw new Error(`Illegal ${stored.status} -> ${change.to}`);
-    const next: CloneJob = {
-      ...stored,
-      ...change.patch,
-      version: stored.version + 1,
-      updatedAt: change.now.toISOString(),
-    };
-    for (const [k, v] of Object.entries(change.patch ?? {})) if (v === undefined) delete next[k as keyof JobPatch];
-    if (change.to) next.status = change.to;
-    this.items.set(job.jobId, next);
+    const next = applyChange(stored, structuredClone(change));
+    this.items.set(change.jobId, next);
     return structuredClone(next);
   }
 

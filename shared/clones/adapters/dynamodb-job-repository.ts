@@ -12,14 +12,9 @@ import { makeDocumentClient } from '../../aws/dynamodb-document-client.js';
 import { updateExpression } from '../../aws/dynamodb-update-expression.js';
 import { JOB_TABLE } from '../../config/resources.js';
 import { StaleTransitionError, ValidationError } from '../../errors/app-error.js';
-import {
-  type CallbackEvent,
-  type CloneJob,
-  canTransition,
-  type JobCallback,
-  type JobStatus,
-} from '../model/clone-job.js';
-import type { JobPage, JobPatch, JobRepository } from '../ports/job-repository.js';
+import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '../model/clone-job.js';
+import type { JobChange } from '../model/job-transition.js';
+import type { JobPage, JobRepository } from '../ports/job-repository.js';
 
 /** The table key of job `jobId`. */
 export const keyOf = (jobId: string) => ({ [JOB_TABLE.partitionKey]: `JOB#${jobId}` });
@@ -50,9 +45,10 @@ const decodeCursor = (cursor: string): Record<string, unknown> => {
 
 /**
  * JobRepository on one DynamoDB item per job (`pk = JOB#<id>`), with the status GSI keys kept in step.
- * Every change is a conditional update on the expected status and version, so a stale or duplicate delivery
- * fails with StaleTransitionError instead of moving a job backwards; callback outcomes, which live beside the state
- * machine, are conditional on the job existing only. No transactions: it runs on dynalite too.
+ * Every change (decided by the model's `transition`) is a conditional update on the expected status and version, so
+ * a stale or duplicate delivery fails with StaleTransitionError instead of moving a job backwards; callback outcomes,
+ * which live beside the state machine, are conditional on the job existing only. No transactions: it runs on
+ * dynalite too.
  */
 export class DynamoDbJobRepository implements JobRepository {
   private readonly doc: DynamoDBDocumentClient;
@@ -118,31 +114,31 @@ export class DynamoDbJobRepository implements JobRepository {
     return { jobs: Items.map(toJob), ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }) };
   }
 
-  async update(
-    job: Pick<CloneJob, 'jobId' | 'status' | 'version' | 'createdAt'>,
-    change: { to?: JobStatus; patch?: JobPatch; now: Date },
-  ): Promise<CloneJob> {
-    if (change.to && !canTransition(job.status, change.to)) {
-      throw new Error(`Illegal transition ${job.status} -> ${change.to} for job ${job.jobId}`);
-    }
+  async save(change: JobChange): Promise<CloneJob> {
+    const { expected } = change;
+    const moves = change.status !== expected.status;
     const sets: Record<string, unknown> = {
-      ...(change.to && { status: change.to }),
-      updatedAt: change.now.toISOString(),
+      ...(moves && { status: change.status, ...statusKeys(change.status, change) }),
+      updatedAt: change.updatedAt,
     };
-    if (change.to) Object.assign(sets, statusKeys(change.to, job));
     const removes: string[] = [];
-    for (const [field, value] of Object.entries(change.patch ?? {})) {
+    for (const [field, value] of Object.entries(change.patch)) {
       if (value === undefined) removes.push(field);
       else sets[field] = value;
     }
-    const update = updateExpression(sets, removes, ['#version = #version + :one']);
+    const update = updateExpression(sets, removes, ['#version = :version']);
     const names = { ...update.names, '#status': 'status', '#version': 'version' };
-    const values = { ...update.values, ':expectedStatus': job.status, ':expectedVersion': job.version, ':one': 1 };
+    const values = {
+      ...update.values,
+      ':expectedStatus': expected.status,
+      ':expectedVersion': expected.version,
+      ':version': change.version,
+    };
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keyOf(job.jobId),
+          Key: keyOf(change.jobId),
           UpdateExpression: update.expression,
           ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
           ExpressionAttributeNames: names,
@@ -153,7 +149,7 @@ export class DynamoDbJobRepository implements JobRepository {
       return toJob(Attributes ?? {});
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException)
-        throw new StaleTransitionError(job.jobId, `${job.status} v${job.version}`);
+        throw new StaleTransitionError(change.jobId, `${expected.status} v${expected.version}`);
       throw err;
     }
   }

@@ -1,21 +1,5 @@
 import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '../model/clone-job.js';
-
-/** Fields a transition may set alongside the new status. */
-export type JobPatch = Partial<
-  Pick<
-    CloneJob,
-    | 'task'
-    | 'vm'
-    | 'error'
-    | 'announced'
-    | 'attempt'
-    | 'sourceIp'
-    | 'leaseExpiresAt'
-    | 'readyAt'
-    | 'destroyRequested'
-    | 'configuredAt'
-  >
->;
+import type { JobChange } from '../model/job-transition.js';
 
 /** One page of a listing; `cursor` is opaque and absent on the last page. */
 export type JobPage = { jobs: CloneJob[]; cursor?: string };
@@ -34,13 +18,11 @@ export interface JobRepository {
    */
   listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage>;
   /**
-   * Writes `patch` (and `to`, when given) only if the stored job still has `expected.status` and
-   * `expected.version`. Returns the job as stored. Rejects with StaleTransitionError otherwise.
+   * Writes a change decided by the model's `transition` (status, version, `updatedAt`, patch) only if the stored job
+   * still has `change.expected` status and version; judges nothing else. Returns the job as stored. Rejects with
+   * StaleTransitionError when another writer came first (or the job is gone).
    */
-  update(
-    job: Pick<CloneJob, 'jobId' | 'status' | 'version' | 'createdAt'>,
-    change: { to?: JobStatus; patch?: JobPatch; now: Date },
-  ): Promise<CloneJob>;
+  save(change: JobChange): Promise<CloneJob>;
   /**
    * Stores `callback` as `callbacks[event]`, replacing the one recorded earlier for that event, and writes nothing
    * else: not `status`, `version` or `updatedAt`. It is conditional only on the job existing, so it never conflicts

@@ -3,6 +3,7 @@ import { configuredEventFor } from '../../events/clone-events.js';
 import type { EventPublisher } from '../../events/event-publisher.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob } from '../model/clone-job.js';
+import { transition } from '../model/job-transition.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
 import type { GuestinfoResolver } from '../ports/guestinfo-resolver.js';
 import type { JobRepository } from '../ports/job-repository.js';
@@ -56,7 +57,7 @@ export const makeExecuteConfigure = (deps: ExecuteConfigureDeps) => {
       } catch (err) {
         if (!(err instanceof GuestConfigError) || err.retryable) throw err;
         const error = { code: err.code, message: err.message, retryable: false };
-        await jobs.update(job, { patch: { error }, now: clock.now() });
+        await jobs.save(transition(job, { patch: { error }, now: clock.now() }));
         return requestDestroy(job.jobId);
       }
       await cloner.setExtraConfig(
@@ -67,6 +68,6 @@ export const makeExecuteConfigure = (deps: ExecuteConfigureDeps) => {
     }
     const at = clock.now().toISOString();
     await events.publish(configuredEventFor(job, { at, requestedAt: message.requestedAt }));
-    return jobs.update(job, { patch: { configuredAt: at }, now: clock.now() });
+    return jobs.save(transition(job, { patch: { configuredAt: at }, now: clock.now() }));
   };
 };

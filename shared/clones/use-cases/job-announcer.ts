@@ -2,7 +2,8 @@ import { cloneEventsFor } from '../../events/clone-events.js';
 import type { EventPublisher } from '../../events/event-publisher.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob, JobStatus } from '../model/clone-job.js';
-import type { JobPatch, JobRepository } from '../ports/job-repository.js';
+import { type JobPatch, transition } from '../model/job-transition.js';
+import type { JobRepository } from '../ports/job-repository.js';
 
 export type JobWriterDeps = { jobs: JobRepository; events: EventPublisher; clock: Clock };
 
@@ -13,7 +14,7 @@ export type JobWriterDeps = { jobs: JobRepository; events: EventPublisher; clock
  */
 export const makeJobWriter = ({ jobs, events, clock }: JobWriterDeps) => {
   const update = (job: CloneJob, to: JobStatus | undefined, patch: JobPatch): Promise<CloneJob> =>
-    jobs.update(job, { ...(to && { to }), patch, now: clock.now() });
+    jobs.save(transition(job, { to, patch, now: clock.now() }));
 
   const announce = async (job: CloneJob): Promise<CloneJob> => {
     if (job.announced === job.status) return job;

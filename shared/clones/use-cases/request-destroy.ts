@@ -1,6 +1,7 @@
 import { JobNotFoundError } from '../../errors/app-error.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob } from '../model/clone-job.js';
+import { transition } from '../model/job-transition.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
 import type { JobRepository } from '../ports/job-repository.js';
 
@@ -20,7 +21,7 @@ export const makeRequestDestroy =
     if (!job) throw new JobNotFoundError(jobId);
     switch (job.status) {
       case 'SUCCEEDED': {
-        const destroying = await jobs.update(job, { to: 'DESTROYING', now: clock.now() });
+        const destroying = await jobs.save(transition(job, { to: 'DESTROYING', now: clock.now() }));
         await queue.enqueue({ version: '1', jobId, action: 'destroy' });
         return destroying;
       }
@@ -29,7 +30,8 @@ export const makeRequestDestroy =
         return job;
       case 'QUEUED':
       case 'RUNNING':
-        return job.destroyRequested ? job : jobs.update(job, { patch: { destroyRequested: true }, now: clock.now() });
+        if (job.destroyRequested) return job;
+        return jobs.save(transition(job, { patch: { destroyRequested: true }, now: clock.now() }));
       case 'FAILED':
       case 'DESTROYED':
         return job;

@@ -3,6 +3,7 @@ import { type DynamoDbEmulator, startDynamoDbEmulator } from '#local/emulators/d
 import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
 import type { CloneJob, JobCallback } from '#shared/clones/model/clone-job';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
+import { transition } from '#shared/clones/model/job-transition';
 import { StaleTransitionError } from '#shared/errors/app-error';
 
 let dynamo: DynamoDbEmulator;
@@ -56,13 +57,15 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
   it('moves a job forward, bumps its version and removes fields patched to undefined', async () => {
     // Prepare
     await jobs.create(newJob('job-c-0001'));
-    const running = await jobs.update(newJob('job-c-0001'), {
-      to: 'RUNNING',
-      patch: { task: { moref: 'task-1' } },
-      now,
-    });
+    const running = await jobs.save(
+      transition(newJob('job-c-0001'), {
+        to: 'RUNNING',
+        patch: { task: { moref: 'task-1' } },
+        now,
+      }),
+    );
     // Act
-    const cleared = await jobs.update(running, { patch: { task: undefined }, now });
+    const cleared = await jobs.save(transition(running, { patch: { task: undefined }, now }));
     // Assess
     expect(running).toMatchObject({ status: 'RUNNING', version: 2, task: { moref: 'task-1' } });
     expect(cleared).toMatchObject({ status: 'RUNNING', version: 3 });
@@ -72,38 +75,45 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
   it('rejects a stale writer with StaleTransitionError and keeps the stored job', async () => {
     // Prepare
     await jobs.create(newJob('job-d-0001'));
-    await jobs.update(newJob('job-d-0001'), { to: 'RUNNING', now });
+    await jobs.save(transition(newJob('job-d-0001'), { to: 'RUNNING', now }));
     // Act
-    const stale = jobs.update(newJob('job-d-0001'), { to: 'FAILED', now });
+    const stale = jobs.save(transition(newJob('job-d-0001'), { to: 'FAILED', now }));
     // Assess
     await expect(stale).rejects.toBeInstanceOf(StaleTransitionError);
     expect(await jobs.get('job-d-0001')).toMatchObject({ status: 'RUNNING', version: 2 });
   });
 
-  it('never moves a terminal job', async () => {
+  it('refuses a patch prepared on the same read as a change that landed first', async () => {
     // Prepare
     await jobs.create(newJob('job-e-0001'));
-    const running = await jobs.update(newJob('job-e-0001'), { to: 'RUNNING', now });
-    const done = await jobs.update(running, { to: 'SUCCEEDED', now });
+    const read = await jobs.save(transition(newJob('job-e-0001'), { to: 'RUNNING', now }));
+    const first = transition(read, { patch: { task: { moref: 'task-1' } }, now });
+    const second = transition(read, { patch: { task: { moref: 'task-2' } }, now });
+    await jobs.save(first);
     // Act
-    const backwards = jobs.update(done, { to: 'RUNNING', now });
+    const late = jobs.save(second);
     // Assess
-    await expect(backwards).rejects.toThrow('Illegal transition');
+    await expect(late).rejects.toBeInstanceOf(StaleTransitionError);
+    expect(await jobs.get('job-e-0001')).toMatchObject({ version: 3, task: { moref: 'task-1' } });
   });
 
   it('lists unsettled jobs from the table itself: unfinished, or finished without an announcement', async () => {
     // Prepare
     await jobs.create(newJob('job-f-0001'));
-    const failed = await jobs.update(await jobs.update(newJob('job-f-0001'), { to: 'RUNNING', now }), {
-      to: 'FAILED',
-      now,
-    });
-    await jobs.update(failed, { patch: { announced: 'FAILED' }, now });
+    const failed = await jobs.save(
+      transition(await jobs.save(transition(newJob('job-f-0001'), { to: 'RUNNING', now })), {
+        to: 'FAILED',
+        now,
+      }),
+    );
+    await jobs.save(transition(failed, { patch: { announced: 'FAILED' }, now }));
     await jobs.create(newJob('job-g-0001'));
-    const unannounced = await jobs.update(await jobs.update(newJob('job-g-0001'), { to: 'RUNNING', now }), {
-      to: 'SUCCEEDED',
-      now,
-    });
+    const unannounced = await jobs.save(
+      transition(await jobs.save(transition(newJob('job-g-0001'), { to: 'RUNNING', now })), {
+        to: 'SUCCEEDED',
+        now,
+      }),
+    );
     // Act
     const ids: string[] = [];
     let cursor: string | undefined;
@@ -128,7 +138,7 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
   it('records a callback per event without touching version, status or updatedAt', async () => {
     // Prepare
     await jobs.create(newJob('job-h-0001'));
-    const running = await jobs.update(newJob('job-h-0001'), { to: 'RUNNING', now });
+    const running = await jobs.save(transition(newJob('job-h-0001'), { to: 'RUNNING', now }));
     // Act
     await jobs.recordCallback('job-h-0001', 'succeeded', callback('failed', 'ev-1:SUCCEEDED'));
     await jobs.recordCallback('job-h-0001', 'ready', callback('delivered', 'ev-2:SUCCEEDED'));
@@ -147,10 +157,10 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
   it('leaves a transition in flight valid: the worker still moves the job with the version it read', async () => {
     // Prepare
     await jobs.create(newJob('job-i-0001'));
-    const read = await jobs.update(newJob('job-i-0001'), { to: 'RUNNING', now });
+    const read = await jobs.save(transition(newJob('job-i-0001'), { to: 'RUNNING', now }));
     await jobs.recordCallback('job-i-0001', 'failed', callback('refused', 'ev-3:FAILED'));
     // Act
-    const moved = await jobs.update(read, { to: 'SUCCEEDED', now });
+    const moved = await jobs.save(transition(read, { to: 'SUCCEEDED', now }));
     // Assess
     expect(moved).toMatchObject({ status: 'SUCCEEDED', version: 3, callbacks: { failed: { state: 'refused' } } });
   });

@@ -10,18 +10,6 @@ import {
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
 
 describe('Domain: job state machine', () => {
-  it('only moves forward: QUEUED -> RUNNING -> SUCCEEDED | FAILED, SUCCEEDED -> DESTROYING -> DESTROYED', () => {
-    // Assess
-    expect(canTransition('QUEUED', 'RUNNING')).toBe(true);
-    expect(canTransition('RUNNING', 'SUCCEEDED')).toBe(true);
-    expect(canTransition('RUNNING', 'FAILED')).toBe(true);
-    expect(canTransition('SUCCEEDED', 'DESTROYING')).toBe(true);
-    expect(canTransition('DESTROYING', 'DESTROYED')).toBe(true);
-    expect(canTransition('RUNNING', 'QUEUED')).toBe(false);
-    expect(canTransition('SUCCEEDED', 'FAILED')).toBe(false);
-    expect(canTransition('DESTROYING', 'SUCCEEDED')).toBe(false);
-  });
-
   it('has no way out of FAILED and DESTROYED', () => {
     // Act
     const terminal = JOB_STATUSES.filter(isTerminal);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CloneJob } from '#shared/clones/model/clone-job';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
+import { transition } from '#shared/clones/model/job-transition';
 import { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY, makeExecuteClone } from '#shared/clones/use-cases/execute-clone';
 import { TaskStillRunningError, VcenterFaultError, VcenterUnavailableError } from '#shared/errors/app-error';
 import { fixedClock } from '#test/fakes/fixed-clock';
@@ -177,7 +178,7 @@ describe('Use case: executeClone', () => {
     await expect(blocked).rejects.toMatchObject({ code: 'ATTEMPT_IN_PROGRESS', retryable: true });
     expect(cloner.calls).toEqual([]);
     const job = (await jobs.get(jobId)) as CloneJob;
-    await jobs.update(job, { patch: { attempt: { until: '2000-01-01T00:00:00.000Z' } }, now: new Date() });
+    await jobs.save(transition(job, { patch: { attempt: { until: '2000-01-01T00:00:00.000Z' } }, now: new Date() }));
     expect(await execute(message, context)).toMatchObject({ status: 'SUCCEEDED' });
   });
 

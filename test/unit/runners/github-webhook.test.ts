@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CloneMessageInput } from '#shared/clones/model/clone-message';
+import { transition } from '#shared/clones/model/job-transition';
 import { parseRunnerPools } from '#shared/runners/model/runner-pools';
 import { InMemoryDeliveryLedger } from '#shared/runners/ports/delivery-ledger';
 import { makeHandleGithubWebhook } from '#shared/runners/use-cases/handle-github-webhook';
@@ -123,8 +124,8 @@ describe('Use case: handle GitHub webhook', () => {
     const { handle, sent, jobs, clock } = setup();
     await handle({ event: 'workflow_job', deliveryId: 'd-1', payload: fixture('workflow-job-queued') });
     const queued = await jobs.get('github-job-2832853555');
-    const running = await jobs.update(queued!, { to: 'RUNNING', now: clock.now() });
-    await jobs.update(running, { to: 'SUCCEEDED', now: clock.now() });
+    const running = await jobs.save(transition(queued!, { to: 'RUNNING', now: clock.now() }));
+    await jobs.save(transition(running, { to: 'SUCCEEDED', now: clock.now() }));
     // Act
     const outcome = await handle({
       event: 'workflow_job',

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { type CloneJob, JOB_STATUSES, type JobStatus } from '#shared/clones/model/clone-job';
+import { CloneRequestSchema } from '#shared/clones/model/clone-request';
+import { applyChange, IllegalTransitionError, transition } from '#shared/clones/model/job-transition';
+
+const now = new Date('2026-11-25T12:00:05.000Z');
+const jobIn = (status: JobStatus): CloneJob => ({
+  jobId: 'job-t-1',
+  status,
+  version: 7,
+  request: CloneRequestSchema.parse({ source: { path: '/DC0/vm/DC0_H0_VM0' } }),
+  vmName: 'instaclone-job-t-1',
+  task: { moref: 'task-9' },
+  createdAt: '2026-11-25T12:00:00.000Z',
+  updatedAt: '2026-11-25T12:00:01.000Z',
+});
+
+/** Written out rather than read from TRANSITIONS, so a change to the table has to change this test too. */
+const LEGAL = new Set([
+  'QUEUED->RUNNING',
+  'QUEUED->FAILED',
+  'RUNNING->SUCCEEDED',
+  'RUNNING->FAILED',
+  'SUCCEEDED->DESTROYING',
+  'DESTROYING->DESTROYED',
+]);
+const pairs = JOB_STATUSES.flatMap((from) => JOB_STATUSES.map((to) => [from, to] as const));
+const legal = pairs.filter(([from, to]) => LEGAL.has(`${from}->${to}`));
+const illegal = pairs.filter(([from, to]) => !LEGAL.has(`${from}->${to}`));
+
+describe('Domain: job transitions', () => {
+  it('knows all 36 moves: 6 legal, 30 illegal', () => {
+    // Assess
+    expect([legal.length, illegal.length]).toEqual([6, 30]);
+  });
+
+  it.each(legal)('moves %s -> %s with the next version, the time and the patch', (from, to) => {
+    // Act
+    const change = transition(jobIn(from), { to, patch: { readyAt: now.toISOString() }, now });
+    // Assess
+    expect(change).toEqual({
+      jobId: 'job-t-1',
+      createdAt: '2026-11-25T12:00:00.000Z',
+      expected: { status: from, version: 7 },
+      status: to,
+      version: 8,
+      updatedAt: now.toISOString(),
+      patch: { readyAt: now.toISOString() },
+    });
+  });
+
+  it.each(illegal)('refuses %s -> %s with IllegalTransitionError', (from, to) => {
+    // Act
+    const attempt = () => transition(jobIn(from), { to, now });
+    // Assess
+    expect(attempt).toThrow(IllegalTransitionError);
+    expect(attempt).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION', retryable: false, from, to }));
+  });
+
+  it.each(JOB_STATUSES)('patches a %s job without moving it, still on the next version', (status) => {
+    // Act
+    const change = transition(jobIn(status), { patch: { announced: status }, now });
+    // Assess
+    expect(change).toMatchObject({
+      expected: { status, version: 7 },
+      status,
+      version: 8,
+      patch: { announced: status },
+    });
+  });
+
+  it('leaves the job it decided on untouched', () => {
+    // Prepare
+    const job = jobIn('RUNNING');
+    const before = structuredClone(job);
+    // Act
+    transition(job, { to: 'SUCCEEDED', patch: { task: undefined }, now });
+    // Assess
+    expect(job).toEqual(before);
+  });
+
+  it('applies a change: new status and version, patched fields set, fields patched to undefined removed', () => {
+    // Prepare
+    const stored = { ...jobIn('RUNNING'), callbacks: {} };
+    const change = transition(stored, { to: 'SUCCEEDED', patch: { task: undefined, readyAt: 'then' }, now });
+    // Act
+    const next = applyChange(stored, change);
+    // Assess
+    expect(next).toMatchObject({ status: 'SUCCEEDED', version: 8, readyAt: 'then', updatedAt: now.toISOString() });
+    expect(next).not.toHaveProperty('task');
+    expect(next.callbacks).toEqual({});
+  });
+});
