@@ -8,7 +8,7 @@ import { missingSetFault } from './faults.js';
 import { readServiceContent, SERVICE_INSTANCE, type ServiceContent } from './service-content.js';
 import { returnval } from './soap/parse.js';
 import { mo } from './soap/serialize.js';
-import type { SoapTransport, TransportCallOptions, VimMethod, VimTransport } from './soap/transport.js';
+import type { SoapTransport, TransportCallOptions, VimArgs, VimMethod, VimTransport } from './soap/transport.js';
 import type { VimClientOptions } from './types.js';
 
 const ANONYMOUS: ReadonlySet<VimMethod> = new Set(['RetrieveServiceContent', 'Login']);
@@ -62,7 +62,7 @@ export function withSession(transport: SoapTransport, { credentials, logger }: S
     await pendingLogin;
   };
 
-  const attempt = async (method: VimMethod, args: Record<string, unknown>, options: TransportCallOptions) => {
+  const attempt = async (method: VimMethod, args: VimArgs, options: TransportCallOptions) => {
     const answer = await transport.call(method, args, options);
     // RetrievePropertiesEx reports an expired session per property instead of faulting.
     const lost = method === 'RetrievePropertiesEx' ? missingSetFault(returnval(answer), 'NotAuthenticated') : undefined;

@@ -6,8 +6,10 @@
  */
 import { VimFaultError, VimTransportError } from './errors.js';
 import type { Session } from './session.js';
+import type { XmlObject } from './soap/envelope.js';
 import { child, moRef, type Node, returnval, text } from './soap/parse.js';
 import { mo } from './soap/serialize.js';
+import type { VimArgs } from './soap/transport.js';
 import type { CallOptions, MoRef } from './types.js';
 
 const RECYCLE_AFTER_FILTERS = 64;
@@ -71,7 +73,7 @@ export class SharedCollector {
   }
 
   /** CreateFilter(spec, partialUpdates=false) on the live collector. */
-  async createFilter(spec: Record<string, unknown>, options: CallOptions, idle: boolean) {
+  async createFilter(spec: XmlObject, options: CallOptions, idle: boolean) {
     const collector = await this.ensure(options, idle);
     const answer = await this.session.call(
       'CreateFilter',
@@ -88,7 +90,7 @@ export class SharedCollector {
   async waitForUpdates(maxWaitSeconds: number, options: CallOptions & { timeoutMs: number }): Promise<Node> {
     const current = this.current;
     if (!current || !this.usable()) throw new VimFaultError('NotAuthenticated', 'the session changed');
-    const args: Record<string, unknown> = { _this: mo(current.ref) };
+    const args: VimArgs = { _this: mo(current.ref) };
     if (this.version) args['version'] = this.version;
     args['options'] = { maxWaitSeconds };
     try {

@@ -19,7 +19,7 @@ import {
   mo,
   propertyFilterSpec,
 } from './soap/serialize.js';
-import { createSoapTransport, type SoapTransportOptions, type VimMethod } from './soap/transport.js';
+import { createSoapTransport, type SoapTransportOptions, type VimArgs, type VimMethod } from './soap/transport.js';
 import { TaskWaiter } from './task-waiter.js';
 import type {
   CallOptions,
@@ -109,8 +109,7 @@ export function createVimClient(
   const session = withSession(transport, options);
   const waiter = new TaskWaiter(session, now, requestTimeoutMs);
 
-  const call = (method: VimMethod, args: Record<string, unknown>, opts: CallOptions = {}) =>
-    session.call(method, args, opts);
+  const call = (method: VimMethod, args: VimArgs, opts: CallOptions = {}) => session.call(method, args, opts);
 
   const taskOf = (answer: Node, method: string): MoRef<'Task'> => {
     const task = moRef<'Task'>(returnval(answer));

@@ -1,39 +1,24 @@
 /**
- * Builds node-soap argument objects for vim25. node-soap writes keys in insertion order, and vCenter is a strict
- * doc/literal server, so every object here lists its fields in XSD sequence order. Polymorphic slots get an
- * `xsi:type` (node-soap's `xsi_type` attribute, which declares the namespace prefix it uses).
+ * Builds vim25 argument values for {@link requestEnvelope}. vCenter is a strict doc/literal server, so every object
+ * here lists its fields in XSD sequence order; polymorphic slots get an `xsi:type` ({@link typed}, {@link xsdString}).
  */
 import { VimFaultError } from '../errors.js';
 import { TASK_INFO_PATHS } from '../task-info.js';
 import type { InstantCloneSpec, MoRef, NicEdit, VmDevice } from '../types.js';
+import { mo, typed, type XmlObject, type XmlValue, xsdString } from './envelope.js';
 
-const VIM25 = 'urn:vim25';
-const XSD = 'http://www.w3.org/2001/XMLSchema';
+export { mo, typed } from './envelope.js';
 
 /** What the client knows about a device of the source VM, needed to write a valid edit of it. */
 export type SourceDevice = VmDevice;
 
-/** `<x type="T">value</x>`. */
-export function mo(ref: MoRef): Record<string, unknown> {
-  return { attributes: { type: ref.type }, $value: ref.value };
-}
-
-/** An object carrying `xsi:type="<vim25 type>"`. */
-export function typed(type: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return { attributes: { xsi_type: { type, xmlns: VIM25 } }, ...fields };
-}
-
-function xsdString(value: string): Record<string, unknown> {
-  return { attributes: { xsi_type: { type: 'string', xmlns: XSD } }, $value: value };
-}
-
-/** OptionValue[] with `xsd:string` values. */
-export function optionValues(values: Record<string, string>): Record<string, unknown>[] {
-  return Object.entries(values).map(([key, value]) => typed('OptionValue', { key, value: xsdString(value) }));
+/** OptionValue[] (the declared type, so no `xsi:type` of their own) with `xsd:string` values. */
+export function optionValues(values: Record<string, string>): XmlObject[] {
+  return Object.entries(values).map(([key, value]) => ({ key, value: xsdString(value) }));
 }
 
 /** PropertyFilterSpec for some paths of one object. */
-export function propertyFilterSpec(obj: MoRef, paths: readonly string[]): Record<string, unknown> {
+export function propertyFilterSpec(obj: MoRef, paths: readonly string[]): XmlObject {
   return {
     propSet: [{ type: obj.type, all: false, pathSet: [...paths] }],
     objectSet: [{ obj: mo(obj), skip: false }],
@@ -44,7 +29,7 @@ export function propertyFilterSpec(obj: MoRef, paths: readonly string[]): Record
  * PropertyFilterSpec reporting `info` of every task in `entity.recentTask` (a TraversalSpec from the entity to its
  * recent tasks); new tasks on the entity enter the filter as they are created.
  */
-export function recentTaskFilterSpec(entity: MoRef): Record<string, unknown> {
+export function recentTaskFilterSpec(entity: MoRef): Record<string, XmlValue> {
   const toRecentTasks = typed('TraversalSpec', {
     name: 'recentTask',
     type: entity.type,
@@ -65,7 +50,7 @@ function sourceDevice(devices: ReadonlyMap<number, SourceDevice>, key: number): 
   return device;
 }
 
-function nicBacking(nic: NicEdit, device: SourceDevice): Record<string, unknown> | undefined {
+function nicBacking(nic: NicEdit, device: SourceDevice): Record<string, XmlValue> | undefined {
   const network = nic.network;
   if (network?.kind === 'standard') {
     return typed('VirtualEthernetCardNetworkBackingInfo', { deviceName: network.name, network: mo(network.moref) });
@@ -73,15 +58,13 @@ function nicBacking(nic: NicEdit, device: SourceDevice): Record<string, unknown>
   // The running source owns its distributed port: the clone must join the port group without a port key.
   const port = network?.kind === 'distributed' ? network : device.distributedPort;
   if (!port) return undefined;
-  const connection: Record<string, unknown> = { switchUuid: port.switchUuid };
+  const connection: Record<string, XmlValue> = { switchUuid: port.switchUuid };
   if (port.portgroupKey !== undefined) connection['portgroupKey'] = port.portgroupKey;
-  return typed('VirtualEthernetCardDistributedVirtualPortBackingInfo', {
-    port: typed('DistributedVirtualSwitchPortConnection', connection),
-  });
+  return typed('VirtualEthernetCardDistributedVirtualPortBackingInfo', { port: connection });
 }
 
-function nicEdit(nic: NicEdit, device: SourceDevice): Record<string, unknown> {
-  const fields: Record<string, unknown> = { key: nic.key };
+function nicEdit(nic: NicEdit, device: SourceDevice): Record<string, XmlValue> {
+  const fields: Record<string, XmlValue> = { key: nic.key };
   const backing = nicBacking(nic, device);
   if (backing) fields['backing'] = backing;
   if (nic.startDisconnected) {
@@ -100,7 +83,7 @@ function nicEdit(nic: NicEdit, device: SourceDevice): Record<string, unknown> {
 }
 
 function portEdit(kind: 'Serial' | 'Parallel', port: { key: number; fileName: string }, device: SourceDevice) {
-  const fields: Record<string, unknown> = {
+  const fields: Record<string, XmlValue> = {
     key: port.key,
     backing: typed(`Virtual${kind}PortFileBackingInfo`, { fileName: port.fileName }),
   };
@@ -119,7 +102,7 @@ export function editedDeviceKeys(spec: InstantCloneSpec): number[] {
  * @throws VimFaultError `InvalidDeviceSpec` when an edited key is not a device of the source.
  */
 export function instantCloneSpec(spec: InstantCloneSpec, devices: ReadonlyMap<number, SourceDevice>) {
-  const location: Record<string, unknown> = {};
+  const location: Record<string, XmlValue> = {};
   if (spec.folder) location['folder'] = mo(spec.folder);
   if (spec.datastore) location['datastore'] = mo(spec.datastore);
   if (spec.pool) location['pool'] = mo(spec.pool);
@@ -129,19 +112,19 @@ export function instantCloneSpec(spec: InstantCloneSpec, devices: ReadonlyMap<nu
     ...(spec.parallelPorts ?? []).map((p) => portEdit('Parallel', p, sourceDevice(devices, p.key))),
   ];
   if (deviceChange.length > 0) location['deviceChange'] = deviceChange;
-  const out: Record<string, unknown> = { name: spec.name, location };
+  const out: Record<string, XmlValue> = { name: spec.name, location };
   if (spec.extraConfig && Object.keys(spec.extraConfig).length > 0) out['config'] = optionValues(spec.extraConfig);
   if (spec.biosUuid !== undefined) out['biosUuid'] = spec.biosUuid;
   return out;
 }
 
 /** VirtualMachineConfigSpec that sets extraConfig keys (an empty value removes a key, as vCenter does). */
-export function extraConfigSpec(values: Record<string, string>): Record<string, unknown> {
+export function extraConfigSpec(values: Record<string, string>): Record<string, XmlValue> {
   return { extraConfig: optionValues(values) };
 }
 
 /** VirtualMachineConfigSpec that connects one NIC now and at power-on. */
-export function connectNicSpec(device: SourceDevice): Record<string, unknown> {
+export function connectNicSpec(device: SourceDevice): Record<string, XmlValue> {
   const connectable = {
     startConnected: true,
     allowGuestControl: device.connectable?.allowGuestControl ?? true,

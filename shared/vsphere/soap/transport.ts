@@ -1,6 +1,8 @@
 /**
  * One vim25 SOAP round trip on node-soap, with our hand-written WSDL subset. Everything above this file speaks in
  * method names, argument objects (in schema order) and parsed answer nodes; nothing above it knows node-soap.
+ * The request bytes are ours ({@link requestEnvelope}: what pyVmomi sends, handed to node-soap as its request
+ * through `postProcess`); node-soap parses the answer against the WSDL and finds SOAP faults.
  * Per call: SOAPAction `urn:vim25/<apiVersion>`, an optional `<operationID>` SOAP header, AbortSignal and timeout.
  * Failures become {@link VimFaultError} (SOAP faults) or {@link VimTransportError} (everything else).
  */
@@ -10,6 +12,7 @@ import soap from 'soap';
 import { VimFaultError, VimTransportError } from '../errors.js';
 import { faultFromSoapFault } from '../faults.js';
 import type { CallOptions, VimLogger } from '../types.js';
+import { requestEnvelope, type XmlValue } from './envelope.js';
 import { createAgent, type ExchangeOptions, SoapHttpClient } from './http-client.js';
 import { child, isRecord, type Node } from './parse.js';
 
@@ -39,10 +42,13 @@ export interface TransportCallOptions extends CallOptions {
   timeoutMs?: number;
 }
 
+/** A method's parameters in WSDL order, `_this` first. */
+export type VimArgs = Record<string, XmlValue>;
+
 /** One SOAP round trip. Session handling and caching are layered on top of this interface. */
 export interface VimTransport {
   /** Resolves with the `<MethodResponse>` element's content (`returnval`, possibly absent). */
-  call(method: VimMethod, args: Record<string, unknown>, options?: TransportCallOptions): Promise<Node>;
+  call(method: VimMethod, args: VimArgs, options?: TransportCallOptions): Promise<Node>;
 }
 
 /** The concrete transport, with the knobs the session layer and the client need. */
@@ -84,10 +90,6 @@ export function defaultWsdlPath(): string {
 
 type SoapMethodAsync = (args: unknown, options: unknown, headers: unknown) => Promise<unknown[]>;
 
-function escapeXml(value: string): string {
-  return value.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 function toVimError(err: unknown, method: string): Error {
   if (err instanceof VimTransportError || err instanceof VimFaultError) return err;
   const fault = child(child(child(child(err, 'root'), 'Envelope'), 'Body'), 'Fault');
@@ -123,23 +125,21 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
     return client;
   };
 
-  const call = async (method: VimMethod, args: Record<string, unknown>, opts: TransportCallOptions = {}) => {
+  const call = async (method: VimMethod, args: VimArgs, opts: TransportCallOptions = {}) => {
     const c = await soapClient();
     const fn: unknown = c[`${method}Async`];
     if (typeof fn !== 'function') throw new Error(`method ${method} is not in the WSDL subset`);
-    const { operationId } = opts;
+    const envelope = requestEnvelope(method, args, opts.operationId || undefined);
     return new Promise<Node>((resolve, reject) => {
-      const exchange: ExchangeOptions & { postProcess?: (xml: string) => string } = {
+      const exchange: ExchangeOptions & { postProcess: (xml: string) => string } = {
         onCallbackError: (err) => reject(toVimError(err, method)),
+        // node-soap's own serialisation (of no arguments) is replaced by the canonical envelope.
+        postProcess: () => envelope,
       };
       if (opts.signal) exchange.signal = opts.signal;
       if (opts.timeoutMs !== undefined) exchange.timeoutMs = opts.timeoutMs;
-      if (operationId) {
-        const header = `<soap:Header><operationID>${escapeXml(operationId)}</operationID></soap:Header>`;
-        exchange.postProcess = (xml) => xml.replace('<soap:Body>', `${header}<soap:Body>`);
-      }
       const headers = { SOAPAction: `urn:vim25/${apiVersion}` };
-      (fn as SoapMethodAsync).call(c, args, exchange, headers).then(
+      (fn as SoapMethodAsync).call(c, {}, exchange, headers).then(
         ([result, raw]) => {
           const answered = typeof raw === 'string' && new RegExp(`<(\\w+:)?${method}Response[\\s/>]`).test(raw);
           if (!answered) {
