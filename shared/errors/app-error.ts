@@ -35,7 +35,11 @@ export type AppErrorCode =
   | 'GITHUB_RATE_LIMITED'
   | 'GITHUB_UNAVAILABLE'
   | 'TARGET_REFUSED'
-  | 'TARGET_UNREACHABLE';
+  | 'TARGET_UNREACHABLE'
+  | 'UNAUTHENTICATED'
+  | 'ISSUER_UNAVAILABLE'
+  | 'ACCESS_DENIED'
+  | 'QUOTA_EXCEEDED';
 
 /** One problem with one field of an input, e.g. `{ field: 'nics.0.mac', message: 'Invalid MAC' }`. */
 export type FieldIssue = { field: string; message: string };

@@ -46,7 +46,12 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
     case 'SIGNATURE_MISSING':
     case 'SIGNATURE_INVALID':
     case 'SIGNATURE_STALE':
+    case 'UNAUTHENTICATED':
       return answer(401, 'warn');
+    case 'ACCESS_DENIED':
+      return answer(403, 'warn');
+    case 'QUOTA_EXCEEDED':
+      return answer(429, 'info');
     case 'JOB_NOT_FOUND':
     case 'POOL_NOT_FOUND':
     case 'NOT_IN_POOL':
@@ -62,6 +67,7 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
     case 'POOL_DEGRADED':
       return answer(503, 'warn');
     case 'SECRET_UNAVAILABLE':
+    case 'ISSUER_UNAVAILABLE':
       return dependencyFailed(503);
     case 'GITHUB_NOT_FOUND':
     case 'GITHUB_REJECTED':

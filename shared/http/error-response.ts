@@ -2,7 +2,8 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type FieldIssue, isAppError } from '../errors/app-error.js';
 import { type ErrorPolicy, policyFor } from '../errors/error-policy.js';
 
-export type ErrorBody = { error: { code: string; message: string; details?: FieldIssue[] } };
+/** `rule`: on a 403 or 429 of the policy, the rule that refused (null: no rule grants the action). */
+export type ErrorBody = { error: { code: string; message: string; details?: FieldIssue[]; rule?: string | null } };
 
 const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
@@ -28,7 +29,8 @@ export const toErrorResponse = (err: unknown): APIGatewayProxyStructuredResultV2
   if (!isAppError(err) || policy.disclose === 'nothing') return json(500, INTERNAL_BODY);
   if (policy.disclose === 'code') return json(policy.status, { error: { code: err.code, message: 'Try again later' } });
   const details = 'issues' in err ? (err.issues as FieldIssue[]) : undefined;
+  const rule = 'rule' in err ? { rule: err.rule as string | null } : undefined;
   return json(policy.status, {
-    error: { code: err.code, message: err.message, ...(details && { details }) },
+    error: { code: err.code, message: err.message, ...(details && { details }), ...rule },
   } satisfies ErrorBody);
 };

@@ -9,6 +9,7 @@ const toUsage = (item: Record<string, unknown>): QuotaUsage => ({
   key: String(item[JOB_TABLE.partitionKey]).slice(PREFIX.length),
   live: [...((item.live as Set<string> | undefined) ?? [])].sort(),
   active: [...((item.active as Set<string> | undefined) ?? [])].sort(),
+  ...(typeof item.acquiredAt === 'string' && { acquiredAt: item.acquiredAt }),
 });
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 const decodeCursor = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -30,7 +31,7 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
     this.doc = DynamoDBDocumentClient.from(client);
   }
 
-  async acquire(charge: QuotaCharge): Promise<QuotaOutcome> {
+  async acquire(charge: QuotaCharge, now: Date): Promise<QuotaOutcome> {
     const n = charge.jobIds.length;
     const [first] = charge.jobIds;
     if (first === undefined) return { granted: true };
@@ -48,11 +49,12 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(charge.key),
-          UpdateExpression: 'ADD live :ids, active :ids',
+          UpdateExpression: 'ADD live :ids, active :ids SET acquiredAt = :now',
           // A retried acquire whose first attempt was written finds its own first id: granted, nothing counted twice.
           ...(conditions.length > 0 && { ConditionExpression: `contains(live, :first) OR ${fits}` }),
           ExpressionAttributeValues: {
             ':ids': new Set(charge.jobIds),
+            ':now': now.toISOString(),
             ...(conditions.length > 0 && { ':first': first }),
             ...(limits.liveClones !== undefined && { ':liveRoom': limits.liveClones - n }),
             ...(limits.concurrentJobs !== undefined && { ':activeRoom': limits.concurrentJobs - n }),

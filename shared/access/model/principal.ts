@@ -3,9 +3,10 @@ import * as z from 'zod';
 /**
  * Who makes a request. `iam`: an AWS IAM principal (API Gateway IAM auth); `oidc`: a verified OIDC token (GitHub
  * Actions, GitLab, a company identity provider); `token`: a named local bearer token; `hook`: a signed inbound path
- * acting as itself (`hook:generic`, `github:<installation>`, `slack:<team>/<user>`).
+ * acting as itself (`hook:generic`, `github:<installation>`, `slack:<team>/<user>`); `service`: the service's own work
+ * (pool spares), never derived from a request.
  */
-export const PRINCIPAL_KINDS = ['iam', 'oidc', 'token', 'hook'] as const;
+export const PRINCIPAL_KINDS = ['iam', 'oidc', 'token', 'hook', 'service'] as const;
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
 /** Bounds that keep a principal small enough to store on every job and carry in every event. */
@@ -98,4 +99,11 @@ export const slackPrincipal = (teamId: string, userId: string): Principal => ({
   id: `slack:${teamId}/${userId}`,
   kind: 'hook',
   attributes: { team: teamId, user: userId },
+});
+
+/** The service acting for itself (`service:<part>`, e.g. `service:pool-scaler`); never built from a request. */
+export const servicePrincipal = (part: string): Principal => ({
+  id: `service:${part}`,
+  kind: 'service',
+  attributes: {},
 });

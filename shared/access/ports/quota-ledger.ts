@@ -14,8 +14,11 @@ export type QuotaOutcome =
   | { granted: true }
   | { granted: false; field: 'liveClones' | 'concurrentJobs'; limit: number; inUse: number };
 
-/** The jobs a counter holds: `live` until their clone is gone, `active` while they are queued or running. */
-export type QuotaUsage = { key: string; live: string[]; active: string[] };
+/**
+ * The jobs a counter holds: `live` until their clone is gone, `active` while they are queued or running;
+ * `acquiredAt`: the last acquire (a job id younger than that may not have its job row yet).
+ */
+export type QuotaUsage = { key: string; live: string[]; active: string[]; acquiredAt?: string };
 
 /**
  * Live-clone and concurrent-job counters that hold under concurrency: each acquire is one conditional write (never a
@@ -24,10 +27,10 @@ export type QuotaUsage = { key: string; live: string[]; active: string[] };
  */
 export interface QuotaLedger {
   /**
-   * Counts `jobIds` as live and active, in one conditional write, if neither limit would be passed; writes nothing
-   * otherwise. A repeated acquire of the same jobs (an SDK retry after a lost answer) is granted and counts nothing.
+   * Counts `jobIds` as live and active, in one conditional write, if neither limit would be passed, and records
+   * `now` as the counter's `acquiredAt`; writes nothing otherwise. A repeated acquire of the same jobs (an SDK retry after a lost answer) is granted and counts nothing.
    */
-  acquire(charge: QuotaCharge): Promise<QuotaOutcome>;
+  acquire(charge: QuotaCharge, now: Date): Promise<QuotaOutcome>;
   /** The jobs are no longer queued or running (their clone step ended). Idempotent; a missing counter is no error. */
   releaseActive(key: string, jobIds: readonly string[]): Promise<void>;
   /** The jobs' clones are gone (destroyed, or never made): releases them as live and as active. Idempotent. */

@@ -12,13 +12,14 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo.close());
 
+const now = new Date('2026-12-01T12:00:00.000Z');
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
 describe('Adapter: DynamoDbQuotaLedger on dynalite', () => {
   it('grants exactly 10 of 50 concurrent acquires against a limit of 10 live clones', async () => {
     // Act
     const outcomes = await Promise.all(
-      ids('race', 50).map((jobId) => ledger.acquire({ key: 'rule#ci#alice', jobIds: [jobId], liveClones: 10 })),
+      ids('race', 50).map((jobId) => ledger.acquire({ key: 'rule#ci#alice', jobIds: [jobId], liveClones: 10 }, now)),
     );
     const usage = await ledger.usage('rule#ci#alice');
     // Assess
@@ -30,9 +31,9 @@ describe('Adapter: DynamoDbQuotaLedger on dynalite', () => {
 
   it('counts a request of several clones as a whole: all of them fit or none is counted', async () => {
     // Act
-    const first = await ledger.acquire({ key: 'rule#batch', jobIds: ids('a', 3), liveClones: 4 });
-    const second = await ledger.acquire({ key: 'rule#batch', jobIds: ids('b', 2), liveClones: 4 });
-    const tooMany = await ledger.acquire({ key: 'rule#batch', jobIds: ids('c', 5), liveClones: 4 });
+    const first = await ledger.acquire({ key: 'rule#batch', jobIds: ids('a', 3), liveClones: 4 }, now);
+    const second = await ledger.acquire({ key: 'rule#batch', jobIds: ids('b', 2), liveClones: 4 }, now);
+    const tooMany = await ledger.acquire({ key: 'rule#batch', jobIds: ids('c', 5), liveClones: 4 }, now);
     // Assess
     expect(first).toEqual({ granted: true });
     expect(second).toEqual({ granted: false, field: 'liveClones', limit: 4, inUse: 3 });
@@ -44,29 +45,29 @@ describe('Adapter: DynamoDbQuotaLedger on dynalite', () => {
     // Prepare
     const key = 'rule#slots#bob';
     const limits = { liveClones: 2, concurrentJobs: 1 };
-    await ledger.acquire({ key, jobIds: ['j1'], ...limits });
+    await ledger.acquire({ key, jobIds: ['j1'], ...limits }, now);
     // Act
-    const whileRunning = await ledger.acquire({ key, jobIds: ['j2'], ...limits });
+    const whileRunning = await ledger.acquire({ key, jobIds: ['j2'], ...limits }, now);
     await ledger.releaseActive(key, ['j1']);
-    const afterFinish = await ledger.acquire({ key, jobIds: ['j2'], ...limits });
+    const afterFinish = await ledger.acquire({ key, jobIds: ['j2'], ...limits }, now);
     await ledger.releaseActive(key, ['j2']);
-    const whenFull = await ledger.acquire({ key, jobIds: ['j3'], ...limits });
+    const whenFull = await ledger.acquire({ key, jobIds: ['j3'], ...limits }, now);
     await ledger.releaseLive(key, ['j1']);
     await ledger.releaseLive(key, ['j1']);
-    const afterDestroy = await ledger.acquire({ key, jobIds: ['j3'], ...limits });
+    const afterDestroy = await ledger.acquire({ key, jobIds: ['j3'], ...limits }, now);
     // Assess
     expect(whileRunning).toEqual({ granted: false, field: 'concurrentJobs', limit: 1, inUse: 1 });
     expect(afterFinish).toEqual({ granted: true });
     expect(whenFull).toEqual({ granted: false, field: 'liveClones', limit: 2, inUse: 2 });
     expect(afterDestroy).toEqual({ granted: true });
-    expect(await ledger.usage(key)).toEqual({ key, live: ['j2', 'j3'], active: ['j3'] });
+    expect(await ledger.usage(key)).toEqual({ key, live: ['j2', 'j3'], active: ['j3'], acquiredAt: now.toISOString() });
   });
 
   it('grants a repeated acquire of the same jobs (a retried write) without counting them twice', async () => {
     // Prepare
-    await ledger.acquire({ key: 'rule#retry', jobIds: ['r1'], liveClones: 1 });
+    await ledger.acquire({ key: 'rule#retry', jobIds: ['r1'], liveClones: 1 }, now);
     // Act
-    const again = await ledger.acquire({ key: 'rule#retry', jobIds: ['r1'], liveClones: 1 });
+    const again = await ledger.acquire({ key: 'rule#retry', jobIds: ['r1'], liveClones: 1 }, now);
     // Assess
     expect(again).toEqual({ granted: true });
     expect((await ledger.usage('rule#retry')).live).toEqual(['r1']);
