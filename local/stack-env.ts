@@ -5,7 +5,7 @@ import type { SqsEmulator } from './emulators/sqs-emulator.js';
 import { LOCAL_REGION } from './local-aws.js';
 import type { ExternalVcenter, LocalStackOptions } from './stack-options.js';
 
-/** The integration settings as the functions' env (unset keys left out, so a route without a secret is off). */
+/** The integration settings as the functions read them (unset keys left out, so a route without a secret is off). */
 export const integrationEnv = (o: NonNullable<LocalStackOptions['integrations']>, callbackSecret: string) => {
   const env: Record<string, string | undefined> = {
     GENERIC_HOOK_SECRET: o.genericHookSecret,
@@ -25,12 +25,16 @@ export const integrationEnv = (o: NonNullable<LocalStackOptions['integrations']>
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
 };
 
-/** The env the deployed functions read, pointed at the local emulators. */
+/**
+ * The settings the deployed functions read from their environment, as this stack's values: its emulators, its
+ * vCenter, and Powertools' log level (quiet unless asked) with metrics off (EMF lines are for CloudWatch).
+ */
 export const functionEnv = (o: {
   dynamo: DynamoDbEmulator;
   sqs: SqsEmulator;
   bus: EventBus;
   vcenter: ExternalVcenter;
+  logLevel: string;
 }) => ({
   AWS_REGION: LOCAL_REGION,
   AWS_ENDPOINT_URL_DYNAMODB: o.dynamo.endpoint,
@@ -44,8 +48,6 @@ export const functionEnv = (o: {
   VCENTER_PASSWORD: o.vcenter.password,
   ...(o.vcenter.caFile && { VCENTER_CA_FILE: o.vcenter.caFile }),
   ...(o.vcenter.insecure && { VCENTER_INSECURE: 'true' }),
-  POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-  // EMF metric lines are for CloudWatch; locally they would only flood the terminal.
-  POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: o.logLevel,
+  POWERTOOLS_METRICS_DISABLED: 'true',
 });

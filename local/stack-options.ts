@@ -47,6 +47,8 @@ export type LocalStackOptions = {
     /** Comma-separated origins the Slack notifier may post to; default Slack's only. */
     slackResponseOrigins?: string;
   };
+  /** Powertools log level of the functions' own log lines; default `POWERTOOLS_LOG_LEVEL` of this process, else WARN. */
+  logLevel?: string;
   /** Receives one short line per published event. */
   printEvent?: (line: string) => void;
   logger?: LocalLogger;

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
-import { SqsCloneQueue } from '#shared/clones/adapters/sqs-clone-queue';
-import { makeRedriveStuckJobs } from '#shared/clones/use-cases/redrive-stuck-jobs';
+import { withMembers } from '#shared/composition/lazily';
+import { buildServiceDeps } from '#shared/composition/service-deps';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { POOL_EVENT_RULES } from '#shared/pools/model/pool-events';
-import { systemClock } from '#shared/runtime/runtime';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { type BusEvent, startEventBus } from './emulators/event-bus.js';
 import { ndjsonFileTarget } from './emulators/ndjson-file-target.js';
 import { startSqsEmulator } from './emulators/sqs-emulator.js';
+import { FUNCTIONS, loadServiceConfig } from './functions.js';
 import { startHttpGateway } from './lambda/http-gateway.js';
 import { makeLambdaContext } from './lambda/lambda-context.js';
 import { startSqsEventSource } from './lambda/sqs-event-source.js';
@@ -34,8 +33,9 @@ export type { ExternalVcenter, LocalStack, LocalStackOptions } from './stack-opt
  * EventBridge stand-in with the shared rules, the vCenter simulator (unless `vcenter` is given), the HTTP
  * gateway in front of the real API handler and an SQS poller in front of the real worker handler.
  *
- * The handlers are the deployed modules and read their configuration from `process.env` at import, so this
- * sets it first and can host one stack per process. Rejects (after closing what started) when any part fails.
+ * The handlers are the deployed ones, each made by its function's `makeHandler` from deps this stack builds with
+ * the deployed adapters factory over its own emulators' clients: nothing is read from or written to `process.env`,
+ * so one process can host several stacks. Rejects (after closing what started) when any part fails.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const logger = options.logger ?? consoleLogger;
@@ -75,22 +75,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const integrations = options.integrations ?? {};
     const callbackSigningSecret = integrations.callbackSigningSecret ?? randomBytes(24).toString('base64url');
-    Object.assign(
-      process.env,
-      functionEnv({ dynamo, sqs, bus, vcenter }),
-      integrationEnv(integrations, callbackSigningSecret),
-    );
-
-    const api = (await import('#functions/clone-api/handler')).handler as unknown as ApiHandler;
-    const worker = (await import('#functions/clone-worker/handler')).handler as unknown as WorkerHandler;
-    process.env.VCENTER_MAX_CONCURRENCY = String(options.maxConcurrency ?? 8);
-    const poolApi = (await import('#functions/pool-api/handler')).handler as unknown as ApiHandler;
-    const poolScaler = (await import('#functions/pool-scaler/handler')).handler as unknown as ScalerHandler;
-    const hooks = (await import('#functions/hooks/handler')).handler as unknown as ApiHandler;
-    const callbackNotifier = (await import('#functions/callback-notifier/handler'))
-      .handler as unknown as BusTargetHandler;
-    const slackNotifier = (await import('#functions/slack-notifier/handler')).handler as unknown as BusTargetHandler;
-    const reaperHandler = (await import('#functions/reaper/handler')).handler as unknown as ScalerHandler;
+    const config = loadServiceConfig({
+      ...functionEnv({
+        dynamo,
+        sqs,
+        bus,
+        vcenter,
+        logLevel: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      }),
+      ...integrationEnv(integrations, callbackSigningSecret),
+      VCENTER_MAX_CONCURRENCY: String(options.maxConcurrency ?? 8),
+    });
+    const deps = buildServiceDeps(config, { dynamo: dynamo.client(), sqs: sqs.client(), eventBridge: bus.client() });
+    const api = FUNCTIONS['clone-api'].makeHandler(deps) as unknown as ApiHandler;
+    const worker = FUNCTIONS['clone-worker'].makeHandler(deps) as unknown as WorkerHandler;
+    const poolApi = FUNCTIONS['pool-api'].makeHandler(deps) as unknown as ApiHandler;
+    const poolScaler = FUNCTIONS['pool-scaler'].makeHandler(deps) as unknown as ScalerHandler;
+    const hooks = FUNCTIONS.hooks.makeHandler(deps) as unknown as ApiHandler;
+    const callbackNotifier = FUNCTIONS['callback-notifier'].makeHandler(deps) as unknown as BusTargetHandler;
+    const slackNotifier = FUNCTIONS['slack-notifier'].makeHandler(deps) as unknown as BusTargetHandler;
+    const reaperHandler = FUNCTIONS.reaper.makeHandler(deps) as unknown as ScalerHandler;
+    // fauxqs keeps messages in memory only: after a restart every unfinished job on disk needs a new one.
+    const reconciler = FUNCTIONS.reconciler.makeHandler(
+      withMembers(deps, { stuckAfterMs: 0 }),
+    ) as unknown as ScalerHandler;
     // The local bus awaits its targets inside PutEvents; notifiers retry with backoff, so never hold the worker.
     const inBackground = (name: string, notify: BusTargetHandler) => (event: BusEvent) => {
       notify(event, makeLambdaContext({ functionName: name, timeoutMs: 30_000 })).catch((error: unknown) =>
@@ -145,10 +153,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       logger,
     });
     closers.push(source.stop);
-    const jobs = new DynamoDbJobRepository(dynamo.client(), dynamo.tableName);
-    const queue = new SqsCloneQueue(sqs.client(), sqs.queueUrl);
-    // fauxqs keeps messages in memory only: after a restart every unfinished job on disk needs a new one.
-    const redriven = await makeRedriveStuckJobs({ jobs, queue, clock: systemClock })({ olderThanMs: 0 });
+    const reconciled = (await reconciler(
+      {},
+      makeLambdaContext({ functionName: 'instaclone-reconciler', timeoutMs: 60_000 }),
+    )) as {
+      jobIds: string[];
+    };
+    const redriven = reconciled.jobIds;
     if (redriven.length > 0) logger.info('re-drove unfinished jobs from the last run', { count: redriven.length });
     // The scheduled reaper function on a timer: expired leases (announced to pools), idle GitHub runner clones.
     const reaper = setInterval(() => {

@@ -1,9 +1,8 @@
 /**
  * A child-process entry that runs one local stack (`startLocalStack`) and reports where it listens.
  *
- * The stack's handlers read their configuration from `process.env` at import, so a process can host only one
- * stack; anything that kills or restarts the service (the chaos run, the benches that keep their load generator
- * apart from the server) runs the stack through this entry instead.
+ * Anything that kills or restarts the service (the chaos run, the benches that keep their load generator apart from
+ * the server) runs the stack through this entry, in a process of its own.
  *
  * Usage: `node --import tsx local/chaos/stack-process.ts '<StackProcessConfig as JSON>'`. It prints one JSON line
  * `{"kind":"instaclone-stack-ready",…}` on stdout (the API token is never printed: the parent chose it), logs the

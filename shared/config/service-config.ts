@@ -13,22 +13,40 @@ export const AwsEndpointsSchema = z.object({
   AWS_ENDPOINT_URL_SECRETS_MANAGER: optionalUrl,
 });
 
-export const ApiConfigSchema = AwsEndpointsSchema.extend({
-  JOBS_TABLE_NAME: required('the job table name'),
-  CLONE_QUEUE_URL: required('the clone queue URL'),
-});
-export type ApiConfig = z.infer<typeof ApiConfigSchema>;
-
-const booleanFlag = z
+/** `true`/`1` or `false`/`0`/empty/absent. */
+export const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
 /**
+ * What every function reads: the AWS endpoints, and Powertools' own settings, read here once and passed to the
+ * logger and metrics explicitly (infra sets them; a local stack chooses them). Powertools still reads
+ * `AWS_LAMBDA_LOG_LEVEL` (Lambda's log controls win), `POWERTOOLS_DEV` and, for idempotency records,
+ * `AWS_LAMBDA_FUNCTION_NAME` itself.
+ */
+export const FunctionBaseSchema = AwsEndpointsSchema.extend({
+  POWERTOOLS_LOG_LEVEL: z
+    .string()
+    .transform((level) => level.toUpperCase())
+    .pipe(z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']))
+    .optional(),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).optional(),
+  /** Locally EMF lines would only flood the terminal: the worker then records no metrics at all. */
+  POWERTOOLS_METRICS_DISABLED: booleanFlag,
+});
+
+export const ApiConfigSchema = FunctionBaseSchema.extend({
+  JOBS_TABLE_NAME: required('the job table name'),
+  CLONE_QUEUE_URL: required('the clone queue URL'),
+});
+export type ApiConfig = z.infer<typeof ApiConfigSchema>;
+
+/**
  * The worker's settings. vCenter credentials come either from env (local runs) or from a Secrets Manager
  * secret (AWS); exactly one of the two must be configured.
  */
-export const WorkerConfigSchema = AwsEndpointsSchema.extend({
+export const WorkerConfigSchema = FunctionBaseSchema.extend({
   JOBS_TABLE_NAME: required('the job table name'),
   EVENT_BUS_NAME: required('the event bus name'),
   CLONE_QUEUE_URL: required('the clone queue URL, to hand back messages whose task is still running'),
@@ -51,7 +69,7 @@ export const ReaperConfigSchema = ApiConfigSchema.extend({
 });
 
 /** The scheduled reconciler: a job untouched this long in QUEUED or RUNNING is re-driven. */
-export const ReconcilerConfigSchema = AwsEndpointsSchema.extend({
+export const ReconcilerConfigSchema = FunctionBaseSchema.extend({
   JOBS_TABLE_NAME: required('the job table name'),
   CLONE_QUEUE_URL: required('the clone queue URL'),
   STUCK_AFTER_MINUTES: z.coerce

@@ -1,8 +1,5 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { makeSecretProvider, type SecretProvider } from '../aws/secret-provider.js';
-import { AwsEndpointsSchema } from '../config/service-config.js';
-import type { HookSecrets } from './api/hook-routes.js';
+import { FunctionBaseSchema } from '../config/service-config.js';
 
 const optional = z.string().min(1).optional();
 
@@ -10,7 +7,7 @@ const optional = z.string().min(1).optional();
  * The hooks function's settings. Each provider is served only when its secret is configured, either as a value
  * (local runs) or as a Secrets Manager secret id/ARN (AWS; the SecretString is the secret itself).
  */
-export const HooksConfigSchema = AwsEndpointsSchema.extend({
+export const HooksConfigSchema = FunctionBaseSchema.extend({
   JOBS_TABLE_NAME: z.string({ error: 'is required (the job table name)' }).min(1),
   CLONE_QUEUE_URL: z.string({ error: 'is required (the clone queue URL)' }).min(1),
   /** `POST /v1/hooks/generic`: HMAC key of `X-Instaclone-Signature`. */
@@ -28,13 +25,3 @@ export const HooksConfigSchema = AwsEndpointsSchema.extend({
   EVENT_BUS_NAME: optional,
 });
 export type HooksConfig = z.infer<typeof HooksConfigSchema>;
-
-/** One provider per configured secret; unconfigured providers are left out (their route answers 404). */
-export const makeHookSecrets = (config: HooksConfig, secrets: () => SecretsManagerClient): HookSecrets => {
-  const provider = (name: string, value?: string, secretId?: string): SecretProvider | undefined =>
-    value || secretId ? makeSecretProvider({ name, value, secretId }, { secrets }) : undefined;
-  const generic = provider('GENERIC_HOOK_SECRET', config.GENERIC_HOOK_SECRET, config.GENERIC_HOOK_SECRET_ARN);
-  const github = provider('GITHUB_WEBHOOK_SECRET', config.GITHUB_WEBHOOK_SECRET, config.GITHUB_WEBHOOK_SECRET_ARN);
-  const slack = provider('SLACK_SIGNING_SECRET', config.SLACK_SIGNING_SECRET, config.SLACK_SIGNING_SECRET_ARN);
-  return { ...(generic && { generic }), ...(github && { github }), ...(slack && { slack }) };
-};

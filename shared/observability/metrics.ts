@@ -1,7 +1,7 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { JobStatus } from '../clones/model/clone-job.js';
 
-/** The CloudWatch namespace of every metric; infra sets POWERTOOLS_METRICS_NAMESPACE to the same value. */
+/** The CloudWatch namespace of every metric (unless POWERTOOLS_METRICS_NAMESPACE says otherwise); infra sets the same. */
 export const METRICS_NAMESPACE = 'Instaclone';
 
 /** Metric names, in one place so dashboards and alarms can rely on them. */
@@ -12,10 +12,6 @@ export const METRIC = {
   cloneDurationMs: 'CloneDurationMs',
   messageRetried: 'MessageRetried',
 } as const;
-
-/** One Powertools Metrics per function (EMF on stdout, no API calls). */
-export const makeMetrics = (serviceName: string): Metrics =>
-  new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName });
 
 /** Records what one clone message ended in: success/failure/destroy counts and the request-to-ready time. */
 export const recordJobOutcome = (

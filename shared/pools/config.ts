@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY } from '../config/resources.js';
-import { AwsEndpointsSchema } from '../config/service-config.js';
+import { FunctionBaseSchema } from '../config/service-config.js';
 
 const required = (hint: string) => z.string({ error: `is required (${hint})` }).min(1, `is required (${hint})`);
 
 /** Environment of the pool API: it writes pools and jobs, queues clones and publishes pool events. */
-export const PoolApiConfigSchema = AwsEndpointsSchema.extend({
+export const PoolApiConfigSchema = FunctionBaseSchema.extend({
   JOBS_TABLE_NAME: required('the job table name; pools live in it too'),
   CLONE_QUEUE_URL: required('the clone queue URL'),
   EVENT_BUS_NAME: required('the event bus name'),

@@ -23,7 +23,10 @@ const SecretSchema = z.object({ username: z.string().min(1), password: z.string(
  * The secret is cached and re-read when the caller asks for a refresh or after five minutes, so a rotated
  * password is picked up by the next login (the vim25 client asks at every login, e.g. after InvalidLogin). The password never leaves this closure except to the login call.
  */
-export const vcenterCredentials = (config: WorkerConfig, secrets?: () => SecretsManagerClient): CredentialsProvider => {
+export const vcenterCredentials = (
+  config: Partial<Pick<WorkerConfig, 'VCENTER_SECRET_ARN' | 'VCENTER_USERNAME' | 'VCENTER_PASSWORD'>>,
+  secrets?: () => SecretsManagerClient,
+): CredentialsProvider => {
   if (!config.VCENTER_SECRET_ARN) {
     const fixed = { username: config.VCENTER_USERNAME ?? '', password: config.VCENTER_PASSWORD ?? '' };
     return async () => fixed;

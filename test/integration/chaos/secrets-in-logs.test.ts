@@ -62,8 +62,6 @@ beforeAll(async () => {
   }) as typeof process.stdout.write;
   process.stdout.write = capture;
   process.stderr.write = capture;
-  // The most talkative level: a secret in a debug line leaks as soon as someone turns debugging on.
-  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
   dataDir = await mkdtemp(join(tmpdir(), 'instaclone-secrets-'));
   stack = await startLocalStack({
     dataDir,
@@ -72,6 +70,8 @@ beforeAll(async () => {
     workerTimeoutMs: 10_000,
     visibilityTimeoutSeconds: 1,
     logger: recordingLogger,
+    // The most talkative level: a secret in a debug line leaks as soon as someone turns debugging on.
+    logLevel: 'DEBUG',
     printEvent: (line) => record(line),
   });
 });
@@ -80,7 +80,6 @@ afterAll(async () => {
   await stack?.close();
   process.stdout.write = originalWrites.out;
   process.stderr.write = originalWrites.err;
-  delete process.env.POWERTOOLS_LOG_LEVEL;
   await rm(dataDir, { recursive: true, force: true });
 });
 

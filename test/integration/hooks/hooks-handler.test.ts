@@ -5,10 +5,12 @@ import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sq
 import { sign } from '@octokit/webhooks-methods';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildDeps, configSchema, makeHandler } from '#functions/hooks/make-handler';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '#local/emulators/dynamodb-emulator';
 import { type SqsEmulator, startSqsEmulator } from '#local/emulators/sqs-emulator';
 import { makeLambdaContext } from '#local/lambda/lambda-context';
 import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import { loadConfig } from '#shared/config/load-config';
 import { signTimestamped } from '#shared/http/hmac-signatures';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -73,7 +75,7 @@ const slackHeaders = (body: string, at = new Date()) => {
 beforeAll(async () => {
   dynamo = await startDynamoDbEmulator();
   sqs = await startSqsEmulator();
-  Object.assign(process.env, {
+  const env = {
     AWS_REGION: dynamo.region,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SQS: sqs.endpoint,
@@ -87,8 +89,8 @@ beforeAll(async () => {
       version: '1',
       pools: [{ name: 'linux', labels: ['self-hosted', 'linux', 'x64'], source: { path: '/DC0/vm/DC0_H0_VM0' } }],
     }),
-  });
-  handler = (await import('#functions/hooks/handler')).handler as unknown as Handler;
+  };
+  handler = makeHandler(buildDeps(loadConfig(configSchema, env))) as unknown as Handler;
   jobs = new DynamoDbJobRepository(dynamo.client(), dynamo.tableName);
 });
 

@@ -1,6 +1,7 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDeps, configSchema, makeHandler } from '#functions/callback-notifier/make-handler';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '#local/emulators/dynamodb-emulator';
 import { type EventBus, startEventBus } from '#local/emulators/event-bus';
 import { makeLambdaContext } from '#local/lambda/lambda-context';
@@ -8,6 +9,7 @@ import { silentLogger } from '#local/local-logger';
 import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
 import type { CloneJob } from '#shared/clones/model/clone-job';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
+import { loadConfig } from '#shared/config/load-config';
 import { cloneEventsFor, EVENT_SOURCE } from '#shared/events/clone-events';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { verifyTimestamped } from '#shared/http/hmac-signatures';
@@ -58,7 +60,7 @@ beforeAll(async () => {
   );
   dynamo = await startDynamoDbEmulator();
   jobs = new DynamoDbJobRepository(dynamo.client(), dynamo.tableName);
-  Object.assign(process.env, {
+  const env = {
     AWS_REGION: dynamo.region,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     JOBS_TABLE_NAME: dynamo.tableName,
@@ -68,8 +70,9 @@ beforeAll(async () => {
     CALLBACK_MAX_ATTEMPTS: '3',
     CALLBACK_TIMEOUT_MS: '500',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  const handler = (await import('#functions/callback-notifier/handler')).handler as unknown as Handler;
+  };
+  const config = loadConfig(configSchema, env);
+  const handler = makeHandler(buildDeps(config, { dynamo: dynamo.client() })) as unknown as Handler;
   bus = await startEventBus({
     busName: 'instaclone',
     logger: silentLogger,

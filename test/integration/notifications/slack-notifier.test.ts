@@ -1,6 +1,8 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDeps, configSchema, makeHandler } from '#functions/slack-notifier/make-handler';
 import { makeLambdaContext } from '#local/lambda/lambda-context';
+import { loadConfig } from '#shared/config/load-config';
 import type { NotifySlackResult } from '#shared/notifications/use-cases/notify-slack';
 import { startLoopbackServer } from '../../support/loopback-server.js';
 
@@ -32,13 +34,13 @@ const context = () => makeLambdaContext({ functionName: 'slack-notifier', timeou
 
 beforeAll(async () => {
   slack = await startLoopbackServer(() => ({ status: 200, body: { ok: true } }));
-  Object.assign(process.env, {
+  const env = {
     SLACK_RESPONSE_ORIGINS: slack.url,
     SLACK_ALLOW_INSECURE_HTTP: 'true',
     SLACK_ALLOW_PRIVATE_ADDRESSES: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  handler = (await import('#functions/slack-notifier/handler')).handler as unknown as Handler;
+  };
+  handler = makeHandler(buildDeps(loadConfig(configSchema, env))) as unknown as Handler;
 });
 
 afterAll(async () => slack?.close());

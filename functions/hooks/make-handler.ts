@@ -1,0 +1,97 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { makeGetClone } from '#shared/clones/use-cases/get-clone';
+import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
+import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
+import { awsFamily } from '#shared/composition/aws-deps';
+import { coreFamily } from '#shared/composition/core-deps';
+import { composeFamilies } from '#shared/composition/family';
+import { githubFamily } from '#shared/composition/github-deps';
+import { idempotencyFamily } from '#shared/composition/idempotency-deps';
+import { poolFamily } from '#shared/composition/pool-deps';
+import { secretFamily } from '#shared/composition/secret-deps';
+import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
+import { HooksConfigSchema } from '#shared/hooks/config';
+import { logRequestFailure } from '#shared/http/dispatch-route';
+import { jsonResponse, toErrorResponse } from '#shared/http/error-response';
+import { makeHandleSlackCommand } from '#shared/notifications/use-cases/handle-slack-command';
+import { poolEventsVia } from '#shared/pools/adapters/pool-event-publisher';
+import { makeClaimSpare } from '#shared/pools/use-cases/claim-from-pool';
+import { makeHandleGithubWebhook } from '#shared/runners/use-cases/handle-github-webhook';
+
+export type HooksDeps = Pick<
+  ReturnType<typeof buildDeps>,
+  | 'jobs'
+  | 'queue'
+  | 'pools'
+  | 'claims'
+  | 'optionalEvents'
+  | 'githubDeliveries'
+  | 'hookSecrets'
+  | 'runnerPools'
+  | 'withIdempotencyKey'
+  | 'clock'
+  | 'ids'
+  | 'logger'
+>;
+
+/** What this function reads from its environment (validated once, at cold start). */
+export const configSchema = HooksConfigSchema;
+
+/** This function's families of the adapters factory: only their SDKs end up in its bundle. */
+export const buildDeps = composeFamilies(
+  coreFamily,
+  awsFamily,
+  poolFamily,
+  idempotencyFamily,
+  secretFamily,
+  githubFamily,
+);
+
+/** Warm runners need the bus (`Pool Claimed` makes the scaler replenish); without it every runner is cloned cold. */
+const makeWarmClaims = (deps: HooksDeps, submitClone: ReturnType<typeof makeSubmitClone>) => {
+  const { optionalEvents, runnerPools, jobs, clock, ids } = deps;
+  if (!optionalEvents || !runnerPools.pools.some((p) => p.warmPool)) return undefined;
+  const events = poolEventsVia(optionalEvents);
+  return makeClaimSpare({ pools: deps.pools, jobs, claims: deps.claims, submitClone, events, clock, ids });
+};
+
+/**
+ * Webhook and chat entry points (signed routes, no gateway auth). Secrets are read lazily (first request) and
+ * cached. Errors become the API's error body.
+ */
+export const makeHandler = (deps: HooksDeps) => {
+  const { jobs, queue, clock, ids } = deps;
+  const submitClone = makeSubmitClone({ jobs, queue, clock, ids });
+  const claimSpare = makeWarmClaims(deps, submitClone);
+  const routes = makeHookRoutes({
+    secrets: deps.hookSecrets,
+    submit: deps.withIdempotencyKey(submitClone),
+    handleGithub: makeHandleGithubWebhook({
+      pools: deps.runnerPools,
+      deliveries: deps.githubDeliveries,
+      jobs,
+      queue,
+      clock,
+      ...(claimSpare && { claimSpare }),
+    }),
+    handleSlack: makeHandleSlackCommand({
+      submit: submitClone,
+      getClone: makeGetClone({ jobs }),
+      requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
+    }),
+    now: () => clock.now(),
+  });
+  const logger = deps.logger('instaclone-hooks');
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event, context) => {
+    // Exact route keys, or a `{provider}` template route (then the concrete path decides).
+    const route = routes[event.routeKey] ?? routes[`${event.requestContext?.http?.method ?? 'POST'} ${event.rawPath}`];
+    if (!route) return jsonResponse(404, { error: { code: 'NOT_FOUND', message: `No route ${event.routeKey}` } });
+    try {
+      return await route(event, context);
+    } catch (err) {
+      logRequestFailure(logger, event.routeKey, err);
+      return toErrorResponse(err);
+    }
+  });
+};

@@ -1,0 +1,67 @@
+import middy from '@middy/core';
+import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
+import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
+import { awsFamily } from '#shared/composition/aws-deps';
+import { coreFamily } from '#shared/composition/core-deps';
+import { composeFamilies } from '#shared/composition/family';
+import { poolFamily } from '#shared/composition/pool-deps';
+import { PoolScalerConfigSchema } from '#shared/pools/config';
+import { scalerTriggerFor } from '#shared/pools/model/scaler-trigger';
+import { makeRunScaler } from '#shared/pools/use-cases/scale-all-pools';
+import { makeScalePool } from '#shared/pools/use-cases/scale-pool';
+
+export type PoolScalerDeps = Pick<
+  ReturnType<typeof buildDeps>,
+  'jobs' | 'pools' | 'claims' | 'queue' | 'poolEvents' | 'clock' | 'ids' | 'scalingPolicy' | 'logger'
+>;
+
+/** What this function reads from its environment (validated once, at cold start). */
+export const configSchema = PoolScalerConfigSchema;
+
+/** This function's families of the adapters factory: only their SDKs end up in its bundle. */
+export const buildDeps = composeFamilies(coreFamily, awsFamily, poolFamily);
+
+/**
+ * EventBridge target (pool clone completions, claims, releases, `Pool Scale Requested`) and schedule: scales the
+ * pool the event names, or every pool. Throws when a pool could not be scaled, so Lambda's async retries (and the
+ * schedule) try again.
+ */
+export const makeHandler = ({
+  jobs,
+  pools,
+  claims,
+  queue,
+  poolEvents,
+  clock,
+  ids,
+  scalingPolicy,
+  logger,
+}: PoolScalerDeps) => {
+  const runScaler = makeRunScaler({
+    pools,
+    scalePool: makeScalePool({
+      pools,
+      jobs,
+      claims,
+      submitClone: makeSubmitClone({ jobs, queue, clock, ids }),
+      requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
+      events: poolEvents,
+      clock,
+      ids,
+      policy: scalingPolicy,
+    }),
+  });
+  const log = logger('instaclone-pool-scaler');
+  return middy().handler(async (event: unknown) => {
+    const { outcomes, failures } = await runScaler(scalerTriggerFor(event));
+    for (const outcome of outcomes) {
+      if (outcome.submitted.length || outcome.retired.length || outcome.degraded)
+        log.info('pool scaled', { ...outcome });
+    }
+    if (failures.length > 0) {
+      for (const { pool, error } of failures) log.error('pool scaling failed', { pool, error: error as Error });
+      throw new Error(`Scaling failed for pool(s) ${failures.map((f) => f.pool).join(', ')}`);
+    }
+    return { scaled: outcomes.map((o) => o.pool) };
+  });
+};

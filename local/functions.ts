@@ -1,0 +1,32 @@
+import * as callbackNotifier from '#functions/callback-notifier/make-handler';
+import * as cloneApi from '#functions/clone-api/make-handler';
+import * as cloneWorker from '#functions/clone-worker/make-handler';
+import * as hooks from '#functions/hooks/make-handler';
+import * as poolApi from '#functions/pool-api/make-handler';
+import * as poolScaler from '#functions/pool-scaler/make-handler';
+import * as reaper from '#functions/reaper/make-handler';
+import * as reconciler from '#functions/reconciler/make-handler';
+import * as slackNotifier from '#functions/slack-notifier/make-handler';
+import type { ServiceConfig } from '#shared/composition/function-config';
+import { loadConfig } from '#shared/config/load-config';
+
+/** Every function of the service by its folder under `functions/`: its configuration schema and `makeHandler`. */
+export const FUNCTIONS = {
+  'clone-api': cloneApi,
+  'clone-worker': cloneWorker,
+  reconciler,
+  reaper,
+  hooks,
+  'callback-notifier': callbackNotifier,
+  'slack-notifier': slackNotifier,
+  'pool-api': poolApi,
+  'pool-scaler': poolScaler,
+} as const;
+
+/**
+ * Every function's configuration from one set of settings, each parsed by that function's own schema and merged: a
+ * local stack runs them all in one process and refuses exactly what a deployed function would. Throws ConfigError
+ * naming each missing or invalid key.
+ */
+export const loadServiceConfig = (env: Record<string, string | undefined>): Readonly<ServiceConfig> =>
+  Object.freeze(Object.assign({}, ...Object.values(FUNCTIONS).map((fn) => loadConfig(fn.configSchema, env))));

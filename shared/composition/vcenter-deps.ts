@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { vcenterCredentials } from '../clones/adapters/vcenter-credentials.js';
+import { VsphereVmCloner } from '../clones/adapters/vsphere-vm-cloner.js';
+import type { VmCloner } from '../clones/ports/vm-cloner.js';
+import { createVimClient, type VimClient } from '../vsphere/index.js';
+import type { CoreDeps } from './core-deps.js';
+import { family } from './family.js';
+import { required } from './lazily.js';
+import type { SecretDeps } from './secret-deps.js';
+
+/** vCenter: the vim25 client (one session, one keep-alive agent per container) and the cloner over it. */
+export type VcenterDeps = { readonly vim: VimClient; readonly cloner: VmCloner };
+
+/** The vim25 client's own log lines (retries, re-logins) are the worker's. */
+const VIM_LOG_SERVICE = 'instaclone-worker';
+
+/** Only the worker (and a local stack) uses these, so `soap` is bundled into the worker alone. */
+export const vcenterFamily = family<VcenterDeps, CoreDeps & SecretDeps>((config) => ({
+  vim: (d) => {
+    const logger = d.logger(VIM_LOG_SERVICE);
+    return createVimClient({
+      url: required(config.VCENTER_URL, 'VCENTER_URL'),
+      credentials: vcenterCredentials(config, () => d.secretsManager),
+      ...(config.VCENTER_CA_FILE && { ca: readFileSync(config.VCENTER_CA_FILE) }),
+      ...(config.VCENTER_INSECURE && { insecure: true }),
+      logger: {
+        warn: (message, extra) => logger.warn(message, { ...extra }),
+        debug: (message, extra) => logger.debug(message, { ...extra }),
+      },
+    });
+  },
+  cloner: (d) => new VsphereVmCloner(d.vim),
+}));
