@@ -12,8 +12,7 @@ import { poolFamily } from '#shared/composition/pool-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
 import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { HooksConfigSchema } from '#shared/hooks/config';
-import { logRequestFailure } from '#shared/http/dispatch-route';
-import { jsonResponse, toErrorResponse } from '#shared/http/error-response';
+import { dispatchRoute } from '#shared/http/dispatch-route';
 import { makeHandleSlackCommand } from '#shared/notifications/use-cases/handle-slack-command';
 import { poolEventsVia } from '#shared/pools/adapters/pool-event-publisher';
 import { makeClaimSpare } from '#shared/pools/use-cases/claim-from-pool';
@@ -83,15 +82,7 @@ export const makeHandler = (deps: HooksDeps) => {
     now: () => clock.now(),
   });
   const logger = deps.logger('instaclone-hooks');
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler(async (event, context) => {
-    // Exact route keys, or a `{provider}` template route (then the concrete path decides).
-    const route = routes[event.routeKey] ?? routes[`${event.requestContext?.http?.method ?? 'POST'} ${event.rawPath}`];
-    if (!route) return jsonResponse(404, { error: { code: 'NOT_FOUND', message: `No route ${event.routeKey}` } });
-    try {
-      return await route(event, context);
-    } catch (err) {
-      logRequestFailure(logger, event.routeKey, err);
-      return toErrorResponse(err);
-    }
-  });
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler((event, context) =>
+    dispatchRoute(routes, event, context, logger),
+  );
 };
