@@ -9,7 +9,10 @@ import type { VcSimHandle, VcSimOptions } from './vcsim/index.js';
 export type ExternalVcenter = { url: string; username: string; password: string; caFile?: string; insecure?: boolean };
 
 export type LocalStackOptions = {
-  /** Where dynalite keeps jobs and events.ndjson is written; in-memory and no file when absent. */
+  /**
+   * Where dynalite keeps jobs, the embedded simulator keeps its world (`vcsim.json`) and events.ndjson is written;
+   * all in memory and no file when absent.
+   */
   dataDir?: string;
   /** Port of the HTTP API on 127.0.0.1; 0 picks a free one. */
   apiPort?: number;

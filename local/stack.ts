@@ -65,7 +65,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let vcsim: VcSimHandle | undefined;
     let vcenter = options.vcenter;
     if (!vcenter) {
-      vcsim = await startVcSim(options.simulator);
+      // The simulator's world lives beside the jobs, so a restart finds the VMs they point to.
+      const stateFile = options.dataDir ? join(options.dataDir, 'vcsim.json') : undefined;
+      vcsim = await startVcSim({ ...(stateFile && { stateFile }), ...options.simulator });
       closers.push(vcsim.close);
       vcenter = {
         url: vcsim.url,

@@ -23,6 +23,8 @@ Options:
   --standalone-hosts N        standalone hosts per datacenter (default 1)
   --vms-per-host N            VMs per standalone host and per cluster (default 2)
   --vms N                     total VMs, spread over hosts and clusters (overrides --vms-per-host; up to 10000+)
+  --state-file PATH           keep the world (VMs, folders, extraConfig, power states, MACs, moref counters) in this
+                              JSON file: loaded at start when it exists, rewritten after changes (default: memory)
   --collector-quirks          misbehave like some vim25 servers (not vCenter), to test clients: a filter created
                               after the collector handed out a version gets no initial state, and a task's update
                               goes to whichever WaitForUpdatesEx call polls first, not to the filter's collector
@@ -56,6 +58,7 @@ export function parseCli(argv: string[]): VcSimOptions | 'help' {
       username: { type: 'string' },
       password: { type: 'string' },
       'api-version': { type: 'string' },
+      'state-file': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       ...Object.fromEntries(NUMERIC.map((name) => [name, { type: 'string' as const }])),
     },
@@ -85,6 +88,7 @@ export function parseCli(argv: string[]): VcSimOptions | 'help' {
     guestIpDelayMs: num('guest-ip-delay-ms'),
     sessionIdleTimeoutMs: num('session-timeout-ms'),
     collectorQuirks: values['collector-quirks'],
+    stateFile: values['state-file'],
     inventory: {
       datacenters: num('datacenters'),
       clusters: num('clusters'),

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const vc = await startVcSim(options);
   process.stdout.write(`vcsim listening: ${vc.url}\n`);
   process.stdout.write(`  VMs: ${vc.sim.listVms().length}, e.g. /DC0/vm/${vc.sim.listVms()[0]?.name ?? ''}\n`);
+  if (options.stateFile) process.stdout.write(`  world kept in ${options.stateFile}\n`);
   if (options.collectorQuirks) process.stdout.write('  collector quirks ON: not vCenter behaviour (see --help)\n');
   if (vc.ca) {
     const caPath = join(tmpdir(), `vcsim-ca-${process.pid}.pem`);

@@ -9,6 +9,13 @@ const FOLDER_LETTERS: ReadonlyArray<readonly [string, string]> = [
   ['Datacenter', 'd'],
 ];
 
+/** Where the allocators stand: the last moref number, MACs and guest IPs handed out. */
+export interface InventoryCounters {
+  id: number;
+  mac: number;
+  ip: number;
+}
+
 /**
  * The live inventory: every managed entity by moref value, plus the allocators vCenter would own (moref numbers,
  * MAC addresses, guest IPs). Every mutation goes through `changed()`, which wakes pending WaitForUpdates calls.
@@ -16,18 +23,38 @@ const FOLDER_LETTERS: ReadonlyArray<readonly [string, string]> = [
 export class Inventory {
   readonly entities = new Map<string, EntityRecord>();
   readonly rootFolder = 'group-d1';
-  private nextId = 1;
-  private nextMac = 0;
-  private nextIp = 0;
+  private readonly next: InventoryCounters;
   private generation = 0;
   private readonly listeners = new Set<() => void>();
   /** folder moref → VM name → VM moref, so DuplicateName checks stay O(1) with thousands of clones. */
   private readonly vmNames = new Map<string, Map<string, string>>();
 
+  constructor(counters: InventoryCounters = { id: 1, mac: 0, ip: 0 }) {
+    this.next = { ...counters };
+  }
+
+  /**
+   * An inventory from saved entities (folder children included) and counters, so that nothing it hands out later
+   * (moref, MAC, guest IP) repeats what the saved one handed out.
+   */
+  static restore(entities: readonly EntityRecord[], counters: InventoryCounters): Inventory {
+    const inventory = new Inventory(counters);
+    for (const entity of entities) {
+      inventory.add(entity);
+      if (entity.type === 'VirtualMachine') inventory.indexName(entity);
+    }
+    return inventory;
+  }
+
+  /** The allocators' positions, to save with the entities. */
+  get counters(): InventoryCounters {
+    return { ...this.next };
+  }
+
   /** A fresh moref value such as `vm-42`; numbers are shared across types as in vCenter. */
   newMoref(prefix: string, separator = '-'): string {
-    this.nextId += 1;
-    return `${prefix}${separator}${this.nextId}`;
+    this.next.id += 1;
+    return `${prefix}${separator}${this.next.id}`;
   }
 
   add<T extends EntityRecord>(entity: T): T {
@@ -60,11 +87,15 @@ export class Inventory {
   addVm(vm: VmRecord): VmRecord {
     this.add(vm);
     this.getFolder(vm.folder)?.children.push(vm.moref);
+    this.indexName(vm);
+    this.changed();
+    return vm;
+  }
+
+  private indexName(vm: VmRecord): void {
     const names = this.vmNames.get(vm.folder) ?? new Map<string, string>();
     names.set(vm.name, vm.moref);
     this.vmNames.set(vm.folder, names);
-    this.changed();
-    return vm;
   }
 
   /** Removes a VM and unlinks it from its folder. */
@@ -179,14 +210,14 @@ export class Inventory {
 
   /** A vCenter-assigned MAC in `00:50:56:80:00:00`–`00:50:56:bf:ff:ff`, never handed out twice. */
   allocateMac(): string {
-    const n = this.nextMac++;
+    const n = this.next.mac++;
     const hex = (v: number): string => v.toString(16).padStart(2, '0');
     return `00:50:56:${hex(0x80 + ((n >> 16) & 0x3f))}:${hex((n >> 8) & 0xff)}:${hex(n & 0xff)}`;
   }
 
   /** A fresh guest IPv4 address in 10.0.0.0/8, never handed out twice. */
   allocateIp(): string {
-    const n = ++this.nextIp;
+    const n = ++this.next.ip;
     return `10.${(n >> 16) & 0xff}.${(n >> 8) & 0xff}.${n & 0xff}`;
   }
 

@@ -77,6 +77,8 @@ export interface VmRecord extends SimVm {
   guestId: string;
   bootTime?: Date;
   recentTasks: string[];
+  /** A clone whose guest still reports its source's identity (it re-identifies after `guestIpDelayMs`). */
+  staleGuest?: boolean;
 }
 
 interface EntityBase {

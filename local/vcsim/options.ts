@@ -28,6 +28,13 @@ export interface VcSimOptions {
    * turns on every quirk of CollectorQuirks; an object picks them.
    */
   collectorQuirks?: boolean | CollectorQuirks;
+  /**
+   * Keep the world (inventory, VMs with extraConfig, power state and MACs, folders, and the moref, task, MAC and IP
+   * counters) in this JSON file: read at start when it exists (then `inventory` is ignored), rewritten after changes
+   * and at `close`. Default: in memory only, a fresh world per start.
+   */
+  stateFile?: string;
+  /** Sizes of a fresh world's inventory. */
   inventory?: InventoryOptions;
 }
 

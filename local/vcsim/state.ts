@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { buildInventory, type InventoryOptions } from './default-inventory.js';
 import { FaultInjector } from './fault-injection.js';
 import type { Inventory } from './inventory.js';
 import { SINGLETON_TYPES } from './service-content.js';
@@ -126,12 +125,14 @@ export class SimState {
   readonly stats: SimStats = { requests: 0, byMethod: {}, maxConcurrentCloneTasks: 0 };
   readonly timers = new Set<NodeJS.Timeout>();
 
+  /** `taskCounter`: the last `task-N` number a previous run of this world handed out (0 for a new world). */
   constructor(
     readonly options: ResolvedOptions,
-    inventory: InventoryOptions = {},
+    inventory: Inventory,
+    taskCounter = 0,
   ) {
-    this.inventory = buildInventory(inventory);
-    this.tasks = new TaskManager(() => this.inventory.changed());
+    this.inventory = inventory;
+    this.tasks = new TaskManager(() => this.inventory.changed(), taskCounter);
     this.sessions = new SessionStore(options.sessionIdleTimeoutMs, (session) => this.endSession(session));
     this.collectors.set('propertyCollector', newCollector('propertyCollector'));
   }

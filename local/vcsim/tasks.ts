@@ -57,11 +57,19 @@ export class TaskManager {
   readonly tasks = new Map<string, TaskRecord>();
   private readonly work = new Map<string, TaskWork>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private nextKey = 0;
   private nextChain = 1000;
   private readonly activeByName = new Map<string, number>();
 
-  constructor(private readonly notify: () => void) {}
+  /** `lastKey`: the number of the last `task-N` handed out before (a restarted simulator never reuses one). */
+  constructor(
+    private readonly notify: () => void,
+    private nextKey = 0,
+  ) {}
+
+  /** The number of the last `task-N` handed out. */
+  get lastKey(): number {
+    return this.nextKey;
+  }
 
   /** Creates a queued task and schedules it; returns the record (its moref is what the *_Task method returns). */
   create(spec: NewTask): TaskRecord {

@@ -129,13 +129,25 @@ function createClone(state: SimState, source: VmRecord, spec: InstantCloneSpec, 
     })),
     bootTime: new Date(),
     recentTasks: [],
+    staleGuest: true,
   });
+  reidentifyLater(state, clone);
+  return clone;
+}
+
+/**
+ * After `guestIpDelayMs`, a clone's guest stops reporting its source's identity and reports its own: a new IP and
+ * its name as host name (the in-guest script's re-identification). Also called for clones a restarted simulator
+ * loads before they re-identified.
+ */
+export function reidentifyLater(state: SimState, clone: VmRecord): void {
   state.later(state.options.guestIpDelayMs, () => {
-    if (!inv.getVm(clone.moref) || clone.powerState !== 'poweredOn') return;
-    clone.guest = { ipAddress: inv.allocateIp(), hostName: spec.name.toLowerCase() };
+    const inv = state.inventory;
+    if (inv.getVm(clone.moref) !== clone || clone.powerState !== 'poweredOn') return;
+    clone.guest = { ipAddress: inv.allocateIp(), hostName: clone.name.toLowerCase() };
+    delete clone.staleGuest;
     inv.changed();
   });
-  return clone;
 }
 
 // The running source gets a fresh delta disk on top of the point the clone branched from.

@@ -18,6 +18,8 @@ describe('vcsim CLI options', () => {
       '--vms',
       '10000',
       '--collector-quirks',
+      '--state-file',
+      '/tmp/world.json',
     ]);
     // Assess
     expect(defaults).toMatchObject({ host: '127.0.0.1', port: 8989, tls: false, collectorQuirks: false });
@@ -29,6 +31,7 @@ describe('vcsim CLI options', () => {
       password: 'p',
       taskDurationMs: 5,
       collectorQuirks: true,
+      stateFile: '/tmp/world.json',
       inventory: { vms: 10_000 },
     });
   });

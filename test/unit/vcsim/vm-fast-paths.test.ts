@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildInventory } from '#local/vcsim/default-inventory';
 import { resolveOptions } from '#local/vcsim/options';
 import { propertyGetter } from '#local/vcsim/properties/object-properties';
 import { VM_FAST_PATHS } from '#local/vcsim/properties/vm-fast-paths';
@@ -12,7 +13,10 @@ const serialise = (value: VimValue | undefined | symbol): string =>
 describe('vcsim VirtualMachine fast property paths', () => {
   it.each(Object.keys(VM_FAST_PATHS))('reads %s exactly as the generic path does, powered on and off', (path) => {
     // Prepare
-    const state = new SimState(resolveOptions({ taskDurationMs: 0, guestIpDelayMs: 0, sessionIdleTimeoutMs: 1 }), {});
+    const state = new SimState(
+      resolveOptions({ taskDurationMs: 0, guestIpDelayMs: 0, sessionIdleTimeoutMs: 1 }),
+      buildInventory(),
+    );
     const [on, off] = state.inventory.vms();
     off!.powerState = 'poweredOff';
     const [top, ...rest] = path.split('.');
