@@ -1,7 +1,12 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { JOB_TABLE, RESOURCE_NAMES } from '#shared/config/resources';
 import { LOCAL_REGION } from '../local-aws.js';
 import { clientPool, once } from './client-pool.js';
@@ -111,4 +116,9 @@ async function createJobsTableIfMissing(client: DynamoDBClient): Promise<void> {
     // A re-opened on-disk store already has the table: that is the point of `path`.
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  // dynalite makes a new table ACTIVE on a timer: on a busy machine the first write could still find it CREATING.
+  await waitUntilTableExists(
+    { client, minDelay: 0.05, maxDelay: 0.2, maxWaitTime: 30 },
+    { TableName: RESOURCE_NAMES.jobsTable },
+  );
 }

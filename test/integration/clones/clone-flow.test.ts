@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalStack } from '#local/stack';
 import type { CloneJobView } from '#shared/clones/model/clone-job';
 import { INVALID_CLONE_BODIES } from '#test/support/invalid-clone-bodies';
@@ -77,17 +77,21 @@ describe('Clone flow: HTTP API -> SQS -> worker -> simulator -> DynamoDB -> Even
     });
     expect(vm?.extraConfig).toMatchObject({ 'guestinfo.ci.job': '42', 'instaclone.jobId': job.jobId });
     expect(job.vm?.nics).toContainEqual({ key: 4000, mac: '00:50:56:3a:12:34', addressType: 'manual' });
-    const events = (await readFile(join(dataDir, 'events.ndjson'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(events).toContainEqual(
-      expect.objectContaining({
-        source: 'instaclone',
-        'detail-type': 'Clone Succeeded',
-        detail: expect.objectContaining({ jobId: job.jobId, vm: job.vm }),
-      }),
-    );
+    // The event is published after the state is recorded, so a reader can see SUCCEEDED a moment before it.
+    await vi.waitFor(async () => {
+      const events = (await readFile(join(dataDir, 'events.ndjson'), 'utf8').catch(() => ''))
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          source: 'instaclone',
+          'detail-type': 'Clone Succeeded',
+          detail: expect.objectContaining({ jobId: job.jobId, vm: job.vm }),
+        }),
+      );
+    });
   });
 
   it('fails the job with InvalidPowerState and announces Clone Failed when the source is powered off', async () => {
@@ -103,8 +107,13 @@ describe('Clone flow: HTTP API -> SQS -> worker -> simulator -> DynamoDB -> Even
       error: { code: 'VCENTER_FAULT', fault: 'InvalidPowerState', retryable: false },
     });
     expect(stack.vcsim?.sim.findVmByName(job.vmName)).toBeUndefined();
-    expect(stack.bus.published).toContainEqual(
-      expect.objectContaining({ 'detail-type': 'Clone Failed', detail: expect.objectContaining({ jobId: job.jobId }) }),
+    await vi.waitFor(() =>
+      expect(stack.bus.published).toContainEqual(
+        expect.objectContaining({
+          'detail-type': 'Clone Failed',
+          detail: expect.objectContaining({ jobId: job.jobId }),
+        }),
+      ),
     );
   });
 });
