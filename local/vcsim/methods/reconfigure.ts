@@ -1,9 +1,8 @@
-import { injectedFault } from '../fault-injection.js';
 import type { VmRecord } from '../model.js';
 import { faults } from '../soap/faults.js';
-import { moref } from '../soap/vim-value.js';
 import { child, childrenNamed, childText } from '../soap/xml-reader.js';
 import type { SimState } from '../state.js';
+import { entityTask } from './entity-task.js';
 import { type DeviceEdit, readDeviceEdit } from './instant-clone-spec.js';
 import type { MethodDefinition } from './method.js';
 
@@ -24,30 +23,14 @@ export const reconfigure: MethodDefinition = {
     const extraConfig = childrenNamed(spec, 'extraConfig').map(
       (o) => [childText(o, 'key') ?? '', childText(o, 'value') ?? ''] as const,
     );
-    const task = state.tasks.create({
-      name: 'ReconfigVM_Task',
-      descriptionId: 'VirtualMachine.reconfigure',
-      entity: moref('VirtualMachine', vm.moref),
-      entityName: vm.name,
-      userName: ctx.session?.userName ?? '',
-      durationMs: Math.min(state.options.taskDurationMs, 100),
-      work: {
-        complete: () => {
-          const current = state.inventory.getVm(vm.moref);
-          if (!current) throw faults.managedObjectNotFound('VirtualMachine', vm.moref);
-          if (ctx.injected?.effect === 'taskFault') throw injectedFault(ctx.injected.fault, vm.moref);
-          applyEdits(state, current, edits);
-          for (const [key, value] of extraConfig) {
-            if (value === '') delete current.extraConfig[key];
-            else current.extraConfig[key] = value;
-          }
-          state.inventory.changed();
-          return undefined;
-        },
-      },
+    return entityTask(ctx, 'ReconfigVM_Task', 'reconfigure', (entity) => {
+      const current = entity as VmRecord;
+      applyEdits(state, current, edits);
+      for (const [key, value] of extraConfig) {
+        if (value === '') delete current.extraConfig[key];
+        else current.extraConfig[key] = value;
+      }
     });
-    vm.recentTasks = [...vm.recentTasks.slice(-9), task.moref];
-    return moref('Task', task.moref);
   },
 };
 
