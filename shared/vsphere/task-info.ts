@@ -1,9 +1,9 @@
 /**
- * TaskInfo from property-collector updates. An update carries either the whole `info` (a TaskInfo, as with
- * `partialUpdates=false`) or nested paths: this client asks only for {@link TASK_INFO_PATHS}, which change when the
- * task appears and when it ends (never for queued → running or progress), so a wait costs one answer for each.
- * Both forms are folded into one {@link TaskInfo}; a `completeTime` without a state means success, or error when
- * an error came with it.
+ * TaskInfo from property-collector updates and direct reads. An update carries either the whole `info` (a TaskInfo,
+ * as with `partialUpdates=false` or a RetrievePropertiesEx of `info`) or nested paths: source filters ask only for
+ * {@link TASK_INFO_PATHS}, which change when the task appears and when it ends (never for queued → running or
+ * progress), so a wait costs one answer for each. Both forms are folded into one {@link TaskInfo}; a
+ * `completeTime` without a state means success, or error when an error came with it.
  */
 import { faultFromLocalizedMethodFault } from './faults.js';
 import { asArray, child, int, moRef, type Node, text } from './soap/parse.js';
@@ -111,4 +111,26 @@ export function readTaskUpdates(updateSet: Node): TaskUpdate[] {
     }
   }
   return updates;
+}
+
+/**
+ * Reads a RetrievePropertiesEx answer for tasks' `info` (see `taskInfoSpec`): a TaskInfo per task, or `gone` for a
+ * task vCenter reports missing (`reportMissingObjectsInResults`). Tasks not in the answer are left out.
+ */
+export function readTaskInfos(retrieveResult: Node): Map<string, TaskInfo | 'gone'> {
+  const out = new Map<string, TaskInfo | 'gone'>();
+  for (const object of asArray(child(retrieveResult, 'objects'))) {
+    const task = moRef<'Task'>(child(object, 'obj'));
+    if (!task) continue;
+    const prop = asArray(child(object, 'propSet')).find((p) => text(child(p, 'name')) === 'info');
+    if (prop !== undefined) {
+      const info = initialTaskInfo(task);
+      applyTaskChanges(info, [{ name: 'info', op: 'assign', val: child(prop, 'val') }]);
+      out.set(task.value, info);
+      continue;
+    }
+    const missing = asArray(child(object, 'missingSet')).map((m) => faultFromLocalizedMethodFault(child(m, 'fault')));
+    if (missing.some((fault) => fault.faultType === 'ManagedObjectNotFound')) out.set(task.value, 'gone');
+  }
+  return out;
 }

@@ -1,257 +1,282 @@
 /**
- * Waits for tasks on the client's {@link SharedCollector} with one WaitForUpdatesEx loop for all waiters, which
- * dispatches updates by task moref. A task is watched one of two ways:
- * - through a *source filter* ({@link SourceFilters}): a filter on a VM that follows its `recentTask` and reports
- *   the task paths of every task on it. The client sets one up per source VM before the first InstantClone_Task,
- *   so later clones of that VM need no CreateFilter at all;
- * - through a *task filter* (CreateFilter on the task itself), for any other task, e.g. one resumed from an earlier
- *   process, and as the fallback when a task never shows up in (or leaves) its source's `recentTask`.
+ * Waits for tasks. News of a task comes two ways:
+ * - WaitForUpdatesEx on the client's {@link TaskCollector}, for a task this client started on a source VM whose
+ *   filter it had: one loop for all waiters, dispatching by task moref (a clone costs no round trip beyond
+ *   InstantClone_Task and the two answers: the task appears, the task ends);
+ * - direct reads of `info`, one RetrievePropertiesEx for every task due. A task nobody reports (started elsewhere,
+ *   on another VM, or waited for again after a redelivery) is read at once and then polled on a doubling gap. A
+ *   reported task is read when a WaitForUpdatesEx began after it and came back without it, when it leaves
+ *   `recentTask` unfinished, {@link SAFETY_READ_MS} after its wait began without an end and then on a doubling gap
+ *   (so an end goes unseen for at most about its own duration again), and before its wait gives up at the deadline.
+ * So no outcome depends on a new filter's initial state or on an update reaching this client's wait.
  */
-import { isFault, VimFaultError, VimTransportError } from './errors.js';
+import { VimFaultError, VimTransportError } from './errors.js';
 import type { Session } from './session.js';
-import { SharedCollector } from './shared-collector.js';
-import type { Node } from './soap/parse.js';
-import { propertyFilterSpec } from './soap/serialize.js';
-import { SourceFilters } from './source-filters.js';
-import { applyTaskChanges, initialTaskInfo, isTaskDone, readTaskUpdates, TASK_INFO_PATHS } from './task-info.js';
+import { type Node, returnval } from './soap/parse.js';
+import { mo, taskInfoSpec } from './soap/serialize.js';
+import { TaskCollector } from './task-collector.js';
+import { applyTaskChanges, initialTaskInfo, isTaskDone, readTaskInfos, readTaskUpdates } from './task-info.js';
 import type { CallOptions, MoRef, TaskInfo, WaitOptions } from './types.js';
 
 const MAX_WAIT_SECONDS = 60;
-const INFO_CACHE = 512;
-const MAX_RECOVERIES = 2;
+const REMEMBERED = 512;
+/** A reported task still running this long after its wait began is read directly, then on a doubling gap. */
+export const SAFETY_READ_MS = 3_000;
+/** First gap of the poll of an unreported task (read at once, then after this, doubling). */
+const POLL_MS = 100;
+const MAX_GAP_MS = 30_000;
 
 interface Waiter {
-  deadline: number;
+  /** The deadline passed: settle with what the next read shows. */
+  final: boolean;
   settle(outcome: { info: TaskInfo } | { error: unknown }): void;
 }
 
-interface Watched {
+interface Watch {
+  task: MoRef<'Task'>;
   waiters: Set<Waiter>;
-  via: 'source' | 'task';
-  /** Collector generation the filter lives in; -1 = no live filter. */
-  generation: number;
-  /** WaitForUpdatesEx calls started when the watch began (a source-filtered task must appear after that). */
+  /** A source filter reports it, so WaitForUpdatesEx brings its news. */
+  reported: boolean;
+  /** An update about it arrived. */
+  heard: boolean;
+  /** WaitForUpdatesEx calls begun before the watch; a later one that comes back without it missed it. */
   sinceCall: number;
-  /** The task left its source's `recentTask` before it finished. */
-  left?: boolean;
+  readAt: number;
+  gapMs: number;
 }
 
 const aborted = () => new VimTransportError('aborted', 'wait aborted by the caller', { retryable: true });
 
 export class TaskWaiter {
-  private readonly collector: SharedCollector;
+  private readonly collector: TaskCollector;
   private readonly infos = new Map<string, TaskInfo>();
-  private readonly watched = new Map<string, Watched>();
-  private readonly sources: SourceFilters;
+  private readonly watches = new Map<string, Watch>();
+  /** Tasks this client started, by the VM they run on, until their first wait. */
+  private readonly startedOn = new Map<string, MoRef>();
   private calls = 0;
   private loop: Promise<void> | undefined;
   private loopAbort: AbortController | undefined;
+  private reading = false;
+  private readTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    session: Session,
+    private readonly session: Session,
     private readonly now: () => number,
     private readonly requestTimeoutMs: number,
   ) {
-    this.collector = new SharedCollector(session);
-    this.sources = new SourceFilters(this.collector);
+    this.collector = new TaskCollector(session);
   }
 
-  /** Makes sure tasks on `vm` are reported by a source filter. Best effort: on failure, tasks get task filters. */
+  /** Makes sure tasks on `vm` are reported by a source filter (best effort, never rejects). */
   watchSource(vm: MoRef, options: CallOptions): Promise<void> {
-    return this.sources.watch(vm, options, this.idle());
+    return this.collector.watchSource(vm, options);
   }
 
-  /** Records that `task` runs on `vm` (so a source filter, if any, reports it). */
-  coverTask(task: MoRef, vm: MoRef): void {
-    this.sources.cover(task, vm);
+  /** Records that this client just started `task` on `vm`: its first wait trusts the source filter, if any. */
+  started(task: MoRef, vm: MoRef): void {
+    this.startedOn.set(task.value, vm);
+    if (this.startedOn.size > REMEMBERED) this.startedOn.delete(this.startedOn.keys().next().value ?? '');
   }
 
   /** See {@link VimClient.waitForTask}. Rejects only for faults, transport errors and aborts. */
-  async wait(task: MoRef<'Task'>, options: WaitOptions): Promise<TaskInfo> {
-    if (options.signal?.aborted) throw aborted();
+  wait(task: MoRef<'Task'>, options: WaitOptions): Promise<TaskInfo> {
+    if (options.signal?.aborted) return Promise.reject(aborted());
     const known = this.infos.get(task.value);
-    if (isTaskDone(known)) return { ...known };
-    const watched = await this.track(task, options);
-    if (options.signal?.aborted) throw aborted();
-    const info = () => ({ ...(this.infos.get(task.value) ?? initialTaskInfo(task)) });
-    if (isTaskDone(this.infos.get(task.value)) || this.now() >= options.deadline) return info();
+    if (isTaskDone(known)) return Promise.resolve({ ...known });
+    const watch = this.watchOf(task);
     return new Promise<TaskInfo>((resolve, reject) => {
+      const giveUp = () => {
+        waiter.final = true;
+        watch.readAt = this.now();
+        this.schedule();
+      };
       const onAbort = () => waiter.settle({ error: aborted() });
-      const timer = setTimeout(
-        () => waiter.settle({ info: info() }),
-        Math.min(options.deadline - this.now(), 2 ** 31 - 1),
-      );
+      const timer = setTimeout(giveUp, Math.max(0, Math.min(options.deadline - this.now(), 2 ** 31 - 1)));
       const waiter: Waiter = {
-        deadline: options.deadline,
+        final: false,
         settle: (outcome) => {
           clearTimeout(timer);
           options.signal?.removeEventListener('abort', onAbort);
-          watched.waiters.delete(waiter);
-          if (this.idle()) this.loopAbort?.abort();
+          watch.waiters.delete(waiter);
+          if (watch.waiters.size === 0 && this.watches.get(task.value) === watch) this.watches.delete(task.value);
+          if (!this.anyReported()) this.loopAbort?.abort();
           if ('info' in outcome) resolve(outcome.info);
           else reject(outcome.error);
         },
       };
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      watched.waiters.add(waiter);
-      this.watched.set(task.value, watched);
+      watch.waiters.add(waiter);
+      this.kick();
+      this.schedule();
+    });
+  }
+
+  /** Forgets session-scoped state (after logout the server has destroyed the collector); waits reject aborted. */
+  reset(): void {
+    this.loopAbort?.abort();
+    clearTimeout(this.readTimer);
+    for (const watch of [...this.watches.values()]) {
+      for (const waiter of [...watch.waiters]) waiter.settle({ error: aborted() });
+    }
+    this.collector.drop();
+    this.startedOn.clear();
+  }
+
+  private watchOf(task: MoRef<'Task'>): Watch {
+    const existing = this.watches.get(task.value);
+    if (existing) return existing;
+    const vm = this.startedOn.get(task.value);
+    this.startedOn.delete(task.value);
+    const reported = vm !== undefined && this.collector.reports(vm);
+    const gapMs = reported ? SAFETY_READ_MS : POLL_MS;
+    const watch: Watch = {
+      task,
+      waiters: new Set(),
+      reported,
+      heard: this.infos.has(task.value),
+      sinceCall: this.calls,
+      readAt: this.now() + (reported ? gapMs : 0),
+      gapMs,
+    };
+    this.watches.set(task.value, watch);
+    return watch;
+  }
+
+  private anyReported(): boolean {
+    for (const watch of this.watches.values()) if (watch.reported && watch.waiters.size > 0) return true;
+    return false;
+  }
+
+  /** Starts the WaitForUpdatesEx loop while some waited-for task is reported by a source filter. */
+  private kick(): void {
+    if (this.loop || !this.anyReported()) return;
+    this.loop = this.run().finally(() => {
+      this.loop = undefined;
       this.kick();
     });
   }
 
-  /** Forgets session-scoped state (after logout the server has destroyed the collector). */
-  reset(): void {
-    this.loopAbort?.abort();
-    for (const w of this.watched.values()) for (const waiter of [...w.waiters]) waiter.settle({ error: aborted() });
-    this.dropCollector();
-    this.watched.clear();
-  }
-
-  private idle(): boolean {
-    for (const w of this.watched.values()) if (w.waiters.size > 0) return false;
-    return true;
-  }
-
-  /** Ensures a live filter reports `task`: its source filter when it has one, else a task filter. */
-  private async track(task: MoRef<'Task'>, options: CallOptions, attempt = 0): Promise<Watched> {
-    const generation = this.collector.generation;
-    let watched = this.watched.get(task.value);
-    if (watched && watched.generation === generation && generation !== -1) return watched;
-    watched ??= { waiters: new Set(), via: 'task', generation: -1, sinceCall: this.calls };
-    this.watched.set(task.value, watched);
-    if (this.sources.liveFilterOf(task.value)) {
-      Object.assign(watched, { via: 'source', generation, sinceCall: this.calls });
-      return watched;
-    }
-    try {
-      const created = await this.collector.createFilter(
-        propertyFilterSpec(task, TASK_INFO_PATHS),
-        options,
-        this.idle(),
-      );
-      Object.assign(watched, { via: 'task', generation: created.generation });
-      this.watched.set(task.value, watched); // a collector recycle meanwhile may have dropped the entry
-      return watched;
-    } catch (err) {
-      if (attempt < MAX_RECOVERIES && (!this.collector.usable() || this.collector.isGone(err))) {
-        this.dropCollector();
-        return this.track(task, options, attempt + 1);
-      }
-      if (watched.waiters.size === 0) this.watched.delete(task.value);
-      throw err;
-    }
-  }
-
-  private dropCollector(): void {
-    this.collector.drop();
-    this.sources.clear();
-    for (const [key, w] of this.watched) {
-      if (w.waiters.size === 0) this.watched.delete(key);
-      else w.generation = -1;
-    }
-  }
-
-  private kick(): void {
-    this.loop ??= this.run().finally(() => {
-      this.loop = undefined;
-      if (!this.idle()) this.kick();
-    });
-  }
-
   private async run(): Promise<void> {
-    let recoveries = 0;
-    while (!this.idle()) {
-      try {
-        await this.waitOnce();
-        recoveries = 0;
-      } catch (err) {
-        if (this.idle()) return;
-        const recovered = recoveries++ < MAX_RECOVERIES && (await this.recover(err).catch(() => false));
-        if (recovered) continue;
-        for (const w of this.watched.values()) for (const waiter of [...w.waiters]) waiter.settle({ error: err });
-      }
-    }
-  }
-
-  private async waitOnce(): Promise<void> {
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const w of this.watched.values())
-      for (const waiter of w.waiters) earliest = Math.min(earliest, waiter.deadline);
-    const maxWaitSeconds = Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((earliest - this.now()) / 1000)));
-    const controller = new AbortController();
-    this.loopAbort = controller;
-    const call = ++this.calls;
-    try {
+    while (this.anyReported()) {
+      const controller = new AbortController();
+      this.loopAbort = controller;
+      const call = ++this.calls;
+      // No need to end before any deadline: waits settle on their own, and the last one leaving hangs up.
+      const maxWaitSeconds = MAX_WAIT_SECONDS;
       const timeoutMs = maxWaitSeconds * 1000 + this.requestTimeoutMs;
-      this.apply(await this.collector.waitForUpdates(maxWaitSeconds, { signal: controller.signal, timeoutMs }));
-    } catch (err) {
-      // We aborted the call ourselves because the last waiter left; anyone who joined since gets a fresh call.
-      if (controller.signal.aborted) return;
-      throw err;
-    }
-    await this.fallBackToTaskFilters(call);
-  }
-
-  /** Tasks their source filter should have reported by now but did not (gone from `recentTask`, or never in it). */
-  private async fallBackToTaskFilters(call: number): Promise<void> {
-    for (const [key, w] of this.watched) {
-      const unseen = w.sinceCall < call && !this.infos.has(key);
-      if (w.via !== 'source' || !(unseen || w.left) || w.waiters.size === 0) continue;
-      w.left = false;
-      this.sources.uncover(key);
-      w.generation = -1;
       try {
-        await this.track({ type: 'Task', value: key }, {});
-      } catch (err) {
-        this.watched.delete(key);
-        for (const waiter of [...w.waiters]) waiter.settle({ error: err });
+        this.apply(await this.collector.waitForUpdates(maxWaitSeconds, { signal: controller.signal, timeoutMs }), call);
+      } catch {
+        if (controller.signal.aborted) return; // we hung up ourselves: nobody waits for a reported task
+        // A lost session or collector, or a server that cannot wait: forget the filters and read the tasks instead.
+        this.collector.drop();
+        for (const watch of this.watches.values()) this.unreport(watch);
+        this.schedule();
+        return;
       }
     }
   }
 
-  /** Rebuilds collector and filters after a re-login or a lost collector. */
-  private async recover(err: unknown): Promise<boolean> {
-    // The server cancels a pending wait when the session ends; a rejected version was reset by the collector.
-    if (isFault(err, 'RequestCanceled') || isFault(err, 'InvalidCollectorVersion')) return true;
-    const lost = !this.collector.usable() || isFault(err, 'ManagedObjectNotFound') || isFault(err, 'NotAuthenticated');
-    if (!lost) return false;
-    this.dropCollector();
-    for (const [key, w] of this.watched) if (w.waiters.size > 0) await this.track({ type: 'Task', value: key }, {});
-    return true;
-  }
-
-  private apply(updateSet: Node): void {
-    for (const { filter, task, kind, changes } of readTaskUpdates(updateSet)) {
-      const watched = this.watched.get(task.value);
+  private apply(updateSet: Node, call: number): void {
+    for (const { task, kind, changes } of readTaskUpdates(updateSet)) {
+      const watch = this.watches.get(task.value);
+      const info = this.infos.get(task.value) ?? initialTaskInfo(task);
       if (kind === 'leave') {
-        if (!this.sources.isSourceFilter(filter) && watched) this.fail(task.value, watched);
-        else if (watched) watched.left = true; // still unfinished: fallBackToTaskFilters gives it a task filter
+        // Gone from recentTask: an unfinished task is no longer reported there.
+        if (watch && !isTaskDone(info)) this.unreport(watch);
         continue;
       }
-      const info = this.infos.get(task.value) ?? initialTaskInfo(task);
       applyTaskChanges(info, changes);
       this.remember(task.value, info);
-      if (watched) this.dispatch(task.value, watched, info);
+      if (watch) {
+        watch.heard = true;
+        if (isTaskDone(info)) this.settleAll(watch, { info });
+      }
+    }
+    for (const watch of this.watches.values()) {
+      if (watch.reported && !watch.heard && watch.sinceCall < call) watch.readAt = this.now();
+    }
+    this.schedule();
+  }
+
+  private unreport(watch: Watch): void {
+    if (!watch.reported) return;
+    watch.reported = false;
+    watch.readAt = this.now();
+    watch.gapMs = POLL_MS;
+  }
+
+  /** Arms the timer for the earliest due read; one read is in flight at a time. */
+  private schedule(): void {
+    clearTimeout(this.readTimer);
+    if (this.reading) return;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const watch of this.watches.values()) if (watch.waiters.size > 0) earliest = Math.min(earliest, watch.readAt);
+    if (earliest === Number.POSITIVE_INFINITY) return;
+    this.readTimer = setTimeout(
+      () => {
+        this.reading = true;
+        this.readDue().finally(() => {
+          this.reading = false;
+          this.schedule();
+        });
+      },
+      Math.max(0, earliest - this.now()),
+    );
+  }
+
+  /** One RetrievePropertiesEx of `info` for every task due. */
+  private async readDue(): Promise<void> {
+    const now = this.now();
+    const due = [...this.watches.values()].filter((w) => w.waiters.size > 0 && w.readAt <= now + 10);
+    if (due.length === 0) return;
+    for (const watch of due) {
+      watch.readAt = now + watch.gapMs;
+      watch.gapMs = Math.min(MAX_GAP_MS, watch.gapMs * 2);
+    }
+    try {
+      const sc = await this.session.serviceContent();
+      const specSet = [taskInfoSpec(due.map((w) => w.task))];
+      const answer = await this.session.call('RetrievePropertiesEx', {
+        _this: mo(sc.propertyCollector),
+        specSet,
+        options: {},
+      });
+      for (const [key, info] of readTaskInfos(returnval(answer))) {
+        const watch = this.watches.get(key);
+        if (info === 'gone') {
+          if (watch)
+            this.settleAll(watch, {
+              error: new VimFaultError('ManagedObjectNotFound', `task ${key} no longer exists`, {}),
+            });
+          continue;
+        }
+        this.remember(key, info);
+        if (watch && isTaskDone(info)) this.settleAll(watch, { info });
+      }
+    } catch (error) {
+      for (const watch of due) if (!watch.reported) this.settleAll(watch, { error }, (w) => !w.final);
+    }
+    for (const watch of due) {
+      const info = { ...(this.infos.get(watch.task.value) ?? initialTaskInfo(watch.task)) };
+      this.settleAll(watch, { info }, (waiter) => waiter.final);
     }
   }
 
   private remember(key: string, info: TaskInfo): void {
     this.infos.delete(key);
     this.infos.set(key, info);
-    if (this.infos.size > INFO_CACHE) this.infos.delete(this.infos.keys().next().value ?? '');
+    if (this.infos.size > REMEMBERED) this.infos.delete(this.infos.keys().next().value ?? '');
   }
 
-  private dispatch(key: string, watched: Watched, info: TaskInfo): void {
-    if (!isTaskDone(info)) return;
-    if (watched.via === 'task') this.collector.retireFilter();
-    this.watched.delete(key);
-    this.sources.uncover(key);
-    for (const waiter of [...watched.waiters]) waiter.settle({ info: { ...info } });
-  }
-
-  private fail(key: string, watched: Watched): void {
-    this.watched.delete(key);
-    const error = new VimFaultError('ManagedObjectNotFound', `task ${key} no longer exists`, {});
-    for (const waiter of [...watched.waiters]) waiter.settle({ error });
+  private settleAll(
+    watch: Watch,
+    outcome: { info: TaskInfo } | { error: unknown },
+    which: (waiter: Waiter) => boolean = () => true,
+  ): void {
+    for (const waiter of [...watch.waiters]) {
+      if (!which(waiter)) continue;
+      waiter.settle('info' in outcome ? { info: { ...outcome.info } } : outcome);
+    }
   }
 }

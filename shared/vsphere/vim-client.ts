@@ -158,7 +158,7 @@ export function createVimClient(
       const args = { _this: mo(vm), spec: await cloneSpec(source, spec, opts) };
       await waiter.watchSource(vm, opts ?? {});
       const task = taskOf(await call('InstantClone_Task', args, opts), 'InstantClone_Task');
-      waiter.coverTask(task, vm);
+      waiter.started(task, vm);
       return task;
     },
     async checkInstantClone(source, spec, opts) {

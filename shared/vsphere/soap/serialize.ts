@@ -25,6 +25,15 @@ export function propertyFilterSpec(obj: MoRef, paths: readonly string[]): XmlObj
   };
 }
 
+/** PropertyFilterSpec reading the whole `info` of some tasks; a task vCenter no longer has comes back in missingSet. */
+export function taskInfoSpec(tasks: readonly MoRef[]): XmlObject {
+  return {
+    propSet: [{ type: 'Task', all: false, pathSet: ['info'] }],
+    objectSet: tasks.map((task) => ({ obj: mo(task), skip: false })),
+    reportMissingObjectsInResults: true,
+  };
+}
+
 /**
  * PropertyFilterSpec reporting `info` of every task in `entity.recentTask` (a TraversalSpec from the entity to its
  * recent tasks); new tasks on the entity enter the filter as they are created.

@@ -123,6 +123,16 @@ export const CASES: Case[] = [
     act: async (vim) =>
       vim.waitForTask(await vim.instantClone(VM_42, { name: 'ic-1' }), { deadline: Date.now() + 50_000 }),
   },
+  {
+    fixture: 'retrieve-properties-tasks',
+    method: 'RetrievePropertiesEx',
+    act: (vim) =>
+      Promise.all(
+        ['task-4711', 'task-4712'].map((value) =>
+          vim.waitForTask({ type: 'Task', value }, { deadline: Date.now() + 5_000 }),
+        ),
+      ),
+  },
   { fixture: 'power-off', method: 'PowerOffVM_Task', act: (vim) => vim.powerOff(VM_1001) },
   { fixture: 'destroy', method: 'Destroy_Task', act: (vim) => vim.destroy(VM_1001) },
   { fixture: 'cancel-task', method: 'CancelTask', act: (vim) => vim.cancelTask({ type: 'Task', value: 'task-4711' }) },
@@ -136,8 +146,21 @@ export const CASES: Case[] = [
   },
 ];
 
+/** RetrievePropertiesEx: every task asked for has succeeded; anything else is the VM of the fixture. */
+export const tasksOrVm: Route = (req) => {
+  const tasks = [...req.body.matchAll(/<obj type="Task">([^<]+)</g)].map((m) => m[1] ?? '');
+  if (tasks.length === 0) return { body: fixture('retrieve-properties-vm.xml') };
+  const answer = fixture('retrieve-properties-task-success.xml');
+  return {
+    body: answer.replace(/<objects>.*<\/objects>/s, (object) =>
+      tasks.map((task) => object.replaceAll('task-4711', task)).join(''),
+    ),
+  };
+};
+
 /** Routes the fake vCenter needs besides its defaults to answer every case. */
 export const caseRoutes = (): Record<string, Route> => ({
+  RetrievePropertiesEx: tasksOrVm,
   ReconfigVM_Task: taskAnswer('ReconfigVM_Task'),
   CheckInstantClone_Task: taskAnswer('CheckInstantClone_Task'),
   CancelTask: { body: fixture('logout.xml').replaceAll('Logout', 'CancelTask') },
