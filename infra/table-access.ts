@@ -2,10 +2,11 @@
  * DynamoDB actions each function may perform on the job table (granted on the table and its indexes).
  * Kept together so a new repository call means one reviewed edit here. Scan, batch and transact calls are left
  * out on purpose: the repository never uses them (dynalite cannot run transactions either).
- * The API's DeleteItem is for its Powertools idempotency records (Idempotency-Key), which share the table.
+ * Submission records (Idempotency-Key, signed-request replays) share the table: a conditional Put and a Get. The
+ * `api` actions serve the pool API too, whose DeleteItem removes a pool.
  */
 export const JOB_TABLE_ACTIONS = {
-  /** Create, read, list (status GSI), cancel; idempotency records. */
+  /** Create, read, list (status GSI), cancel; submission records; pools (their API deletes them). */
   api: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
   /** Load one job and move it through its states (conditional updates only; the API creates jobs). */
   worker: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -13,7 +14,7 @@ export const JOB_TABLE_ACTIONS = {
   housekeeping: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
   /**
    * Hooks function: create jobs (generic hook, GitHub `queued`, Slack `/clone`), read and cancel them, claim and
-   * release GitHub delivery ids (Put/Delete) and keep Idempotency-Key records. It never lists, so no Query.
+   * release GitHub delivery ids (Put/Delete) and keep submission records. It never lists, so no Query.
    */
   hooks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /** Hooks function with warm runner pools: find a pool's ready spares (status GSI) to claim one. */

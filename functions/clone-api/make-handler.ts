@@ -6,6 +6,7 @@ import { makeGetClone } from '#shared/clones/use-cases/get-clone';
 import { makeListClones } from '#shared/clones/use-cases/list-clones';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
+import { makeSubmitOnce } from '#shared/clones/use-cases/submit-once';
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
@@ -15,7 +16,7 @@ import { dispatchRoute } from '#shared/http/dispatch-route';
 
 export type CloneApiDeps = Pick<
   ReturnType<typeof buildDeps>,
-  'jobs' | 'queue' | 'clock' | 'ids' | 'withIdempotencyKey' | 'logger'
+  'jobs' | 'queue' | 'clock' | 'ids' | 'submissions' | 'logger'
 >;
 
 /** What this function reads from its environment (validated once, at cold start). */
@@ -25,9 +26,10 @@ export const configSchema = ApiConfigSchema;
 export const buildDeps = composeFamilies(coreFamily, awsFamily, idempotencyFamily);
 
 /** The HTTP API: one function, routes dispatched on API Gateway's routeKey. Errors become the API's error body. */
-export const makeHandler = ({ jobs, queue, clock, ids, withIdempotencyKey, logger }: CloneApiDeps) => {
+export const makeHandler = ({ jobs, queue, clock, ids, submissions, logger }: CloneApiDeps) => {
+  const submit = makeSubmitClone({ jobs, queue, clock, ids });
   const routes = makeCloneApiRoutes({
-    submit: withIdempotencyKey(makeSubmitClone({ jobs, queue, clock, ids })),
+    submit: makeSubmitOnce({ ledger: submissions, jobs, queue, submit, clock, ids }),
     getClone: makeGetClone({ jobs }),
     listClones: makeListClones({ jobs }),
     requestDestroy: makeRequestDestroy({ jobs, queue, clock }),

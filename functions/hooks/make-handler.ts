@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { makeGetClone } from '#shared/clones/use-cases/get-clone';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
+import { makeSubmitOnce } from '#shared/clones/use-cases/submit-once';
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
@@ -28,7 +29,7 @@ export type HooksDeps = Pick<
   | 'githubDeliveries'
   | 'hookSecrets'
   | 'runnerPools'
-  | 'withIdempotencyKey'
+  | 'submissions'
   | 'clock'
   | 'ids'
   | 'logger'
@@ -65,7 +66,7 @@ export const makeHandler = (deps: HooksDeps) => {
   const claimSpare = makeWarmClaims(deps, submitClone);
   const routes = makeHookRoutes({
     secrets: deps.hookSecrets,
-    submit: deps.withIdempotencyKey(submitClone),
+    submit: makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit: submitClone, clock, ids }),
     handleGithub: makeHandleGithubWebhook({
       pools: deps.runnerPools,
       deliveries: deps.githubDeliveries,

@@ -13,8 +13,8 @@ export type LambdaContextOptions = {
 
 /**
  * Builds an aws-lambda `Context` for one invocation. `getRemainingTimeInMillis()` counts down to a real
- * deadline (never below 0), which middy's timeout signal and Powertools idempotency's in-progress
- * expiry rely on. Create one per invocation, as Lambda does.
+ * deadline (never below 0), which middy's timeout signal and the worker's task deadlines rely on. Create one
+ * per invocation, as Lambda does.
  *
  * Local deviations: nothing enforces the deadline (the caller decides what to do with an overrun), and
  * the deprecated `done`/`succeed`/`fail` callbacks throw because the handlers here are async.

@@ -1,16 +1,14 @@
-import { makeIdempotentSubmit } from '../clones/adapters/powertools-idempotent-submit.js';
-import type { SubmitWithKey } from '../clones/api/clone-api-routes.js';
-import type { CloneJob } from '../clones/model/clone-job.js';
-import type { CloneRequest } from '../clones/model/clone-request.js';
+import { DynamoDbSubmissionLedger } from '../clones/adapters/dynamodb-submission-ledger.js';
+import type { SubmissionLedger } from '../clones/ports/submission-ledger.js';
 import { type AwsDeps, jobsTable } from './aws-deps.js';
 import { family } from './family.js';
 
-/** The `Idempotency-Key` header (Powertools idempotency, records in the job table); the API and the hooks only. */
-export type IdempotencyDeps = {
-  readonly withIdempotencyKey: (submit: (request: CloneRequest) => Promise<CloneJob[]>) => SubmitWithKey;
-};
+/**
+ * The submission ledger (`Idempotency-Key` and signed-request replays: the job ids a submission made, in the job
+ * table); the API and the hooks only.
+ */
+export type IdempotencyDeps = { readonly submissions: SubmissionLedger };
 
 export const idempotencyFamily = family<IdempotencyDeps, AwsDeps>((config) => ({
-  withIdempotencyKey: (d) => (submit) =>
-    makeIdempotentSubmit({ submit, dynamo: d.dynamo, tableName: jobsTable(config) }),
+  submissions: (d) => new DynamoDbSubmissionLedger(d.dynamo, jobsTable(config)),
 }));

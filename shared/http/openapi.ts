@@ -26,6 +26,8 @@ const json = (ref: string) => ({
 const errors = {
   '400': { description: 'The body or a parameter is invalid; `details` names each field', ...json('Error') },
   '401': { description: 'Missing or wrong credentials', ...json('Error') },
+  '413': { description: 'Over a request limit (README: Request limits); `details` names the field', ...json('Error') },
+  '415': { description: 'A body whose Content-Type is not application/json', ...json('Error') },
 };
 
 /**
@@ -71,7 +73,8 @@ export const openApiDocument = () => ({
             in: 'header',
             required: false,
             schema: { type: 'string', maxLength: 255 },
-            description: 'Retries with the same key and body return the same job; another body is a 409',
+            description:
+              'Retries with the same key and body (for a day) return the same jobs, as they are now, and never make more; another body is a 409',
           },
         ],
         requestBody: { required: true, ...json('CloneRequest') },

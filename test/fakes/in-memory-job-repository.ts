@@ -7,9 +7,10 @@ import { StaleTransitionError } from '#shared/errors/app-error';
 export class InMemoryJobRepository implements JobRepository {
   readonly items = new Map<string, CloneJob>();
 
-  async create(job: CloneJob): Promise<void> {
-    if (this.items.has(job.jobId)) throw new Error(`Job ${job.jobId} exists`);
+  async create(job: CloneJob): Promise<boolean> {
+    if (this.items.has(job.jobId)) return false;
     this.items.set(job.jobId, structuredClone(job));
+    return true;
   }
 
   async get(jobId: string): Promise<CloneJob | undefined> {

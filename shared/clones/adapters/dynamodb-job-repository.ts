@@ -60,15 +60,21 @@ export class DynamoDbJobRepository implements JobRepository {
     this.doc = makeDocumentClient(client);
   }
 
-  async create(job: CloneJob): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...job, ...keyOf(job.jobId), ...statusKeys(job.status, job) },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey },
-      }),
-    );
+  async create(job: CloneJob): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...job, ...keyOf(job.jobId), ...statusKeys(job.status, job) },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   async get(jobId: string): Promise<CloneJob | undefined> {

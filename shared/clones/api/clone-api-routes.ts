@@ -5,15 +5,17 @@ import { parseJsonBody } from '../../http/parse-json-body.js';
 import { type CloneJob, toJobView } from '../model/clone-job.js';
 import { CallerCloneRequestSchema, type CloneRequest } from '../model/clone-request.js';
 import type { ListClonesPage, ListClonesQuery } from '../use-cases/list-clones.js';
+import type { SubmissionKey } from '../use-cases/submit-once.js';
+import { idempotencyKeysOf } from './idempotency-key.js';
 import { parseListQuery } from './list-query.js';
 
 export type Route = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** Submits a request, deduplicated by the `Idempotency-Key` header when one is given. */
-export type SubmitWithKey = (request: CloneRequest, key: string | undefined, context: Context) => Promise<CloneJob[]>;
+/** Submits a request at most once per key (makeSubmitOnce); without keys, once per call. */
+export type SubmitOnce = (request: CloneRequest, keys: readonly SubmissionKey[]) => Promise<CloneJob[]>;
 
 export type CloneApiDeps = {
-  submit: SubmitWithKey;
+  submit: SubmitOnce;
   getClone: (jobId: string) => Promise<CloneJob>;
   listClones: (query: ListClonesQuery) => Promise<ListClonesPage>;
   requestDestroy: (jobId: string) => Promise<CloneJob>;
@@ -29,9 +31,9 @@ export const makeCloneApiRoutes = ({
   listClones,
   requestDestroy,
 }: CloneApiDeps): Record<string, Route> => ({
-  'POST /v1/clones': async (event, context) => {
+  'POST /v1/clones': async (event) => {
     const request = parseJsonBody(CallerCloneRequestSchema, event);
-    const jobs = await submit(request, event.headers['idempotency-key'], context);
+    const jobs = await submit(request, idempotencyKeysOf(event));
     const [first] = jobs;
     return jsonResponse(202, request.count === 1 && first ? toJobView(first) : { jobs: jobs.map(toJobView) });
   },

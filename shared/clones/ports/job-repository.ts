@@ -6,8 +6,11 @@ export type JobPage = { jobs: CloneJob[]; cursor?: string };
 
 /** Persistence of clone jobs. The table is the source of truth; every write is conditional. */
 export interface JobRepository {
-  /** Stores a new job. Rejects if a job with that id exists. */
-  create(job: CloneJob): Promise<void>;
+  /**
+   * Stores a new job; resolves false, writing nothing, when a job with that id exists (a retried submission made it
+   * already). Rejects only when the store fails.
+   */
+  create(job: CloneJob): Promise<boolean>;
   /** The job, or undefined when there is none. */
   get(jobId: string): Promise<CloneJob | undefined>;
   /** Jobs in `status`, oldest first. Rejects with ValidationError on a cursor it did not issue. */

@@ -1,6 +1,7 @@
 import type { Clock, IdGenerator } from '../../runtime/runtime.js';
 import { type CloneJob, vmNameFor } from '../model/clone-job.js';
 import type { CloneRequest } from '../model/clone-request.js';
+import { assertRequestFits } from '../model/request-limits.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
 import type { JobRepository } from '../ports/job-repository.js';
 
@@ -10,14 +11,21 @@ export type SubmitCloneDeps = { jobs: JobRepository; queue: CloneQueue; clock: C
  * Records one QUEUED job per requested clone (`count`), then enqueues each id. A row is written before its
  * message so a worker never receives an id it cannot load; if an enqueue fails the job stays QUEUED and the
  * reconciler re-drives it. Resolves with the jobs in order.
+ *
+ * `jobIds` (one per clone) makes it repeatable: a job whose id exists already (an earlier attempt of the same
+ * submission made it) is returned as stored and not enqueued again; only the missing ones are made. Without them,
+ * fresh ids are drawn. Rejects with PayloadTooLargeError, before any write, when the request is over its budget.
  */
 export const makeSubmitClone =
   ({ jobs, queue, clock, ids }: SubmitCloneDeps) =>
-  async (request: CloneRequest): Promise<CloneJob[]> => {
+  async (request: CloneRequest, jobIds?: readonly string[]): Promise<CloneJob[]> => {
+    assertRequestFits(request);
     const now = clock.now().toISOString();
-    const created = Array.from({ length: request.count }, (): CloneJob => {
-      const jobId = ids.jobId();
-      return {
+    const wanted = jobIds ?? Array.from({ length: request.count }, () => ids.jobId());
+    const result: CloneJob[] = [];
+    const created: CloneJob[] = [];
+    for (const jobId of wanted) {
+      const job: CloneJob = {
         jobId,
         status: 'QUEUED',
         version: 1,
@@ -26,8 +34,10 @@ export const makeSubmitClone =
         createdAt: now,
         updatedAt: now,
       };
-    });
-    for (const job of created) await jobs.create(job);
+      const fresh = await jobs.create(job);
+      if (fresh) created.push(job);
+      result.push(fresh ? job : ((await jobs.get(jobId)) ?? job));
+    }
     await Promise.all(created.map((job) => queue.enqueue({ version: '1', jobId: job.jobId })));
-    return created;
+    return result;
   };

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { SecretProvider } from '../../aws/secret-provider.js';
-import type { SubmitWithKey } from '../../clones/api/clone-api-routes.js';
+import type { SubmitOnce } from '../../clones/api/clone-api-routes.js';
+import { idempotencyKeysOf } from '../../clones/api/idempotency-key.js';
 import { type CloneJob, toJobView } from '../../clones/model/clone-job.js';
 import { CallerCloneRequestSchema } from '../../clones/model/clone-request.js';
 import { requireContentType } from '../../http/content-type.js';
@@ -31,7 +32,7 @@ export type HookSecrets = { generic?: SecretProvider; github?: SecretProvider; s
 
 export type HookRoutesDeps = {
   secrets: HookSecrets;
-  submit: SubmitWithKey;
+  submit: SubmitOnce;
   handleGithub: (delivery: GithubDelivery) => Promise<GithubWebhookOutcome>;
   handleSlack: (command: SlashCommand) => Promise<SlackReply>;
   now: () => Date;
@@ -57,7 +58,7 @@ const accepted = (jobs: CloneJob[], count: number) => {
  * signature), 400 for a body that is not what it should be.
  */
 export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> => ({
-  [HOOK_ROUTE_KEYS.generic]: async (event, context) => {
+  [HOOK_ROUTE_KEYS.generic]: async (event) => {
     if (!deps.secrets.generic) return notServed(HOOK_ROUTE_KEYS.generic);
     const raw = rawBodyOf(event);
     verifyTimestamped(
@@ -70,7 +71,7 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> 
       deps.now(),
     );
     const request = parseJsonBody(CallerCloneRequestSchema, { body: raw, headers: event.headers });
-    return accepted(await deps.submit(request, headerOf(event, 'idempotency-key'), context), request.count);
+    return accepted(await deps.submit(request, idempotencyKeysOf(event)), request.count);
   },
   [HOOK_ROUTE_KEYS.github]: async (event) => {
     if (!deps.secrets.github) return notServed(HOOK_ROUTE_KEYS.github);

@@ -59,9 +59,18 @@ export const PoolSpecSchema = z
         path: ['template', 'labels'],
         message: 'keys starting with "instaclone." are reserved',
       });
-    const probe = CloneRequestSchema.safeParse({ ...spec.template, source: sourcesOf(spec)[0] ?? { moref: 'vm-1' } });
-    for (const issue of probe.success ? [] : probe.error.issues)
-      ctx.addIssue({ code: 'custom', path: ['template', ...issue.path.map(String)], message: issue.message });
+    // Probed with the two labels every pool clone gets, so a template never makes a clone request that breaks.
+    const templateLabels = labels && typeof labels === 'object' ? labels : {};
+    const probe = CloneRequestSchema.safeParse({
+      ...spec.template,
+      source: sourcesOf(spec)[0] ?? { moref: 'vm-1' },
+      labels: { ...templateLabels, [POOL_LABEL]: 'pool', [CLAIMED_BY_LABEL]: 'claimant' },
+    });
+    for (const issue of probe.success ? [] : probe.error.issues) {
+      const tooManyLabels = issue.path.join('.') === 'labels' && issue.message === 'at most 20 labels';
+      const message = tooManyLabels ? 'at most 18 labels (every pool clone gets two more of its own)' : issue.message;
+      ctx.addIssue({ code: 'custom', path: ['template', ...issue.path.map(String)], message });
+    }
   });
 export type PoolSpec = z.infer<typeof PoolSpecSchema>;
 export type PoolSpecInput = z.input<typeof PoolSpecSchema>;

@@ -1,10 +1,18 @@
+import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '#local/emulators/dynamodb-emulator';
 import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
 import type { CloneJob, JobCallback } from '#shared/clones/model/clone-job';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
 import { transition } from '#shared/clones/model/job-transition';
+import { DYNAMODB_ITEM_LIMIT_BYTES, JOB_STATE_LIMITS } from '#shared/clones/model/request-limits';
 import { StaleTransitionError } from '#shared/errors/app-error';
+import { dynamoDbItemBytes } from '#test/support/dynamodb-item-size';
+import {
+  largestGuestinfoBytes,
+  requestWithEverythingAtItsLimit,
+  withGuestinfoBytes,
+} from '#test/support/largest-requests';
 
 let dynamo: DynamoDbEmulator;
 let jobs: DynamoDbJobRepository;
@@ -45,13 +53,14 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
     expect(job).toEqual(newJob('job-a-0001'));
   });
 
-  it('refuses to create the same job twice', async () => {
+  it('creates a job once: a second create of the same id answers false and writes nothing', async () => {
     // Prepare
-    await jobs.create(newJob('job-b-0001'));
+    const first = await jobs.create(newJob('job-b-0001'));
     // Act
-    const again = jobs.create(newJob('job-b-0001'));
+    const again = await jobs.create({ ...newJob('job-b-0001'), vmName: 'other' });
     // Assess
-    await expect(again).rejects.toThrow();
+    expect([first, again]).toEqual([true, false]);
+    expect((await jobs.get('job-b-0001'))?.vmName).toBe('instaclone-job-b-0001');
   });
 
   it('moves a job forward, bumps its version and removes fields patched to undefined', async () => {
@@ -171,5 +180,49 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
     // Assess
     await expect(recording).resolves.toBeUndefined();
     expect(await jobs.get('job-gone-0001')).toBeUndefined();
+  });
+
+  it('stores the largest job the request budget allows, with its largest error and every callback, under 400 KB', async () => {
+    // Prepare: every request field at its limit, guestinfo filling the rest of the budget, then the largest state
+    const base = requestWithEverythingAtItsLimit();
+    const request = withGuestinfoBytes(base, largestGuestinfoBytes(base));
+    const job = { ...newJob('job-largest-1'), request, vmName: request.name ?? 'x' };
+    await jobs.create(job);
+    const running = await jobs.save(
+      transition(job, { to: 'RUNNING', now, patch: { task: { moref: 'task-1234567' } } }),
+    );
+    const failed = await jobs.save(
+      transition(running, {
+        to: 'FAILED',
+        now,
+        patch: {
+          error: {
+            code: 'VCENTER_FAULT',
+            fault: 'InvalidPowerState',
+            message: '€'.repeat(JOB_STATE_LIMITS.errorMessageBytes / 3),
+            retryable: false,
+          },
+        },
+      }),
+    );
+    const reason = '€'.repeat(JOB_STATE_LIMITS.callbackReasonBytes / 3);
+    for (const event of ['succeeded', 'ready', 'failed', 'destroyed'] as const) {
+      await jobs.recordCallback(job.jobId, event, {
+        ...callback('failed', `${event}-delivery-id-0001`),
+        url: request.callbackUrl ?? '',
+        reason,
+      });
+    }
+    // Act
+    const stored = await jobs.get(job.jobId);
+    const { Item } = await dynamo
+      .client()
+      .send(new GetItemCommand({ TableName: dynamo.tableName, Key: { pk: { S: `JOB#${job.jobId}` } } }));
+    // Assess: dynalite refuses items over the limit as DynamoDB does; and at least 64 KB are left over
+    expect(stored).toMatchObject({ status: 'FAILED', version: failed.version, request });
+    expect(Object.keys(stored?.callbacks ?? {})).toHaveLength(4);
+    expect(dynamoDbItemBytes(Item as Record<string, AttributeValue>)).toBeLessThan(
+      DYNAMODB_ITEM_LIMIT_BYTES - 64 * 1024,
+    );
   });
 });
