@@ -1,6 +1,6 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DynamoDbEmulator } from './emulators/dynamodb-emulator.js';
-import type { BusEvent, EventBus } from './emulators/event-bus.js';
+import type { EventBus } from './emulators/event-bus.js';
 import type { SqsEmulator } from './emulators/sqs-emulator.js';
 import type { LocalLogger } from './local-logger.js';
 import type { VcSimHandle, VcSimOptions } from './vcsim/index.js';
@@ -78,7 +78,4 @@ export type LocalStack = {
   close(): Promise<void>;
 };
 
-export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
-export type BusTargetHandler = (event: BusEvent, context: Context) => Promise<unknown>;
-export type ScalerHandler = (event: unknown, context: Context) => Promise<unknown>;

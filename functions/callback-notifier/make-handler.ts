@@ -5,6 +5,7 @@ import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { notifierFamily } from '#shared/composition/notifier-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { CallbackNotifierConfigSchema } from '#shared/notifications/config';
 import { makeDeliverCallback } from '#shared/notifications/use-cases/deliver-callback';
 import { makeNotifyCallback, type NotifyCallbackResult } from '#shared/notifications/use-cases/notify-callback';
@@ -35,7 +36,7 @@ export const makeHandler = (deps: CallbackNotifierDeps) => {
     }),
     jobs: deps.jobs,
   });
-  const logger = deps.logger('instaclone-callback-notifier');
+  const logger = deps.logger(serviceNameOf('callback-notifier'));
   return middy<EventBridgeEvent<string, unknown>, NotifyCallbackResult>().handler(
     async (event, context: Context & { signal?: AbortSignal }) => {
       const result = await notify(event, context.signal);

@@ -11,6 +11,7 @@ import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { idempotencyFamily } from '#shared/composition/idempotency-deps';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { ApiConfigSchema } from '#shared/config/service-config';
 import { dispatchRoute } from '#shared/http/dispatch-route';
 
@@ -34,7 +35,7 @@ export const makeHandler = ({ jobs, queue, clock, ids, submissions, logger }: Cl
     listClones: makeListClones({ jobs }),
     requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
   });
-  const log = logger('instaclone-api');
+  const log = logger(serviceNameOf('clone-api'));
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())
     .handler((event, context) => dispatchRoute(routes, event, context, log));

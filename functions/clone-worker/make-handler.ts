@@ -10,6 +10,7 @@ import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { githubFamily } from '#shared/composition/github-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { vcenterFamily } from '#shared/composition/vcenter-deps';
 import { WorkerConfigSchema } from '#shared/config/service-config';
 import { METRIC, recordJobOutcome } from '#shared/observability/metrics';
@@ -36,8 +37,8 @@ const deadlineMarginMs = (remainingMs: number): number => Math.min(10_000, remai
  * reused across invocations (one vCenter session, one agent).
  */
 export const makeHandler = (deps: CloneWorkerDeps) => {
-  const logger = deps.logger('instaclone-worker');
-  const metrics = deps.metrics('instaclone-worker');
+  const logger = deps.logger(serviceNameOf('clone-worker'));
+  const metrics = deps.metrics(serviceNameOf('clone-worker'));
   const runnerGuestinfo = makeRunnerGuestinfoResolver({ pools: deps.runnerPools, github: deps.githubApp });
   const handleMessage = makeHandleCloneMessage({
     resolveGuestinfo: runnerGuestinfo,

@@ -11,6 +11,7 @@ import { githubFamily } from '#shared/composition/github-deps';
 import { idempotencyFamily } from '#shared/composition/idempotency-deps';
 import { poolFamily } from '#shared/composition/pool-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { HooksConfigSchema } from '#shared/hooks/config';
 import { dispatchRoute } from '#shared/http/dispatch-route';
@@ -82,7 +83,7 @@ export const makeHandler = (deps: HooksDeps) => {
     }),
     now: () => clock.now(),
   });
-  const logger = deps.logger('instaclone-hooks');
+  const logger = deps.logger(serviceNameOf('hooks'));
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler((event, context) =>
     dispatchRoute(routes, event, context, logger),
   );

@@ -7,6 +7,7 @@ import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { poolFamily } from '#shared/composition/pool-deps';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { dispatchRoute } from '#shared/http/dispatch-route';
 import { makePoolApiRoutes } from '#shared/pools/api/pool-api-routes';
 import { PoolApiConfigSchema } from '#shared/pools/config';
@@ -39,7 +40,7 @@ export const makeHandler = ({ jobs, pools, claims, queue, poolEvents: events, cl
     claim: makeClaimFromPool({ pools, jobs, claims, submitClone, events, clock, ids }),
     release: makeReleasePoolClone({ jobs, requestDestroy, events, clock }),
   });
-  const log = logger('instaclone-pool-api');
+  const log = logger(serviceNameOf('pool-api'));
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())
     .handler((event, context) => dispatchRoute(routes, event, context, log));

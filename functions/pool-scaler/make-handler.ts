@@ -5,6 +5,7 @@ import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { poolFamily } from '#shared/composition/pool-deps';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { PoolScalerConfigSchema } from '#shared/pools/config';
 import { scalerTriggerFor } from '#shared/pools/model/scaler-trigger';
 import { makeRunScaler } from '#shared/pools/use-cases/scale-all-pools';
@@ -51,7 +52,7 @@ export const makeHandler = ({
       policy: scalingPolicy,
     }),
   });
-  const log = logger('instaclone-pool-scaler');
+  const log = logger(serviceNameOf('pool-scaler'));
   return middy().handler(async (event: unknown) => {
     const { outcomes, failures } = await runScaler(scalerTriggerFor(event));
     for (const outcome of outcomes) {

@@ -6,6 +6,7 @@ import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { githubFamily } from '#shared/composition/github-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { ReaperConfigSchema } from '#shared/config/service-config';
 import { poolEventsVia } from '#shared/pools/adapters/pool-event-publisher';
 import { announcingExpiredClaims } from '#shared/pools/use-cases/release-pool-clone';
@@ -38,7 +39,7 @@ export const makeHandler = ({ jobs, queue, clock, optionalEvents, runnerPools, g
     runnerPools.pools.length > 0 && githubApp
       ? makeReapIdleRunners({ jobs, requestDestroy, clock, pools: runnerPools, github: githubApp })
       : undefined;
-  const log = logger('instaclone-reaper');
+  const log = logger(serviceNameOf('reaper'));
   return middy().handler(async () => {
     const jobIds = await reap();
     if (jobIds.length > 0) log.info('clone leases expired', { count: jobIds.length, jobIds });

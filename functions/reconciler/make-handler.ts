@@ -3,6 +3,7 @@ import { makeRedriveStuckJobs } from '#shared/clones/use-cases/redrive-stuck-job
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { ReconcilerConfigSchema } from '#shared/config/service-config';
 
 /** What this function reads from its environment (validated once, at cold start). */
@@ -16,7 +17,7 @@ export type ReconcilerDeps = Pick<ReturnType<typeof buildDeps>, 'jobs' | 'queue'
 /** Scheduled: re-drives jobs stuck QUEUED, RUNNING or DESTROYING, so a lost message never loses a job. */
 export const makeHandler = ({ jobs, queue, clock, stuckAfterMs, logger }: ReconcilerDeps) => {
   const redrive = makeRedriveStuckJobs({ jobs, queue, clock });
-  const log = logger('instaclone-reconciler');
+  const log = logger(serviceNameOf('reconciler'));
   return middy().handler(async () => {
     const jobIds = await redrive({ olderThanMs: stuckAfterMs });
     if (jobIds.length > 0) log.warn('re-drove stuck clone jobs', { count: jobIds.length, jobIds });

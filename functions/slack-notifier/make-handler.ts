@@ -3,6 +3,7 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { notifierFamily } from '#shared/composition/notifier-deps';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { SlackNotifierConfigSchema } from '#shared/notifications/config';
 import { makeNotifySlack, type NotifySlackResult } from '#shared/notifications/use-cases/notify-slack';
 
@@ -17,7 +18,7 @@ export const buildDeps = composeFamilies(coreFamily, notifierFamily);
 /** Target of the Slack rule: posts a chat-made clone's outcome to its `response_url`. */
 export const makeHandler = ({ slackPoster, logger }: SlackNotifierDeps) => {
   const notify = makeNotifySlack({ post: slackPoster });
-  const log = logger('instaclone-slack-notifier');
+  const log = logger(serviceNameOf('slack-notifier'));
   return middy<EventBridgeEvent<string, unknown>, NotifySlackResult>().handler(
     async (event, context: Context & { signal?: AbortSignal }) => {
       const result = await notify(event, context.signal);

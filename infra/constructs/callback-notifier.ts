@@ -1,16 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
-import { EVENT_RULES } from '#shared/events/event-rules';
 import type { CallbackNotifierConfig } from '#shared/notifications/config';
 import { DEFAULT_RETRY_POLICY } from '#shared/notifications/use-cases/deliver-callback';
-import { toCdkEventPattern } from '../event-pattern.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import { addManifestRules } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 import { keepFailedEvents } from './notification-dead-letter-queue.js';
 
@@ -55,8 +54,8 @@ export type CallbackNotifierProps = {
 
 /**
  * Posts a signed callback to a job's `callbackUrl` (HMAC with the `callback-signing` secret, bounded retries with
- * backoff) when the job succeeds, fails, is ready or is destroyed. Triggered by the shared `EVENT_RULES.callbackWanted`
- * pattern on the service bus (only events whose detail has a `callbackUrl`; the local bus routes with the same
+ * backoff) when the job succeeds, fails, is ready or is destroyed. Triggered by its rule in the service manifest (the
+ * shared `EVENT_RULES.callbackWanted` pattern) on the service bus (only events whose detail has a `callbackUrl`; the local bus routes with the same
  * pattern). Runs outside the VPC: callback URLs are on the internet (the function refuses private addresses).
  * Its only grants besides logs and traces are read on the callback signing secret, UpdateItem on the job table
  * (it records each outcome as the job's `callbacks`, and reads nothing) and SendMessage to the notification DLQ.
@@ -65,14 +64,14 @@ export type CallbackNotifierProps = {
  */
 export class CallbackNotifier extends Construct {
   readonly nodeFunction: NodeFunction;
-  readonly rule: Rule;
+  readonly rules: readonly Rule[];
 
   constructor(scope: Construct, id: string, props: CallbackNotifierProps) {
     super(scope, id);
     const signingSecret: ISecret = props.stateful.integrationSecrets.callbackSigning;
     this.nodeFunction = new NodeFunction(this, 'Handler', {
       entry: props.entry,
-      serviceName: 'instaclone-callback-notifier',
+      serviceName: serviceNameOf('callback-notifier'),
       description: 'instaclone callback notifier: signed callbacks on clone completion',
       timeout: CALLBACK_NOTIFIER_TIMEOUT,
       logRetention: props.logRetention,
@@ -87,11 +86,6 @@ export class CallbackNotifier extends Construct {
     signingSecret.grantRead(this.nodeFunction.role);
     props.stateful.jobTable.grant(this.nodeFunction.role, ...JOB_TABLE_ACTIONS.callbackNotifier);
     keepFailedEvents(this.nodeFunction.function, props.stateful.notificationDeadLetterQueue);
-    this.rule = new Rule(this, 'OnCallbackWanted', {
-      description: 'Completions of jobs with a callbackUrl → callback notifier',
-      eventBus: props.stateful.eventBus,
-      eventPattern: toCdkEventPattern(EVENT_RULES.callbackWanted),
-      targets: [new LambdaFunction(this.nodeFunction.function, { retryAttempts: 8, maxEventAge: Duration.hours(1) })],
-    });
+    this.rules = addManifestRules(this, 'callback-notifier', this.nodeFunction.function, props.stateful.eventBus);
   }
 }

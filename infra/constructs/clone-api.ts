@@ -1,22 +1,15 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import {
-  HttpApi,
-  HttpNoneAuthorizer,
-  HttpRoute,
-  HttpRouteKey,
-  HttpStage,
-  LogGroupLogDestination,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpApi, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import type { StageConfig } from '../stage-config.js';
 import { JOB_TABLE_ACTIONS } from '../table-access.js';
-import { API_ROUTES, type ApiRoute } from './api-routes.js';
+import { addManifestRoutes } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
 /** Steady-state requests per second the stage accepts before answering 429; clones are heavy, callers few. */
@@ -47,7 +40,7 @@ export class CloneApi extends Construct {
     const { config, stateful } = props;
     this.nodeFunction = new NodeFunction(this, 'Handler', {
       entry: props.entry,
-      serviceName: 'instaclone-api',
+      serviceName: serviceNameOf('clone-api'),
       description: 'instaclone HTTP API',
       logRetention: props.logRetention,
       logLevel: config.logLevel,
@@ -76,16 +69,6 @@ export class CloneApi extends Construct {
       throttle: { rateLimit: API_RATE_LIMIT, burstLimit: API_BURST_LIMIT },
     });
 
-    const integration = new HttpLambdaIntegration('Integration', this.function);
-    for (const route of API_ROUTES) this.addRoute(route, integration);
-  }
-
-  private addRoute(route: ApiRoute, integration: HttpLambdaIntegration): void {
-    new HttpRoute(this, `${route.method}${route.path.replace(/[^A-Za-z0-9]/g, '')}`, {
-      httpApi: this.api,
-      routeKey: HttpRouteKey.with(route.path, route.method),
-      integration,
-      authorizer: route.auth === 'iam' ? new HttpIamAuthorizer() : new HttpNoneAuthorizer(),
-    });
+    addManifestRoutes(this, this.api, 'clone-api', new HttpLambdaIntegration('Integration', this.function));
   }
 }

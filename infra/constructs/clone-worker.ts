@@ -3,6 +3,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
 import { WORKER_BATCH_SIZE } from '#shared/config/resources';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
@@ -52,7 +53,7 @@ export class CloneWorker extends Construct {
 
     this.nodeFunction = new NodeFunction(this, 'Worker', {
       entry: props.entry,
-      serviceName: 'instaclone-worker',
+      serviceName: serviceNameOf('clone-worker'),
       description: 'instaclone worker: runs InstantClone_Task for queued jobs',
       timeout: Duration.seconds(config.worker.timeoutSeconds),
       memorySize: config.worker.memorySizeMb,

@@ -1,31 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
-import {
-  type HttpApi,
-  type HttpMethod,
-  HttpNoneAuthorizer,
-  HttpRoute,
-  HttpRouteKey,
-} from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpApi, HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
-import { HOOK_ROUTE_KEYS } from '#shared/hooks/api/hook-routes';
 import type { HooksConfig } from '#shared/hooks/config';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { runnerPoolsEnv, type StageConfig } from '../stage-config.js';
 import { JOB_TABLE_ACTIONS } from '../table-access.js';
-import type { ApiRoute } from './api-routes.js';
+import { addManifestRoutes } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
-
-/**
- * The signed entry points, one exact route per provider (an unknown provider is the gateway's 404 and never
- * invokes the function). Derived from the route keys the handler dispatches on, so the two cannot drift.
- */
-export const HOOK_ROUTES: readonly ApiRoute[] = Object.values(HOOK_ROUTE_KEYS).map((routeKey) => {
-  const [method, path] = routeKey.split(' ') as [HttpMethod, string];
-  return { method, path, auth: 'signed' };
-});
 
 /** GitHub gives a webhook 10 s, Slack a slash command 3 s; anything slower has failed for the sender anyway. */
 export const HOOKS_TIMEOUT = Duration.seconds(10);
@@ -69,7 +54,7 @@ export class HooksFunction extends Construct {
     const warmRunners = props.github.enabled && props.github.runnerPools.some((pool) => pool.warmPool);
     this.nodeFunction = new NodeFunction(this, 'Handler', {
       entry: props.entry,
-      serviceName: 'instaclone-hooks',
+      serviceName: serviceNameOf('hooks'),
       description: 'instaclone hooks: signed CI webhooks (generic, GitHub) and Slack commands',
       timeout: HOOKS_TIMEOUT,
       logRetention: props.logRetention,
@@ -94,15 +79,8 @@ export class HooksFunction extends Construct {
     stateful.cloneQueue.grantSendMessages(role);
     for (const secret of [genericHook, githubWebhook, slackSigning]) secret.grantRead(role);
 
+    // One exact route per provider (the manifest's `signed` routes): an unknown provider never invokes the function.
     const integration = new HttpLambdaIntegration('Integration', this.nodeFunction.function);
-    this.routes = HOOK_ROUTES.map(
-      (route) =>
-        new HttpRoute(this, `${route.method}${route.path.replace(/[^A-Za-z0-9]/g, '')}`, {
-          httpApi: props.httpApi,
-          routeKey: HttpRouteKey.with(route.path, route.method),
-          integration,
-          authorizer: new HttpNoneAuthorizer(),
-        }),
-    );
+    this.routes = addManifestRoutes(this, props.httpApi, 'hooks', integration);
   }
 }

@@ -1,20 +1,19 @@
 import type { Duration } from 'aws-cdk-lib';
-import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { type FunctionName, scheduleOf, serviceNameOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import { addManifestSchedule } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
 export type ScheduledFunctionProps = {
+  /** The function in the service manifest: its schedule (rate, description) and service name come from there. */
+  readonly name: Extract<FunctionName, 'reconciler' | 'reaper'>;
   readonly entry: string;
-  /** Powertools service name, e.g. `instaclone-reconciler`. */
-  readonly serviceName: string;
-  readonly description: string;
-  readonly rate: Duration;
-  /** Must stay below the rate. @default NodeFunction's 30 seconds */
+  /** Must stay below the schedule's rate. @default NodeFunction's 30 seconds */
   readonly timeout?: Duration;
   readonly stateful: StatefulResources;
   readonly logRetention: RetentionDays;
@@ -22,10 +21,11 @@ export type ScheduledFunctionProps = {
 };
 
 /**
- * A housekeeping function on a fixed rate (the reconciler re-drives jobs stuck in QUEUED/RUNNING; the reaper
- * expires leases). Both only query the job table by status, transition jobs and enqueue clone messages; the
- * worker does any vCenter work, so neither needs the VPC. Its timeout (30 s unless set) stays below the rate, so
- * runs do not overlap in the common case; the handlers must tolerate overlap anyway (conditional updates).
+ * A housekeeping function on the fixed rate its schedule in the service manifest says (the reconciler re-drives
+ * jobs stuck in QUEUED/RUNNING; the reaper expires leases). Both only query the job table by status, transition
+ * jobs and enqueue clone messages; the worker does any vCenter work, so neither needs the VPC. Its timeout (30 s
+ * unless set) stays below the rate, so runs do not overlap in the common case; the handlers must tolerate overlap
+ * anyway (conditional updates).
  */
 export class ScheduledFunction extends Construct {
   readonly nodeFunction: NodeFunction;
@@ -34,10 +34,11 @@ export class ScheduledFunction extends Construct {
   constructor(scope: Construct, id: string, props: ScheduledFunctionProps) {
     super(scope, id);
     const { stateful } = props;
+    const description = scheduleOf(props.name)?.description ?? props.name;
     this.nodeFunction = new NodeFunction(this, 'Handler', {
       entry: props.entry,
-      serviceName: props.serviceName,
-      description: props.description,
+      serviceName: serviceNameOf(props.name),
+      description,
       logRetention: props.logRetention,
       logLevel: props.logLevel,
       ...(props.timeout && { timeout: props.timeout }),
@@ -48,10 +49,8 @@ export class ScheduledFunction extends Construct {
     });
     stateful.jobTable.grant(this.nodeFunction.role, ...JOB_TABLE_ACTIONS.housekeeping);
     stateful.cloneQueue.grantSendMessages(this.nodeFunction.role);
-    this.schedule = new Rule(this, 'Schedule', {
-      description: props.description,
-      schedule: Schedule.rate(props.rate),
-      targets: [new LambdaFunction(this.nodeFunction.function, { retryAttempts: 0 })],
-    });
+    const schedule = addManifestSchedule(this, props.name, this.nodeFunction.function);
+    if (!schedule) throw new Error(`${props.name} has no schedule in the service manifest`);
+    this.schedule = schedule;
   }
 }

@@ -1,12 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { EVENT_RULES } from '#shared/events/event-rules';
+import { serviceNameOf } from '#shared/composition/service-manifest';
 import type { SlackNotifierConfig } from '#shared/notifications/config';
-import { toCdkEventPattern } from '../event-pattern.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
+import { addManifestRules } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 import { keepFailedEvents } from './notification-dead-letter-queue.js';
 
@@ -26,33 +24,26 @@ export type SlackNotifierProps = {
 };
 
 /**
- * Posts the outcome of a clone made from Slack (`/clone`) to the command's `response_url`. Triggered by the shared
- * `EVENT_RULES.slackWanted` pattern on the service bus. Needs no AWS permission beyond its logs, traces and
+ * Posts the outcome of a clone made from Slack (`/clone`) to the command's `response_url`. Triggered by its rule in the service
+ * manifest (the shared `EVENT_RULES.slackWanted` pattern) on the service bus. Needs no AWS permission beyond its logs, traces and
  * SendMessage to the notification DLQ (where an event goes when the function fails after Lambda's retries); runs
  * outside the VPC (it calls hooks.slack.com). A `response_url` lasts 30 minutes, so retries stop there.
  */
 export class SlackNotifier extends Construct {
   readonly nodeFunction: NodeFunction;
-  readonly rule: Rule;
+  readonly rules: readonly Rule[];
 
   constructor(scope: Construct, id: string, props: SlackNotifierProps) {
     super(scope, id);
     this.nodeFunction = new NodeFunction(this, 'Handler', {
       entry: props.entry,
-      serviceName: 'instaclone-slack-notifier',
+      serviceName: serviceNameOf('slack-notifier'),
       description: 'instaclone Slack notifier: clone outcomes to the slash command response_url',
       logRetention: props.logRetention,
       logLevel: props.logLevel,
       environment: { [SLACK_NOTIFIER_ENV.responseOrigins]: SLACK_RESPONSE_ORIGINS },
     });
     keepFailedEvents(this.nodeFunction.function, props.stateful.notificationDeadLetterQueue);
-    this.rule = new Rule(this, 'OnSlackWanted', {
-      description: 'Completions of Slack-made clones → Slack notifier',
-      eventBus: props.stateful.eventBus,
-      eventPattern: toCdkEventPattern(EVENT_RULES.slackWanted),
-      targets: [
-        new LambdaFunction(this.nodeFunction.function, { retryAttempts: 2, maxEventAge: Duration.minutes(30) }),
-      ],
-    });
+    this.rules = addManifestRules(this, 'slack-notifier', this.nodeFunction.function, props.stateful.eventBus);
   }
 }

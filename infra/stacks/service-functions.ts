@@ -58,14 +58,14 @@ export function serviceFunctions(parts: ServiceFunctionParts): MonitoredFunction
       title: 'Callback notifier',
       function: callbackNotifier.nodeFunction.function,
       trigger: 'async',
-      rules: [callbackNotifier.rule],
+      rules: callbackNotifier.rules,
     },
     slackNotifier && {
       name: 'SlackNotifier',
       title: 'Slack notifier',
       function: slackNotifier.nodeFunction.function,
       trigger: 'async',
-      rules: [slackNotifier.rule],
+      rules: slackNotifier.rules,
     },
   ];
   return functions.filter((fn): fn is MonitoredFunction => fn !== undefined);

@@ -3,6 +3,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { type FunctionName, isFunctionOn } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
 import { CallbackNotifier } from '../constructs/callback-notifier.js';
 import { CloneApi } from '../constructs/clone-api.js';
@@ -20,26 +21,9 @@ import type { StageConfig } from '../stage-config.js';
 import { serviceFunctions } from './service-functions.js';
 import type { StatefulResources } from './stateful-stack.js';
 
-/** Folder under `functions/` of each function's `handler.ts`. */
-export const FUNCTION_FOLDERS = {
-  api: 'clone-api',
-  worker: 'clone-worker',
-  reconciler: 'reconciler',
-  reaper: 'reaper',
-  callbackNotifier: 'callback-notifier',
-  hooks: 'hooks',
-  slackNotifier: 'slack-notifier',
-  poolApi: 'pool-api',
-  poolScaler: 'pool-scaler',
-} as const;
-
 /** CDK context key that turns warm pools on (`-c instaclone:warmPools=true`). */
 export const WARM_POOLS_CONTEXT = 'instaclone:warmPools';
 
-/** How often the reconciler looks for jobs stuck in QUEUED or RUNNING. */
-export const RECONCILER_RATE = Duration.minutes(5);
-/** How often the reaper looks for expired leases. */
-export const REAPER_RATE = Duration.minutes(15);
 /** The reaper's timeout: room for the GitHub API calls (10 s each) of idle runner clones. */
 export const REAPER_TIMEOUT = Duration.minutes(2);
 
@@ -67,10 +51,13 @@ export class ServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
     const { config, stateful } = props;
-    const entry = (folder: string) => join(props.functionsDir ?? FUNCTIONS_DIR, folder, 'handler.ts');
+    // A function of the service manifest: its `handler.ts`, and whether the stage has it (its feature is on).
+    const entry = (name: FunctionName) => join(props.functionsDir ?? FUNCTIONS_DIR, name, 'handler.ts');
     // Validated against RetentionDays' values by the stage schema.
     const logRetention = config.logRetentionDays as RetentionDays;
     const shared = { stateful, logRetention };
+    // The optional functions' constructs take the stage's log level; the API and worker read it from `config`.
+    const optional = { ...shared, logLevel: config.logLevel };
     const vcenterUrl = new URL(config.vcenter.url);
 
     const network = new WorkerNetwork(this, 'WorkerNetwork', {
@@ -80,41 +67,31 @@ export class ServiceStack extends Stack {
     });
     this.worker = new CloneWorker(this, 'CloneWorker', {
       ...shared,
-      entry: entry(FUNCTION_FOLDERS.worker),
+      entry: entry('clone-worker'),
       config,
       network,
     });
-    this.api = new CloneApi(this, 'CloneApi', { ...shared, entry: entry(FUNCTION_FOLDERS.api), config });
+    this.api = new CloneApi(this, 'CloneApi', { ...shared, entry: entry('clone-api'), config });
 
-    const { features, logLevel } = config;
-    if (props.warmPools ?? [true, 'true'].includes(this.node.tryGetContext(WARM_POOLS_CONTEXT))) {
+    const warmPools = props.warmPools ?? [true, 'true'].includes(this.node.tryGetContext(WARM_POOLS_CONTEXT));
+    const on = (name: FunctionName) => isFunctionOn(name, { ...config.features, warmPools });
+    if (on('pool-api')) {
       this.pools = new WarmPools(this, 'WarmPools', {
-        ...shared,
-        logLevel,
-        apiEntry: entry(FUNCTION_FOLDERS.poolApi),
-        scalerEntry: entry(FUNCTION_FOLDERS.poolScaler),
+        ...optional,
+        apiEntry: entry('pool-api'),
+        scalerEntry: entry('pool-scaler'),
         httpApi: this.api.api,
         maxConcurrency: config.vcenter.maxConcurrency,
       });
     }
-    const reconciler = features.reconciler
-      ? new ScheduledFunction(this, 'Reconciler', {
-          ...shared,
-          logLevel,
-          entry: entry(FUNCTION_FOLDERS.reconciler),
-          serviceName: 'instaclone-reconciler',
-          description: 'instaclone reconciler: re-drives jobs stuck in QUEUED or RUNNING',
-          rate: RECONCILER_RATE,
-        })
+    const reconciler = on('reconciler')
+      ? new ScheduledFunction(this, 'Reconciler', { ...optional, name: 'reconciler', entry: entry('reconciler') })
       : undefined;
-    const reaper = features.reaper
+    const reaper = on('reaper')
       ? new ScheduledFunction(this, 'Reaper', {
-          ...shared,
-          logLevel,
-          entry: entry(FUNCTION_FOLDERS.reaper),
-          serviceName: 'instaclone-reaper',
-          description: 'instaclone reaper: destroys clones whose lease expired and idle GitHub runner clones',
-          rate: REAPER_RATE,
+          ...optional,
+          name: 'reaper',
+          entry: entry('reaper'),
           timeout: REAPER_TIMEOUT,
         })
       : undefined;
@@ -123,25 +100,20 @@ export class ServiceStack extends Stack {
       reaper.nodeFunction.function.addEnvironment(ENV.EVENT_BUS_NAME, stateful.eventBus.eventBusName);
       stateful.eventBus.grantPutEventsTo(reaper.nodeFunction.role);
     }
-    const callbackNotifier = features.callbackNotifier
-      ? new CallbackNotifier(this, 'CallbackNotifier', {
-          ...shared,
-          logLevel,
-          entry: entry(FUNCTION_FOLDERS.callbackNotifier),
-        })
+    const callbackNotifier = on('callback-notifier')
+      ? new CallbackNotifier(this, 'CallbackNotifier', { ...optional, entry: entry('callback-notifier') })
       : undefined;
     // Issue 9: signed hooks, Slack outcomes, GitHub runner clones (validated together by the stage schema).
-    const hooks = features.hooks
+    const hooks = on('hooks')
       ? new HooksFunction(this, 'Hooks', {
-          ...shared,
-          logLevel,
-          entry: entry(FUNCTION_FOLDERS.hooks),
+          ...optional,
+          entry: entry('hooks'),
           httpApi: this.api.api,
           github: config.github,
         })
       : undefined;
-    const slackNotifier = features.slackNotifier
-      ? new SlackNotifier(this, 'SlackNotifier', { ...shared, logLevel, entry: entry(FUNCTION_FOLDERS.slackNotifier) })
+    const slackNotifier = on('slack-notifier')
+      ? new SlackNotifier(this, 'SlackNotifier', { ...optional, entry: entry('slack-notifier') })
       : undefined;
     if (config.github.enabled) {
       new GithubRunnerAccess(this, 'GithubRunners', {

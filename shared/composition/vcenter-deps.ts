@@ -7,17 +7,16 @@ import type { CoreDeps } from './core-deps.js';
 import { family } from './family.js';
 import { required } from './lazily.js';
 import type { SecretDeps } from './secret-deps.js';
+import { serviceNameOf } from './service-manifest.js';
 
 /** vCenter: the vim25 client (one session, one keep-alive agent per container) and the cloner over it. */
 export type VcenterDeps = { readonly vim: VimClient; readonly cloner: VmCloner };
 
-/** The vim25 client's own log lines (retries, re-logins) are the worker's. */
-const VIM_LOG_SERVICE = 'instaclone-worker';
-
 /** Only the worker (and a local stack) uses these, so `soap` is bundled into the worker alone. */
 export const vcenterFamily = family<VcenterDeps, CoreDeps & SecretDeps>((config) => ({
   vim: (d) => {
-    const logger = d.logger(VIM_LOG_SERVICE);
+    // The vim25 client's own log lines (retries, re-logins) are the worker's.
+    const logger = d.logger(serviceNameOf('clone-worker'));
     return createVimClient({
       url: required(config.VCENTER_URL, 'VCENTER_URL'),
       credentials: vcenterCredentials(config, () => d.secretsManager),

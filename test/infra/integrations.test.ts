@@ -6,10 +6,10 @@ import { NOTIFIER_ASYNC_RETRIES } from '#infra/constructs/notification-dead-lett
 import { SLACK_RESPONSE_ORIGINS } from '#infra/constructs/slack-notifier';
 import { REAPER_TIMEOUT } from '#infra/stacks/service-stack';
 import { githubApiPort, runnerPoolsEnv } from '#infra/stage-config';
+import { routesOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
 import { WorkerConfigSchema } from '#shared/config/service-config';
 import { EVENT_RULES } from '#shared/events/event-rules';
-import { HOOK_ROUTE_KEYS } from '#shared/hooks/api/hook-routes';
 import { HooksConfigSchema } from '#shared/hooks/config';
 import { CallbackNotifierConfigSchema, SlackNotifierConfigSchema } from '#shared/notifications/config';
 import { RunnerWorkerConfigSchema } from '#shared/runners/config';
@@ -72,8 +72,8 @@ describe('Integrations infrastructure (hooks, notifiers, GitHub runners)', () =>
     // Assess
     const hookRoutes = routes.filter((route) => route.target.startsWith('HooksHandlerFunction'));
     expect(hookRoutes.map((route) => [route.key, route.auth]).sort()).toEqual(
-      Object.values(HOOK_ROUTE_KEYS)
-        .map((key) => [key, 'NONE'])
+      routesOf('hooks')
+        .map((route) => [route.routeKey, 'NONE'])
         .sort(),
     );
     const cloneRoutes = routes.filter((route) => route.key.includes('/v1/clones'));

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { VCENTER_CA_BUNDLE_NAME } from '#infra/constructs/clone-worker';
-import { REAPER_RATE, RECONCILER_RATE } from '#infra/stacks/service-stack';
 import { ENV } from '#shared/config/env-keys';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { GITHUB_RUNNERS } from './helpers/github-stage.js';
@@ -32,8 +31,8 @@ describe('Service stack with optional features', () => {
 
     // Assess
     expect(schedules).toEqual([
-      [`rate(${RECONCILER_RATE.toMinutes()} minutes)`, 'ReconcilerHandlerFunction.Arn'],
-      [`rate(${REAPER_RATE.toMinutes()} minutes)`, 'ReaperHandlerFunction.Arn'],
+      ['rate(5 minutes)', 'ReconcilerHandlerFunction.Arn'],
+      ['rate(15 minutes)', 'ReaperHandlerFunction.Arn'],
     ]);
   });
 

@@ -1,19 +1,12 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import type { FunctionTrigger } from '#infra/alarm-policy';
-import { WARM_POOLS_CONTEXT } from '#infra/stacks/service-stack';
-import { devStageWith, renderValue, resourcesOfType, synthStage } from './helpers/stage-app.js';
+import { synthWithFeatures } from './helpers/feature-stages.js';
+import { renderValue, resourcesOfType } from './helpers/stage-app.js';
 
-const features = (on: boolean) => ({
-  reconciler: on,
-  reaper: on,
-  callbackNotifier: on,
-  hooks: on,
-  slackNotifier: on,
-});
 // Every function the service stack can create (each optional feature and warm pools on), and the core alone.
-const full = synthStage(devStageWith({ features: features(true) }), { context: { [WARM_POOLS_CONTEXT]: true } });
-const core = synthStage(devStageWith({ features: features(false) }));
+const full = synthWithFeatures(true);
+const core = synthWithFeatures(false);
 
 /** Each function (logical id without its hash) with the title and trigger the service stack declares for it. */
 const FUNCTIONS: Record<string, { title: string; trigger: FunctionTrigger }> = {

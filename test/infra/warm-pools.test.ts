@@ -5,8 +5,8 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#infra/build-app';
-import { POOL_ROUTES, POOL_SCALER_RATE } from '#infra/constructs/warm-pools';
 import { WARM_POOLS_CONTEXT } from '#infra/stacks/service-stack';
+import { routesOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
 import { POOL_EVENT_RULES } from '#shared/pools/model/pool-events';
 import { devStageWith, FIXTURE_FUNCTIONS_DIR, renderValue, resourcesOfType, synthStage } from './helpers/stage-app.js';
@@ -55,7 +55,11 @@ describe('Warm pools infrastructure', () => {
       .map(([, r]) => [r['RouteKey'], r['AuthorizationType']])
       .filter(([key]) => String(key).includes('/v1/pools'));
     // Assess
-    expect(routes.sort()).toEqual(POOL_ROUTES.map((r) => [`${r.method} ${r.path}`, 'AWS_IAM']).sort());
+    expect(routes.sort()).toEqual(
+      routesOf('pool-api')
+        .map((r) => [r.routeKey, 'AWS_IAM'])
+        .sort(),
+    );
   });
 
   it('invokes the scaler on the shared pool rules of the service bus and on a schedule', () => {
@@ -70,9 +74,7 @@ describe('Warm pools infrastructure', () => {
         .filter(([, r]) => r['EventPattern'])
         .every(([, r]) => renderValue(r['EventBusName']) === 'import(EventBus)'),
     ).toBe(true);
-    expect(rules.map(([, r]) => r['ScheduleExpression']).filter(Boolean)).toEqual([
-      `rate(${POOL_SCALER_RATE.toMinutes()} minute)`,
-    ]);
+    expect(rules.map(([, r]) => r['ScheduleExpression']).filter(Boolean)).toEqual(['rate(1 minute)']);
   });
 
   it('lets both functions publish to the bus and queue clones, and neither read the vCenter secret', () => {
