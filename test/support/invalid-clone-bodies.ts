@@ -31,6 +31,8 @@ export const INVALID_CLONE_BODIES: Array<[label: string, body: unknown, field: s
   ],
   ['a reserved extraConfig key', { ...base, extraConfig: { 'instaclone.jobId': 'x' } }, 'extraConfig'],
   ['a biosUuid that is not a UUID', { ...base, biosUuid: 'abc' }, 'biosUuid'],
+  ['a biosUuid without dashes', { ...base, biosUuid: '4217c6f28a0e2b7f1a3b2c9d8e7f6a5b' }, 'biosUuid'],
+  ['a biosUuid of 31 hex digits', { ...base, biosUuid: '4217c6f2-8a0e-2b7f-1a3b-2c9d8e7f6a5' }, 'biosUuid'],
   ['ttlMinutes 0', { ...base, ttlMinutes: 0 }, 'ttlMinutes'],
   ['a callbackUrl that is not http(s)', { ...base, callbackUrl: 'ftp://x.example.com/' }, 'callbackUrl'],
   ['an unknown waitFor', { ...base, waitFor: 'ssh' }, 'waitFor'],

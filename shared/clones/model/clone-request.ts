@@ -7,6 +7,11 @@ export const MAX_CLONES_PER_REQUEST = 100;
 export const RESERVED_EXTRA_CONFIG_PREFIX = 'instaclone.';
 
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
+/**
+ * A vSphere BIOS UUID: any 128-bit value as 32 hex digits in 8-4-4-4-12 form, in any case. Not RFC 4122: the UUIDs
+ * VMware generates (`42xxxxxx-…` from the host) do not carry RFC variant or version bits.
+ */
+const BIOS_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** VMware's OUI range for manually assigned MACs: 00:50:56:00:00:00 to 00:50:56:3f:ff:ff (all unicast). */
 const isManualVmwareMac = (mac: string): boolean =>
   mac.startsWith('00:50:56:') && Number.parseInt(mac.slice(9, 11), 16) <= 0x3f;
@@ -117,7 +122,12 @@ export const CloneRequestSchema = z
       (m) => Object.keys(m).every((k) => !k.startsWith(RESERVED_EXTRA_CONFIG_PREFIX)),
       `keys starting with "${RESERVED_EXTRA_CONFIG_PREFIX}" are reserved`,
     ).optional(),
-    biosUuid: z.uuid({ error: 'must be a UUID such as 4217c6f2-8a0e-2b7f-1a3b-2c9d8e7f6a5b' }).optional(),
+    /** Lower-cased, as vCenter reports `config.uuid`, so the job and the VM show the same string. */
+    biosUuid: z
+      .string()
+      .regex(BIOS_UUID, 'must be 32 hex digits in 8-4-4-4-12 form such as 4217c6f2-8a0e-2b7f-1a3b-2c9d8e7f6a5b')
+      .transform((s) => s.toLowerCase())
+      .optional(),
     labels: LabelsSchema.optional(),
     /** Lease: the clone is destroyed this many minutes after it is ready. */
     ttlMinutes: z

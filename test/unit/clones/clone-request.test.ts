@@ -27,6 +27,17 @@ describe('Domain: clone request schema', () => {
     expect(issues.map((i) => i.field)).toContain(field);
   });
 
+  it.each([
+    ['VMware-generated, without RFC 4122 variant bits', '4217c6f2-8a0e-2b7f-1a3b-2c9d8e7f6a5b'],
+    ['upper case', '4217C6F2-8A0E-2B7F-1A3B-2C9D8E7F6A5B'],
+    ['all zeros', '00000000-0000-0000-0000-000000000000'],
+  ])('accepts a biosUuid that is %s and lower-cases it as vCenter reports it', (_label, biosUuid) => {
+    // Act
+    const request = CloneRequestSchema.parse({ source: { moref: 'vm-1' }, biosUuid });
+    // Assess
+    expect(request.biosUuid).toBe(biosUuid.toLowerCase());
+  });
+
   it('prefixes guestinfo keys that lack it and keeps those that have it', () => {
     // Act
     const extra = guestinfoExtraConfig({ 'ci.job': '1', 'guestinfo.ip': '10.0.0.1' });
