@@ -27,12 +27,48 @@ const datacenterOf = (plan: ClonePlan): string | undefined => {
   return path?.split('/')[1];
 };
 
-const placement = async (ref: { path: string } | { moref: string } | undefined, type: string, lookups: Lookups) =>
-  ref === undefined ? undefined : 'moref' in ref ? { type, value: ref.moref } : lookups.resolve(ref.path, type);
+type PlacementField = 'folder' | 'pool' | 'datastore';
+const PLACEMENT: Record<PlacementField, { type: string; moref: RegExp; folder?: string }> = {
+  folder: { type: 'Folder', moref: /^group-[a-z]\d+$/, folder: 'vm' },
+  pool: { type: 'ResourcePool', moref: /^resgroup-(v)?\d+$/ },
+  datastore: { type: 'Datastore', moref: /^datastore-\d+$/, folder: 'datastore' },
+};
+
+/**
+ * Where the clone goes, as a moref. An inventory path is looked up; a moref (`group-v4`, `resgroup-9`,
+ * `datastore-12`) is taken as it is; anything else is a bare name, never sent as a moref: a datastore or VM folder
+ * name is looked up in the source's datacenter (`/<dc>/datastore/<name>`, `/<dc>/vm/<name>`, the datacenter taken
+ * from the source's or the folder's inventory path, as for network names). A bare pool name is refused: pool names
+ * are unique only among siblings, so it takes a path (`/DC0/host/DC0_C0/Resources/ci`) or a moref.
+ * Rejects with a terminal InvalidArgument naming the field when a name cannot be resolved.
+ */
+export const placementRef = async (
+  plan: ClonePlan,
+  field: PlacementField,
+  resolve: Lookups['resolve'],
+): Promise<MoRef | undefined> => {
+  const given = plan[field];
+  const { type, moref, folder } = PLACEMENT[field];
+  if (given === undefined) return undefined;
+  if ('path' in given) return resolve(given.path, type);
+  if (moref.test(given.moref)) return { type, value: given.moref };
+  const name = given.moref;
+  if (!folder) {
+    throw invalid(field, `"${name}" is not a ${field} moref (such as resgroup-9): give a ${field} by inventory path`);
+  }
+  const dc = datacenterOf(plan);
+  if (!dc) throw invalid(field, `A ${field} by name ("${name}") needs the source given by inventory path`);
+  try {
+    return await resolve(`/${dc}/${folder}/${name}`, type);
+  } catch (err) {
+    if ((err as { faultType?: string }).faultType !== 'ManagedObjectNotFound') throw err;
+    throw invalid(field, `No ${field} named "${name}" in datacenter ${dc}`);
+  }
+};
 
 /**
  * Builds the VirtualMachineInstantCloneSpec of a plan against the source's devices: NICs and ports given by label
- * become device keys, placement paths become morefs, networks (standard or distributed portgroups) are looked up
+ * become device keys, placements become morefs ({@link placementRef}), networks (standard or distributed portgroups) are looked up
  * by name in the source's datacenter.
  * Rejects with a terminal VcenterFaultError (InvalidArgument / ManagedObjectNotFound) when something named does not exist.
  */
@@ -43,8 +79,8 @@ export const buildInstantCloneSpec = async (
   lookups: Lookups,
 ): Promise<InstantCloneSpec> => {
   const [pool, datastore] = await Promise.all([
-    placement(plan.pool, 'ResourcePool', lookups),
-    placement(plan.datastore, 'Datastore', lookups),
+    placementRef(plan, 'pool', lookups.resolve),
+    placementRef(plan, 'datastore', lookups.resolve),
   ]);
   const nics = await Promise.all(
     plan.nics.map(async (nic) => {

@@ -20,7 +20,7 @@ import type {
   VmCallOptions,
   VmCloner,
 } from '../ports/vm-cloner.js';
-import { buildInstantCloneSpec } from './vsphere-clone-spec.js';
+import { buildInstantCloneSpec, placementRef } from './vsphere-clone-spec.js';
 
 /**
  * Maps the vim25 client's errors onto the domain's, keeping the vSphere fault type, its fields and (for a non-SOAP
@@ -214,10 +214,7 @@ const planLookups = (lookups: InventoryLookups, options: VmCallOptions) => {
     return ref;
   };
   const folder = async (plan: ClonePlan): Promise<MoRef<'Folder'>> => {
-    if (plan.folder) {
-      if ('moref' in plan.folder) return { type: 'Folder', value: plan.folder.moref };
-      return (await resolve(plan.folder.path, 'Folder')) as MoRef<'Folder'>;
-    }
+    if (plan.folder) return (await placementRef(plan, 'folder', resolve)) as MoRef<'Folder'>;
     const facts = await lookups.sourceVm(await source(plan), options);
     if (!facts.folder) throw notFound('Folder of source VM', facts.moref.value);
     return facts.folder;

@@ -68,6 +68,33 @@ describe('Adapter: VsphereVmCloner against the simulator', () => {
     });
   });
 
+  it('looks a bare datastore name up in the source datacenter instead of sending it as a moref', async () => {
+    // Act
+    const vm = await clone(plan('adapter-ds-name', { datastore: { moref: 'LocalDS_0' } }));
+    // Assess
+    const datastore = (vc.sim.getVm(vm.moref) as { datastore?: string } | undefined)?.datastore;
+    expect(datastore).toMatch(/^datastore-\d+$/);
+  });
+
+  it.each([
+    ['datastore', { datastore: { moref: 'NoSuchDS' } }, /No datastore named "NoSuchDS" in datacenter DC0/],
+    ['folder', { folder: { moref: 'no-such-folder' } }, /No folder named "no-such-folder" in datacenter DC0/],
+    ['pool', { pool: { moref: 'ci-pool' } }, /"ci-pool" is not a pool moref .*give a pool by inventory path/],
+  ] as const)(
+    'refuses a bare %s name it cannot resolve as a terminal InvalidArgument naming the field',
+    async (field, extra, message) => {
+      // Act
+      const attempt = cloner.startClone(plan(`adapter-bare-${field}`, extra), {});
+      // Assess
+      await expect(attempt).rejects.toMatchObject({
+        faultType: 'InvalidArgument',
+        retryable: false,
+        fields: { invalidProperty: field },
+      });
+      await expect(attempt).rejects.toThrow(message);
+    },
+  );
+
   it('refuses a running source near the delta-disk chain limit and says how to fix it', {
     timeout: 60_000,
   }, async () => {
