@@ -92,10 +92,11 @@ export const makeApiClient = (options: ApiClientOptions) => {
         idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
       ),
     get: (jobId: string) => call<JobView>('GET', `/v1/clones/${encodeURIComponent(jobId)}`),
-    list: (query: Record<string, string>) =>
+    /** `query` as name/value pairs: a name may repeat (`status` any of, `label` all of). */
+    list: (query: ReadonlyArray<readonly [string, string]>) =>
       call<{ jobs: JobView[]; cursor?: string }>(
         'GET',
-        `/v1/clones${Object.keys(query).length ? `?${new URLSearchParams(query)}` : ''}`,
+        `/v1/clones${query.length ? `?${new URLSearchParams(query.map(([k, v]): [string, string] => [k, v]))}` : ''}`,
       ),
     destroy: (jobId: string) => call<JobView>('DELETE', `/v1/clones/${encodeURIComponent(jobId)}`),
     /** A clone of a warm pool: a ready spare (`source: spare`) or a fresh one still queued (`fresh`). */

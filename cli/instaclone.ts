@@ -24,7 +24,7 @@ const OPTIONS = {
   token: { type: 'string' },
   sigv4: { type: 'boolean' },
   region: { type: 'string' },
-  status: { type: 'string' },
+  status: { type: 'string', multiple: true },
   limit: { type: 'string' },
   cursor: { type: 'string' },
   all: { type: 'boolean' },
@@ -113,16 +113,16 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
       case 'get':
         return outcome([await api.get(needJobId())], true);
       case 'list': {
-        const query: Record<string, string> = {
-          ...(values.status && { status: values.status }),
-          ...(values.label?.[0] && { label: values.label[0] }),
-          ...(values.limit && { limit: values.limit }),
-          ...(values.cursor && { cursor: values.cursor }),
-        };
+        // Repeated flags as the API reads them: any of the statuses, all of the labels.
+        const query: Array<[string, string]> = [
+          ...(values.status ?? []).map((s): [string, string] => ['status', s]),
+          ...(values.label ?? []).map((l): [string, string] => ['label', l]),
+          ...(values.limit ? [['limit', values.limit] as [string, string]] : []),
+        ];
         const jobs: JobView[] = [];
-        let cursor: string | undefined;
+        let cursor: string | undefined = values.cursor;
         do {
-          const page = await api.list(cursor ? { ...query, cursor } : query);
+          const page = await api.list(cursor ? [...query, ['cursor', cursor]] : query);
           jobs.push(...page.jobs);
           cursor = page.cursor;
         } while (values.all && cursor);

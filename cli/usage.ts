@@ -4,7 +4,7 @@ export const USAGE = `Usage: instaclone <command> [options]
 Commands:
   clone --source <path|moref> [options]   ask for an instant clone (202: queued)
   get <jobId>                             show a job
-  list [--status S] [--label k=v] [--limit N] [--all]
+  list [--status S]… [--label k=v]… [--limit N] [--all]   any of the statuses, all of the labels
   destroy <jobId>                         power off and destroy the clone
   wait <jobId…> [--for finished|destroyed]
   claim <pool> [--claimed-by WHO]         take a clone of a warm pool (a ready spare, else a fresh one)

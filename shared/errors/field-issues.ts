@@ -11,9 +11,11 @@ export const toFieldIssues = (error: z.ZodError, place: 'body' | 'query' = 'body
     if (place === 'query' && issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: key, message: 'is not a query parameter of this route' }));
     }
+    // A query parameter is a list of the values it was given; the parameter, not the index, is what to name.
+    const path = place === 'query' ? issue.path.slice(0, 1) : issue.path;
     return [
       {
-        field: issue.path.length > 0 ? issue.path.map(String).join('.') : place,
+        field: path.length > 0 ? path.map(String).join('.') : place,
         message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
       },
     ];

@@ -11,8 +11,9 @@ import {
 import { makeDocumentClient } from '../../aws/dynamodb-document-client.js';
 import { updateExpression } from '../../aws/dynamodb-update-expression.js';
 import { JOB_TABLE } from '../../config/resources.js';
-import { StaleTransitionError, ValidationError } from '../../errors/app-error.js';
+import { InvalidCursorError, StaleTransitionError } from '../../errors/app-error.js';
 import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '../model/clone-job.js';
+import { isJobId } from '../model/job-id.js';
 import type { JobChange } from '../model/job-transition.js';
 import type { JobPage, JobRepository } from '../ports/job-repository.js';
 
@@ -32,15 +33,37 @@ const INTERNAL = new Set<string>([
 export const toJob = (item: Record<string, unknown>): CloneJob =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as CloneJob;
 
-const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
-const decodeCursor = (cursor: string): Record<string, unknown> => {
+const foreignCursor = () => new InvalidCursorError('is not a cursor this API issued');
+const encodeCursor = (position: unknown): string => Buffer.from(JSON.stringify(position)).toString('base64url');
+/** The reconciler's Scan cursor: the table key of the last job it read, and nothing else. */
+const decodeScanCursor = (cursor: string): Record<string, unknown> => {
+  const key = decodeJson(cursor) as Record<string, unknown> | undefined;
+  const pk = key?.[JOB_TABLE.partitionKey];
+  if (!key || Object.keys(key).length !== 1 || typeof pk !== 'string' || !isJobId(pk.slice('JOB#'.length)))
+    throw foreignCursor();
+  return key;
+};
+const decodeJson = (cursor: string): unknown => {
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object' && !Array.isArray(key)) return key as Record<string, unknown>;
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the validation error
+    return undefined;
   }
-  throw new ValidationError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
+};
+
+const INDEX_POSITION = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z)#([A-Za-z0-9-]{1,64})$/;
+/**
+ * A status listing's cursor is the index position of the last job it returned (`<createdAt>#<jobId>`); the whole
+ * start key is rebuilt from it and the status asked for, so no cursor, however forged, reaches DynamoDB as anything
+ * but a well-formed key of that status's partition. Throws InvalidCursorError for anything else.
+ */
+const statusStartKey = (status: JobStatus, cursor: string) => {
+  const position = INDEX_POSITION.exec(String(decodeJson(cursor) ?? ''));
+  if (!position) throw foreignCursor();
+  return {
+    ...keyOf(position[2] ?? ''),
+    ...statusKeys(status, { createdAt: position[1] ?? '', jobId: position[2] ?? '' }),
+  };
 };
 
 /**
@@ -93,10 +116,11 @@ export class DynamoDbJobRepository implements JobRepository {
         ExpressionAttributeNames: { '#gpk': JOB_TABLE.statusIndex.partitionKey },
         ExpressionAttributeValues: { ':gpk': `STATUS#${status}` },
         Limit: page.limit,
-        ...(page.cursor !== undefined && { ExclusiveStartKey: decodeCursor(page.cursor) }),
+        ...(page.cursor !== undefined && { ExclusiveStartKey: statusStartKey(status, page.cursor) }),
       }),
     );
-    return { jobs: Items.map(toJob), ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }) };
+    const last = LastEvaluatedKey?.[JOB_TABLE.statusIndex.sortKey];
+    return { jobs: Items.map(toJob), ...(typeof last === 'string' && { cursor: encodeCursor(last) }) };
   }
 
   async listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage> {
@@ -114,7 +138,7 @@ export class DynamoDbJobRepository implements JobRepository {
           ':destroying': 'DESTROYING',
         },
         Limit: page.limit,
-        ...(page.cursor !== undefined && { ExclusiveStartKey: decodeCursor(page.cursor) }),
+        ...(page.cursor !== undefined && { ExclusiveStartKey: decodeScanCursor(page.cursor) }),
       }),
     );
     return { jobs: Items.map(toJob), ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }) };

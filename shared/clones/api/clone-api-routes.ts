@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ValidationError } from '../../errors/app-error.js';
 import { jsonResponse } from '../../http/error-response.js';
 import { openApiDocument } from '../../http/openapi.js';
 import { parseJsonBody } from '../../http/parse-json-body.js';
 import { type CloneJob, toJobView } from '../model/clone-job.js';
 import { CallerCloneRequestSchema, type CloneRequest } from '../model/clone-request.js';
+import { JobIdSchema } from '../model/job-id.js';
 import type { ListClonesPage, ListClonesQuery } from '../use-cases/list-clones.js';
 import type { SubmissionKey } from '../use-cases/submit-once.js';
 import { idempotencyKeysOf } from './idempotency-key.js';
@@ -19,6 +21,13 @@ export type CloneApiDeps = {
   getClone: (jobId: string) => Promise<CloneJob>;
   listClones: (query: ListClonesQuery) => Promise<ListClonesPage>;
   requestDestroy: (jobId: string) => Promise<CloneJob>;
+};
+
+/** The `{jobId}` path parameter, checked before any lookup; throws ValidationError naming `jobId`. */
+const jobIdOf = (event: APIGatewayProxyEventV2): string => {
+  const parsed = JobIdSchema.safeParse(event.pathParameters?.jobId ?? '');
+  if (!parsed.success) throw new ValidationError([{ field: 'jobId', message: parsed.error.issues[0]?.message ?? '' }]);
+  return parsed.data;
 };
 
 /**
@@ -38,13 +47,11 @@ export const makeCloneApiRoutes = ({
     return jsonResponse(202, request.count === 1 && first ? toJobView(first) : { jobs: jobs.map(toJobView) });
   },
   'GET /v1/clones': async (event) => {
-    const page = await listClones(parseListQuery(event.queryStringParameters));
+    const page = await listClones(parseListQuery(event));
     return jsonResponse(200, { jobs: page.jobs.map(toJobView), ...(page.cursor && { cursor: page.cursor }) });
   },
-  'GET /v1/clones/{jobId}': async (event) =>
-    jsonResponse(200, toJobView(await getClone(event.pathParameters?.jobId ?? ''))),
-  'DELETE /v1/clones/{jobId}': async (event) =>
-    jsonResponse(202, toJobView(await requestDestroy(event.pathParameters?.jobId ?? ''))),
+  'GET /v1/clones/{jobId}': async (event) => jsonResponse(200, toJobView(await getClone(jobIdOf(event)))),
+  'DELETE /v1/clones/{jobId}': async (event) => jsonResponse(202, toJobView(await requestDestroy(jobIdOf(event)))),
   'GET /v1/health': async () => jsonResponse(200, { status: 'ok' }),
   'GET /v1/openapi.json': async () => jsonResponse(200, openApiDocument()),
 });

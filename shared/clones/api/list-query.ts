@@ -1,27 +1,67 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { ValidationError } from '../../errors/app-error.js';
 import { toFieldIssues } from '../../errors/field-issues.js';
 import { JOB_STATUSES } from '../model/clone-job.js';
 import type { ListClonesQuery } from '../use-cases/list-clones.js';
 
-/** Query string of `GET /v1/clones`: `status`, `label=key=value`, `cursor`, `limit` (1-100, default 50). */
+const LabelFilterSchema = z
+  .string()
+  .regex(/^[^=]+=/, 'must be key=value')
+  .transform((s) => ({ key: s.slice(0, s.indexOf('=')), value: s.slice(s.indexOf('=') + 1) }));
+
+/**
+ * Query string of `GET /v1/clones`. `status` and `label` may repeat: `status=SUCCEEDED&status=FAILED` (or
+ * `status=SUCCEEDED,FAILED`) is any of them, `label=team=ci&label=env=dev` is all of them. `cursor` continues a
+ * listing with the same filter; `limit` 1-100, default 50. Each parameter is a list of the values it was given.
+ */
 export const ListQuerySchema = z
   .object({
-    status: z.enum(JOB_STATUSES).optional(),
+    status: z
+      .array(z.enum(JOB_STATUSES))
+      .max(JOB_STATUSES.length)
+      .optional()
+      .describe('Repeat for any of several statuses (or separate them with commas)'),
     label: z
-      .string()
-      .regex(/^[^=]+=.*$/, 'must be key=value')
-      .transform((s) => ({ key: s.slice(0, s.indexOf('=')), value: s.slice(s.indexOf('=') + 1) }))
-      .optional(),
-    cursor: z.string().max(2048).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(50),
+      .array(LabelFilterSchema)
+      .max(20, 'at most 20 label filters')
+      .optional()
+      .describe('key=value; repeat for jobs with all of several labels'),
+    cursor: z.array(z.string().max(2048)).max(1, 'give one cursor').optional(),
+    limit: z.array(z.coerce.number().int().min(1).max(100)).max(1, 'give one limit').optional(),
   })
   .strict();
 
-/** Parses the query parameters; rejects with ValidationError naming each bad parameter. */
-export const parseListQuery = (params: Record<string, string | undefined> = {}): ListClonesQuery => {
-  const result = ListQuerySchema.safeParse(params);
+/**
+ * The query's parameters as lists, read from the raw query string: API Gateway joins repeated parameters with
+ * commas in `queryStringParameters`, which would merge two labels whose values hold commas. Statuses may also be
+ * comma-separated. Null-prototype, so a parameter named `constructor` is only a name.
+ */
+const parametersOf = (event: Pick<APIGatewayProxyEventV2, 'rawQueryString' | 'queryStringParameters'>) => {
+  const params: Record<string, string[]> = Object.create(null);
+  const add = (name: string, value: string) => {
+    params[name] = [...(params[name] ?? []), value];
+  };
+  if (event.rawQueryString !== undefined) {
+    for (const [name, value] of new URLSearchParams(event.rawQueryString)) add(name, value);
+  } else {
+    for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) add(name, value ?? '');
+  }
+  if (params.status) params.status = params.status.flatMap((s) => s.split(','));
+  return { ...params };
+};
+
+/** Parses the listing's query; rejects with ValidationError naming each bad (or unknown) query parameter. */
+export const parseListQuery = (
+  event: Pick<APIGatewayProxyEventV2, 'rawQueryString' | 'queryStringParameters'>,
+): ListClonesQuery => {
+  const result = ListQuerySchema.safeParse(parametersOf(event));
   if (!result.success) throw new ValidationError(toFieldIssues(result.error, 'query'));
   const { status, label, cursor, limit } = result.data;
-  return { limit, ...(status && { status }), ...(label && { label }), ...(cursor && { cursor }) };
+  return {
+    limit: limit?.[0] ?? 50,
+    ...(status && { statuses: status }),
+    ...(label && { labels: label }),
+    ...(cursor?.[0] && { cursor: cursor[0] }),
+  };
 };

@@ -13,7 +13,10 @@ export interface JobRepository {
   create(job: CloneJob): Promise<boolean>;
   /** The job, or undefined when there is none. */
   get(jobId: string): Promise<CloneJob | undefined>;
-  /** Jobs in `status`, oldest first. Rejects with ValidationError on a cursor it did not issue. */
+  /**
+   * Jobs in `status`, oldest first. Rejects with InvalidCursorError, before reading anything, on a cursor that is not
+   * one it issued (any well-formed position is a valid place to start).
+   */
   listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage>;
   /**
    * Jobs that still need the worker: QUEUED, RUNNING or DESTROYING, or finished but not yet announced. Read from the

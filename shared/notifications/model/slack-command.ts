@@ -1,4 +1,5 @@
 import type { CloneRequestInput } from '../../clones/model/clone-request.js';
+import { isJobId } from '../../clones/model/job-id.js';
 
 /** What a `/clone …` slash command asks for. */
 export type SlackCommand =
@@ -32,6 +33,7 @@ export const parseSlackCommand = (text: string): SlackCommand => {
   if (first === 'status' || first === 'destroy') {
     const [jobId, ...extra] = rest;
     if (!jobId || extra.length > 0) return { kind: 'invalid', problem: `usage: /clone ${first} <job id>` };
+    if (!isJobId(jobId)) return { kind: 'invalid', problem: `\`${jobId.slice(0, 80)}\` is not a job id` };
     return { kind: first, jobId };
   }
   const request: Extract<SlackCommand, { kind: 'clone' }>['request'] = { source: toSource(first), labels: {} };

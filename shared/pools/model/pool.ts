@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { type CloneRequest, CloneRequestSchema, CloneSourceSchema } from '../../clones/model/clone-request.js';
+import { JobIdSchema } from '../../clones/model/job-id.js';
 
 /** Label every pool clone carries: the pool's name. Clone events carry it too, which is how the scaler finds its pool. */
 export const POOL_LABEL = 'instaclone.pool';
@@ -142,7 +143,5 @@ export const ClaimRequestSchema = z
 export type ClaimRequest = z.infer<typeof ClaimRequestSchema>;
 
 /** Body of `POST /v1/pools/{name}/release`. */
-export const ReleaseRequestSchema = z
-  .object({ version: z.literal('1').default('1'), jobId: z.string().min(1).max(64) })
-  .strict();
+export const ReleaseRequestSchema = z.object({ version: z.literal('1').default('1'), jobId: JobIdSchema }).strict();
 export type ReleaseRequest = z.infer<typeof ReleaseRequestSchema>;

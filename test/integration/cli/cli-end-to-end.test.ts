@@ -94,6 +94,47 @@ describe('CLI end to end against a spawned local stack', () => {
     expect(shown.stdout).toMatch(/status\s+DESTROYED/);
   });
 
+  it('sends repeated --status and --label as the API reads them: any of the statuses, all of the labels', async () => {
+    // Prepare: a succeeded and a failed clone labelled env=a, and a succeeded one labelled env=b
+    const clone = async (source: string, env: string) =>
+      (
+        JSON.parse(
+          (
+            await cliInProcess([
+              'clone',
+              '--source',
+              source,
+              '--label',
+              'suite=multi',
+              '--label',
+              `env=${env}`,
+              '--json',
+            ])
+          ).stdout,
+        ) as { jobId: string }
+      ).jobId;
+    const made = [
+      await clone('/DC0/vm/DC0_H0_VM1', 'a'),
+      await clone('/DC0/vm/no-such-vm', 'a'),
+      await clone('/DC0/vm/DC0_H0_VM1', 'b'),
+    ];
+    await cliInProcess(['wait', ...made]);
+    // Act
+    const listed = await cliInProcess([
+      'list',
+      ...['--status', 'SUCCEEDED', '--status', 'FAILED'],
+      ...['--label', 'suite=multi', '--label', 'env=a'],
+      '--all',
+      '--json',
+    ]);
+    // Assess
+    const jobs = (JSON.parse(listed.stdout) as { jobs: Array<{ jobId: string; status: string }> }).jobs;
+    expect(jobs.map((j) => [j.jobId, j.status])).toEqual([
+      [made[0], 'SUCCEEDED'],
+      [made[1], 'FAILED'],
+    ]);
+  });
+
   it('claims a warm spare with --wait and releases it with --wait', async () => {
     // Prepare: a warm pool with one spare ready.
     const api = (method: string, path: string, body?: unknown) =>

@@ -155,3 +155,73 @@ describe('Hostile requests (issue 17): content types, auth scheme, query paramet
     });
   });
 });
+
+describe('Hostile requests (issue 17): path ids, cursors and label filters', () => {
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+  it.each(['GET', 'DELETE'])('answers %s of a 3,000-character job id with a 400 naming jobId', async (method) => {
+    // Act
+    const res = await api.call(method, `/v1/clones/${'a'.repeat(3000)}`);
+    // Assess
+    expect(res).toMatchObject({ status: 400, json: { error: { details: [{ field: 'jobId' }] } } });
+  });
+
+  it('answers a release of a 3,000-character job id with a 400 naming jobId', async () => {
+    // Act
+    const res = await api.call('POST', '/v1/pools/any/release', { jobId: 'a'.repeat(3000) });
+    // Assess
+    expect(res).toMatchObject({ status: 400, json: { error: { details: [{ field: 'jobId' }] } } });
+  });
+
+  it.each([
+    ['base64 JSON that is not a key', b64({ pk: 'JOB#x', gsi1pk: 'nope' })],
+    ['an old-style position with a forged key', b64({ s: 0, c: b64({ pk: 'x' }) })],
+    ['not base64 at all', '%%%'],
+  ])('answers a forged cursor (%s) with a 400 INVALID_CURSOR', async (_kind, cursor) => {
+    // Act
+    const res = await api.call('GET', `/v1/clones?status=SUCCEEDED&cursor=${encodeURIComponent(cursor)}`);
+    // Assess
+    expect(res).toMatchObject({
+      status: 400,
+      json: { error: { code: 'INVALID_CURSOR', details: [{ field: 'cursor' }] } },
+    });
+  });
+
+  it('refuses a real cursor from ?status=DESTROYED reused with ?status=SUCCEEDED, saying it was made for another filter', async () => {
+    // Prepare: two destroyed clones, so the first page of one has a cursor
+    const posted = await api.call('POST', '/v1/clones', { source, count: 2, labels: { suite: 'cursor' } });
+    const ids = (posted.json.jobs as CloneJobView[]).map((j) => j.jobId);
+    for (const id of ids) await api.waitForFinished(id);
+    for (const id of ids) await api.call('DELETE', `/v1/clones/${id}`);
+    for (const id of ids) await api.waitFor(id, (j) => j.status === 'DESTROYED');
+    const first = await api.call('GET', '/v1/clones?status=DESTROYED&limit=1');
+    const cursor = String(first.json.cursor);
+    // Act
+    const reused = await api.call('GET', `/v1/clones?status=SUCCEEDED&cursor=${cursor}`);
+    const relabelled = await api.call('GET', `/v1/clones?status=DESTROYED&label=suite=other&cursor=${cursor}`);
+    const same = await api.call('GET', `/v1/clones?status=DESTROYED&limit=1&cursor=${cursor}`);
+    // Assess
+    expect(reused).toMatchObject({
+      status: 400,
+      json: { error: { code: 'INVALID_CURSOR', message: expect.stringContaining('made for another filter') } },
+    });
+    expect(relabelled.status).toBe(400);
+    expect(same.status).toBe(200);
+  });
+
+  it('treats several label filters as AND, and keeps commas inside a label value', async () => {
+    // Prepare
+    const both = await api.call('POST', '/v1/clones', { source, labels: { team: 'and-ci', note: 'a,b' } });
+    const one = await api.call('POST', '/v1/clones', { source, labels: { team: 'and-ci' } });
+    await api.waitForFinished(String(both.json.jobId));
+    await api.waitForFinished(String(one.json.jobId));
+    // Act
+    const res = await api.call('GET', `/v1/clones?label=team=and-ci&label=${encodeURIComponent('note=a,b')}&limit=100`);
+    const any = await api.call('GET', '/v1/clones?label=team=and-ci&status=SUCCEEDED,FAILED&limit=100');
+    // Assess
+    expect((res.json.jobs as CloneJobView[]).map((j) => j.jobId)).toEqual([both.json.jobId]);
+    expect((any.json.jobs as CloneJobView[]).map((j) => j.jobId).sort()).toEqual(
+      [both.json.jobId, one.json.jobId].sort(),
+    );
+  });
+});

@@ -103,4 +103,19 @@ describe('Request limits (issue 17)', () => {
       json: { error: { details: [{ field: 'template.labels', message: expect.stringContaining('at most 18') }] } },
     });
   });
+
+  it('stops a listing page at 3 MiB of jobs, whatever the limit, and gives the rest after the cursor', async () => {
+    // Prepare: 25 jobs of about 190 KB each (4.7 MB in all)
+    const plain = CloneRequestSchema.parse({ source, count: 25, labels: { run: 'heavy' } });
+    const { guestinfo } = withGuestinfoBytes(plain, 190_000);
+    const posted = await api.call('POST', '/v1/clones', { source, count: 25, labels: { run: 'heavy' }, guestinfo });
+    // Act
+    const first = await api.call('GET', '/v1/clones?label=run=heavy&limit=100');
+    // Assess
+    expect(posted.status).toBe(202);
+    expect((first.json.jobs as unknown[]).length).toBeLessThan(25);
+    expect(first.json.cursor).toBeDefined();
+    expect(JSON.stringify(first.json).length).toBeLessThan(5 * 1024 * 1024);
+    expect(new Set(await jobsOfRun('heavy')).size).toBe(25);
+  });
 });
