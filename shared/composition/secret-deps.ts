@@ -1,15 +1,17 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { makeSecretsManagerClient } from '../aws/aws-clients.js';
-import { makeSecretProvider, type SecretProvider } from '../aws/secret-provider.js';
+import { makeSecretProvider, makeSecretsProvider, type SecretProvider } from '../aws/secret-provider.js';
 import { family } from './family.js';
 import { required } from './lazily.js';
 
 /**
- * Secrets: each a value (local runs) or a Secrets Manager secret (AWS), read on first use and cached with a TTL, so
- * a rotation is picked up without a redeploy. `secret` is undefined when neither is configured.
+ * Secrets: each an explicit value (local runs) or a Secrets Manager secret (AWS) read through Powertools Parameters
+ * on first use and kept five minutes, so a rotation is picked up without a redeploy. `secret` is undefined when
+ * neither is configured. With values only, no Secrets Manager client is ever built.
  */
 export type SecretDeps = {
-  readonly secretsManager: SecretsManagerClient;
+  /** Powertools Parameters' provider (and its cache) over this function's Secrets Manager client. */
+  readonly secretsProvider: SecretsProvider;
   readonly secret: (
     name: string,
     value: string | undefined,
@@ -21,9 +23,10 @@ export type SecretDeps = {
 };
 
 export const secretFamily = family<SecretDeps>((config) => ({
-  secretsManager: () => makeSecretsManagerClient({ ...config, AWS_REGION: config.AWS_REGION ?? 'us-east-1' }),
+  secretsProvider: () =>
+    makeSecretsProvider(makeSecretsManagerClient({ ...config, AWS_REGION: config.AWS_REGION ?? 'us-east-1' })),
   secret: (d) => (name, value, secretId) =>
-    value || secretId ? makeSecretProvider({ name, value, secretId }, { secrets: () => d.secretsManager }) : undefined,
+    value || secretId ? makeSecretProvider({ name, value, secretId }, () => d.secretsProvider) : undefined,
   hookSecrets: (d) => {
     const generic = d.secret('GENERIC_HOOK_SECRET', config.GENERIC_HOOK_SECRET, config.GENERIC_HOOK_SECRET_ARN);
     const github = d.secret('GITHUB_WEBHOOK_SECRET', config.GITHUB_WEBHOOK_SECRET, config.GITHUB_WEBHOOK_SECRET_ARN);

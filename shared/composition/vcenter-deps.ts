@@ -19,7 +19,11 @@ export const vcenterFamily = family<VcenterDeps, CoreDeps & SecretDeps>((config)
     const logger = d.logger(serviceNameOf('clone-worker'));
     return createVimClient({
       url: required(config.VCENTER_URL, 'VCENTER_URL'),
-      credentials: vcenterCredentials(config, () => d.secretsManager),
+      credentials: vcenterCredentials(
+        config.VCENTER_SECRET_ARN
+          ? required(d.secret('VCENTER_SECRET', undefined, config.VCENTER_SECRET_ARN), 'VCENTER_SECRET_ARN')
+          : { username: config.VCENTER_USERNAME ?? '', password: config.VCENTER_PASSWORD ?? '' },
+      ),
       ...(config.VCENTER_CA_FILE && { ca: readFileSync(config.VCENTER_CA_FILE) }),
       ...(config.VCENTER_INSECURE && { insecure: true }),
       logger: {

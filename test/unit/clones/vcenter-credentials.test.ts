@@ -1,4 +1,3 @@
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import { vcenterCredentials } from '#shared/clones/adapters/vcenter-credentials';
 import { WorkerConfigSchema } from '#shared/config/service-config';
@@ -10,48 +9,36 @@ const baseEnv = {
   VCENTER_URL: 'https://vc.example.com/sdk',
 };
 
-/** A Secrets Manager stand-in: only the client's `send` is used by the adapter. */
-const secrets = (answers: string[]) => {
-  const calls: unknown[] = [];
-  const client = {
-    send: async (command: unknown) => {
-      calls.push(command);
-      return { SecretString: answers[Math.min(calls.length - 1, answers.length - 1)] };
-    },
-  } as unknown as SecretsManagerClient;
-  return { client, calls };
+/** A secret provider that answers each read with the next text, counting reads. */
+const secretOf = (...texts: string[]) => {
+  let reads = 0;
+  const provider = async () => texts[Math.min(reads++, texts.length - 1)] ?? '';
+  return { provider, reads: () => reads };
 };
 
 describe('Adapter: vCenter credentials', () => {
-  it('uses the env credentials locally', async () => {
-    // Prepare
-    const config = WorkerConfigSchema.parse({ ...baseEnv, VCENTER_USERNAME: 'u', VCENTER_PASSWORD: 'p' });
+  it('uses the given credentials locally', async () => {
     // Act
-    const creds = await vcenterCredentials(config)();
+    const creds = await vcenterCredentials({ username: 'u', password: 'p' })();
     // Assess
     expect(creds).toEqual({ username: 'u', password: 'p' });
   });
 
-  it('reads the secret once, caches it and re-reads it on refresh', async () => {
+  it('reads the secret at every login, so a rotated password reaches the next one', async () => {
     // Prepare
-    const { client, calls } = secrets(['{"username":"u","password":"old"}', '{"username":"u","password":"new"}']);
-    const config = WorkerConfigSchema.parse({ ...baseEnv, VCENTER_SECRET_ARN: 'arn:secret' });
-    const provider = vcenterCredentials(config, () => client);
+    const secret = secretOf('{"username":"u","password":"old"}', '{"username":"u","password":"new"}');
+    const credentials = vcenterCredentials(secret.provider);
     // Act
-    const first = await provider();
-    const cached = await provider();
-    const refreshed = await provider({ refresh: true });
+    const first = await credentials();
+    const second = await credentials();
     // Assess
-    expect([first.password, cached.password, refreshed.password]).toEqual(['old', 'old', 'new']);
-    expect(calls).toHaveLength(2);
+    expect([first.password, second.password]).toEqual(['old', 'new']);
+    expect(secret.reads()).toBe(2);
   });
 
   it('rejects a malformed secret without quoting it', async () => {
-    // Prepare
-    const { client } = secrets(['not json: hunter2']);
-    const config = WorkerConfigSchema.parse({ ...baseEnv, VCENTER_SECRET_ARN: 'arn:secret' });
     // Act
-    const attempt = vcenterCredentials(config, () => client)();
+    const attempt = vcenterCredentials(secretOf('not json: hunter2').provider)();
     // Assess
     await expect(attempt).rejects.toThrow('must be JSON');
     await expect(attempt).rejects.not.toThrow('hunter2');
