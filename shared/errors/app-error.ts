@@ -39,7 +39,10 @@ export type AppErrorCode =
   | 'UNAUTHENTICATED'
   | 'ISSUER_UNAVAILABLE'
   | 'ACCESS_DENIED'
-  | 'QUOTA_EXCEEDED';
+  | 'QUOTA_EXCEEDED'
+  | 'RETRY_SCHEDULED'
+  | 'RETRIES_EXHAUSTED'
+  | 'DEADLINE_EXCEEDED';
 
 /** One problem with one field of an input, e.g. `{ field: 'nics.0.mac', message: 'Invalid MAC' }`. */
 export type FieldIssue = { field: string; message: string };
@@ -163,10 +166,17 @@ export class VcenterFaultError extends AppError {
   }
 }
 
-/** vCenter could not be reached or answered something that is not SOAP. Always worth a retry. */
+/**
+ * vCenter could not be reached or answered something that is not SOAP. Worth a retry, except when only an
+ * operator can fix it (an untrusted certificate); the message then names the fix.
+ */
 export class VcenterUnavailableError extends AppError {
   readonly code = 'VCENTER_UNAVAILABLE';
-  readonly retryable = true;
+  readonly retryable: boolean;
+  constructor(message: string, options?: ErrorOptions & { retryable?: boolean }) {
+    super(message, options);
+    this.retryable = options?.retryable ?? true;
+  }
 }
 
 /** The clone task outlived this invocation's deadline; the next delivery resumes waiting on it. */
@@ -235,6 +245,22 @@ export class SecretUnavailableError extends AppError {
     options?: AppErrorOptions,
   ) {
     super(message, options);
+  }
+}
+
+/**
+ * An attempt of a clone job failed in a way that may pass, and the job waits `afterSeconds` for its next attempt
+ * (recorded as `nextAttemptAt`). `cause` is the attempt's error.
+ */
+export class RetryScheduledError extends AppError {
+  readonly code = 'RETRY_SCHEDULED';
+  readonly retryable = true;
+  constructor(
+    readonly jobId: string,
+    readonly afterSeconds: number,
+    options: ErrorOptions,
+  ) {
+    super(`Job ${jobId} retries in ${afterSeconds} s`, options);
   }
 }
 

@@ -80,6 +80,13 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
     case 'WAITING_FOR_GUEST':
     case 'ATTEMPT_IN_PROGRESS':
       return notYet;
+    case 'RETRY_SCHEDULED':
+      // The delay is the job's own backoff, carried by the error (RetryScheduledError.afterSeconds).
+      return { ...notYet };
+    case 'RETRIES_EXHAUSTED':
+    case 'DEADLINE_EXCEEDED':
+      // Endings of a job, recorded on it; never thrown at a caller.
+      return internal;
     case 'MALFORMED_MESSAGE':
       // It can never succeed: round again at once, so it reaches the DLQ after maxReceiveCount without a long loop.
       return { ...internal, redeliverAfterSeconds: 0 };

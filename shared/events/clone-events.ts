@@ -36,7 +36,14 @@ export const CloneEventDetailSchema = z.object({
     .optional(),
   task: z.object({ moref: z.string() }).optional(),
   error: z
-    .object({ code: z.string(), fault: z.string().optional(), message: z.string(), retryable: z.boolean() })
+    .object({
+      code: z.string(),
+      fault: z.string().optional(),
+      message: z.string(),
+      retryable: z.boolean(),
+      /** With `DEADLINE_EXCEEDED` and `RETRIES_EXHAUSTED`: the last attempt's error. */
+      cause: z.object({ code: z.string(), fault: z.string().optional(), message: z.string() }).optional(),
+    })
     .optional(),
   callbackUrl: z.string().optional(),
   leaseExpiresAt: z.string().optional(),

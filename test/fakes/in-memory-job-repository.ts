@@ -1,15 +1,19 @@
 import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '#shared/clones/model/clone-job';
 import { applyChange, type JobChange } from '#shared/clones/model/job-transition';
+import { boundCallback, boundJobFields } from '#shared/clones/model/stored-text';
 import type { JobPage, JobRepository } from '#shared/clones/ports/job-repository';
 import { StaleTransitionError } from '#shared/errors/app-error';
 
-/** JobRepository in a Map: like the DynamoDB adapter, it writes a change only on the expected status and version. */
+/**
+ * JobRepository in a Map: like the DynamoDB adapter, it writes a change only on the expected status and version, and
+ * bounds the text it stores.
+ */
 export class InMemoryJobRepository implements JobRepository {
   readonly items = new Map<string, CloneJob>();
 
   async create(job: CloneJob): Promise<boolean> {
     if (this.items.has(job.jobId)) return false;
-    this.items.set(job.jobId, structuredClone(job));
+    this.items.set(job.jobId, structuredClone(boundJobFields(job)));
     return true;
   }
 
@@ -29,7 +33,7 @@ export class InMemoryJobRepository implements JobRepository {
 
   async listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage> {
     const all = [...this.items.values()].filter(
-      (j) => ['QUEUED', 'RUNNING', 'DESTROYING'].includes(j.status) || j.announced !== j.status,
+      (j) => ['QUEUED', 'RUNNING', 'DESTROYING'].includes(j.status) || j.announced !== j.status || j.cleanupPending,
     );
     const start = page.cursor ? Number(page.cursor) : 0;
     const jobs = all.slice(start, start + page.limit).map((j) => structuredClone(j));
@@ -42,7 +46,7 @@ export class InMemoryJobRepository implements JobRepository {
     if (!stored || stored.status !== expected.status || stored.version !== expected.version) {
       throw new StaleTransitionError(change.jobId, `${expected.status} v${expected.version}`);
     }
-    const next = applyChange(stored, structuredClone(change));
+    const next = applyChange(stored, structuredClone({ ...change, patch: boundJobFields(change.patch) }));
     this.items.set(change.jobId, next);
     return structuredClone(next);
   }
@@ -50,6 +54,6 @@ export class InMemoryJobRepository implements JobRepository {
   async recordCallback(jobId: string, event: CallbackEvent, callback: JobCallback): Promise<void> {
     const stored = this.items.get(jobId);
     if (!stored) return;
-    stored.callbacks = { ...stored.callbacks, [event]: structuredClone(callback) };
+    stored.callbacks = { ...stored.callbacks, [event]: structuredClone(boundCallback(callback)) };
   }
 }

@@ -17,6 +17,8 @@ export class ScriptedVmCloner implements VmCloner {
   readonly calls: string[] = [];
   readonly vms = new Map<string, FoundVm & { ipAddress?: string }>();
   startError?: unknown;
+  /** Runs inside startClone after vCenter has the task, before it is answered: something may happen meanwhile. */
+  whileStarting?: () => Promise<void>;
   setExtraConfigError?: unknown;
   outcome?: (plan: ClonePlan) => CloneTaskOutcome;
   sourceIp = '10.0.0.10';
@@ -32,6 +34,7 @@ export class ScriptedVmCloner implements VmCloner {
     if (this.startError) throw this.startError;
     const taskRef = `task-${this.tasks.size + 1}`;
     this.tasks.set(taskRef, plan);
+    await this.whileStarting?.();
     return { taskRef };
   }
 

@@ -15,6 +15,7 @@ import { InvalidCursorError, StaleTransitionError } from '../../errors/app-error
 import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '../model/clone-job.js';
 import { isJobId } from '../model/job-id.js';
 import type { JobChange } from '../model/job-transition.js';
+import { boundCallback, boundJobFields } from '../model/stored-text.js';
 import type { JobPage, JobRepository } from '../ports/job-repository.js';
 
 /** The table key of job `jobId`. */
@@ -70,8 +71,9 @@ const statusStartKey = (status: JobStatus, cursor: string) => {
  * JobRepository on one DynamoDB item per job (`pk = JOB#<id>`), with the status GSI keys kept in step.
  * Every change (decided by the model's `transition`) is a conditional update on the expected status and version, so
  * a stale or duplicate delivery fails with StaleTransitionError instead of moving a job backwards; callback outcomes,
- * which live beside the state machine, are conditional on the job existing only. No transactions: it runs on
- * dynalite too.
+ * which live beside the state machine, are conditional on the job existing only. Text from outside (fault messages,
+ * vCenter's answers, callback reasons) is bounded before it is written (STORED_TEXT_LIMITS), so no write outgrows
+ * the item limit. No transactions: it runs on dynalite too.
  */
 export class DynamoDbJobRepository implements JobRepository {
   private readonly doc: DynamoDBDocumentClient;
@@ -88,7 +90,7 @@ export class DynamoDbJobRepository implements JobRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...job, ...keyOf(job.jobId), ...statusKeys(job.status, job) },
+          Item: { ...boundJobFields(job), ...keyOf(job.jobId), ...statusKeys(job.status, job) },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey },
         }),
@@ -129,13 +131,19 @@ export class DynamoDbJobRepository implements JobRepository {
       new ScanCommand({
         TableName: this.tableName,
         FilterExpression:
-          'begins_with(#pk, :job) AND (#status IN (:queued, :running, :destroying) OR attribute_not_exists(#announced) OR #announced <> #status)',
-        ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey, '#status': 'status', '#announced': 'announced' },
+          'begins_with(#pk, :job) AND (#status IN (:queued, :running, :destroying) OR attribute_not_exists(#announced) OR #announced <> #status OR #cleanup = :true)',
+        ExpressionAttributeNames: {
+          '#pk': JOB_TABLE.partitionKey,
+          '#status': 'status',
+          '#announced': 'announced',
+          '#cleanup': 'cleanupPending',
+        },
         ExpressionAttributeValues: {
           ':job': 'JOB#',
           ':queued': 'QUEUED',
           ':running': 'RUNNING',
           ':destroying': 'DESTROYING',
+          ':true': true,
         },
         Limit: page.limit,
         ...(page.cursor !== undefined && { ExclusiveStartKey: decodeScanCursor(page.cursor) }),
@@ -152,7 +160,7 @@ export class DynamoDbJobRepository implements JobRepository {
       updatedAt: change.updatedAt,
     };
     const removes: string[] = [];
-    for (const [field, value] of Object.entries(change.patch)) {
+    for (const [field, value] of Object.entries(boundJobFields(change.patch))) {
       if (value === undefined) removes.push(field);
       else sets[field] = value;
     }
@@ -184,7 +192,8 @@ export class DynamoDbJobRepository implements JobRepository {
     }
   }
 
-  async recordCallback(jobId: string, event: CallbackEvent, callback: JobCallback): Promise<void> {
+  async recordCallback(jobId: string, event: CallbackEvent, outcome: JobCallback): Promise<void> {
+    const callback = boundCallback(outcome);
     // Only this event's key inside the map, so notifiers of different events never overwrite each other. DynamoDB
     // cannot set a key of a map that does not exist yet, nor create the map (`if_not_exists`) in the same
     // expression, hence the second update that creates it; if another notifier created it first, the key is set.

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CALLBACK_EVENTS, type CloneJobView, JOB_STATUSES, type JobCallback } from '../model/clone-job.js';
 import { CloneRequestSchema } from '../model/clone-request.js';
+import { STORED_TEXT_LIMITS } from '../model/stored-text.js';
 
 const JobCallbackSchema = z
   .object({
@@ -13,6 +14,16 @@ const JobCallbackSchema = z
     deliveryId: z.string().describe('The X-Instaclone-Delivery header the receiver got'),
   })
   .describe('The last delivery of one event’s callback') satisfies z.ZodType<JobCallback>;
+
+const ErrorCauseSchema = z.object({
+  code: z.string(),
+  fault: z.string().optional().describe('The vSphere fault type, e.g. InvalidPowerState'),
+  message: z
+    .string()
+    .describe(
+      `At most ${STORED_TEXT_LIMITS.message} characters; a longer one ends in "… [truncated: N characters in all]"`,
+    ),
+});
 
 /**
  * A job as the API shows it (`toJobView`), for the OpenAPI document. test/unit/http/openapi.test.ts checks it
@@ -35,8 +46,18 @@ export const JobViewSchema = z
       .optional(),
     task: z.object({ moref: z.string() }).optional(),
     error: z
-      .object({ code: z.string(), fault: z.string().optional(), message: z.string(), retryable: z.boolean() })
+      .object({
+        code: z.string(),
+        fault: z.string().optional(),
+        message: z.string(),
+        retryable: z.boolean(),
+        cause: ErrorCauseSchema.optional().describe('With DEADLINE_EXCEEDED and RETRIES_EXHAUSTED: the last error'),
+      })
       .optional(),
+    deadlineAt: z.string().optional().describe('When the job must have ended (from `timeoutMinutes`, default 15)'),
+    attempts: z.number().int().min(1).optional().describe('Attempts started so far, the first one included'),
+    lastError: ErrorCauseSchema.extend({ at: z.string() }).optional().describe('The last failed attempt’s error'),
+    nextAttemptAt: z.string().optional().describe('While a failed attempt waits for its retry: when it starts'),
     leaseExpiresAt: z.string().optional().describe('When the clone is destroyed (from `ttlMinutes` or a pool claim)'),
     createdAt: z.string(),
     updatedAt: z.string(),

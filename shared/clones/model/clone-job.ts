@@ -6,10 +6,12 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 /**
  * Which states a job may move to from each state. The clone's life ends in SUCCEEDED or FAILED; a SUCCEEDED
  * clone is later destroyed (DELETE or lease expiry) through DESTROYING, which may be re-entered by a retry.
+ * A DELETE before the clone finished ends it at once: QUEUED → DESTROYED (no clone exists yet), RUNNING →
+ * DESTROYING (the clone, once it exists, is destroyed).
  */
 export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
-  QUEUED: ['RUNNING', 'FAILED'],
-  RUNNING: ['SUCCEEDED', 'FAILED'],
+  QUEUED: ['RUNNING', 'FAILED', 'DESTROYED'],
+  RUNNING: ['SUCCEEDED', 'FAILED', 'DESTROYING'],
   SUCCEEDED: ['DESTROYING'],
   FAILED: [],
   DESTROYING: ['DESTROYED'],
@@ -54,8 +56,17 @@ export type JobCallback = {
 /** The last callback delivery per event; an event without a callback (yet) has no key. */
 export type JobCallbacks = Partial<Record<CallbackEvent, JobCallback>>;
 
-/** A failure as recorded on the job and announced in `Clone Failed`. */
-export type JobError = { code: string; fault?: string; message: string; retryable: boolean };
+/** What went wrong in one attempt: the error as it happened, with the vSphere fault type when there was one. */
+export type JobErrorCause = { code: string; fault?: string; message: string };
+
+/**
+ * A failure as recorded on the job and announced in `Clone Failed`. `cause` is the last attempt's error when the
+ * job ended for a reason of its own (`DEADLINE_EXCEEDED`, `RETRIES_EXHAUSTED`).
+ */
+export type JobError = JobErrorCause & { retryable: boolean; cause?: JobErrorCause };
+
+/** The last failed attempt of a job, shown while it is retried (and kept once it ended). */
+export type AttemptError = JobErrorCause & { at: string };
 
 /**
  * One clone request's record: the table is the source of truth, the queue only delivery.
@@ -71,6 +82,19 @@ export type CloneJob = {
   task?: { moref: string };
   vm?: ClonedVm;
   error?: JobError;
+  /** When the job must have ended (ISO time): `createdAt` + `timeoutMinutes`. Absent on jobs older than deadlines. */
+  deadlineAt?: string;
+  /** Attempts started so far (the first one included); the retry budget counts them. */
+  attempts?: number;
+  /** The last failed attempt's error. */
+  lastError?: AttemptError;
+  /** When the next attempt starts (ISO time), while a failed attempt waits for its retry. */
+  nextAttemptAt?: string;
+  /**
+   * The job ended (FAILED, or DESTROYED by an early DELETE) while a clone may exist for it: the worker destroys
+   * that clone (only a VM carrying the job id) and then clears this.
+   */
+  cleanupPending?: boolean;
   /** The status whose event has been published; an event is re-sent until this catches up with `status`. */
   announced?: JobStatus;
   /** Guest IP of the source when the clone started: the clone reports it until it re-identifies itself. */
@@ -107,6 +131,10 @@ export type CloneJobView = Pick<
   | 'vm'
   | 'task'
   | 'error'
+  | 'deadlineAt'
+  | 'attempts'
+  | 'lastError'
+  | 'nextAttemptAt'
   | 'leaseExpiresAt'
   | 'createdAt'
   | 'updatedAt'
@@ -123,6 +151,10 @@ export const toJobView = (job: CloneJob): CloneJobView => ({
   ...(job.task && { task: job.task }),
   ...(job.vm && { vm: job.vm }),
   ...(job.error && { error: job.error }),
+  ...(job.deadlineAt && { deadlineAt: job.deadlineAt }),
+  ...(job.attempts !== undefined && { attempts: job.attempts }),
+  ...(job.lastError && { lastError: job.lastError }),
+  ...(job.nextAttemptAt && { nextAttemptAt: job.nextAttemptAt }),
   labels: job.request.labels ?? {},
   ...(job.leaseExpiresAt && { leaseExpiresAt: job.leaseExpiresAt }),
   createdAt: job.createdAt,

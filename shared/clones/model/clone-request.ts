@@ -3,6 +3,10 @@ import * as z from 'zod';
 /** vSphere rejects VM names of 80 characters or more. */
 export const MAX_VM_NAME_LENGTH = 79;
 export const MAX_CLONES_PER_REQUEST = 100;
+/** A job's deadline when the request gives no `timeoutMinutes`: queueing, the clone and the wait for an IP. */
+export const DEFAULT_TIMEOUT_MINUTES = 15;
+/** The longest deadline a request may ask for (a day). */
+export const MAX_TIMEOUT_MINUTES = 24 * 60;
 /** extraConfig keys and labels the service owns; a caller may not set them. */
 export const RESERVED_EXTRA_CONFIG_PREFIX = 'instaclone.';
 
@@ -139,6 +143,16 @@ export const CloneRequestSchema = z
     callbackUrl: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .max(2048)
+      .optional(),
+    /**
+     * The job's deadline, counted from the request: queueing, the clone and (`waitFor: ip`) the guest's new IP.
+     * Past it the job ends FAILED with `DEADLINE_EXCEEDED`. Absent means {@link DEFAULT_TIMEOUT_MINUTES}.
+     */
+    timeoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TIMEOUT_MINUTES, `at most ${MAX_TIMEOUT_MINUTES} (a day)`)
       .optional(),
     count: z.number().int().min(1).max(MAX_CLONES_PER_REQUEST).default(1),
     /** `task`: done when the clone task succeeds. `ip`: done when the guest reports an IP other than the source's. */

@@ -1,4 +1,4 @@
-import { isAppError, MalformedMessageError } from '../../errors/app-error.js';
+import { isAppError, MalformedMessageError, RetryScheduledError } from '../../errors/app-error.js';
 import { policyFor } from '../../errors/error-policy.js';
 import { toFieldIssues } from '../../errors/field-issues.js';
 import { type CloneMessage, CloneMessageSchema } from './clone-message.js';
@@ -27,5 +27,8 @@ export const parseCloneMessage = (messageId: string, raw: string): CloneMessage 
  * queue's own visibility timeout: a busy task or guest is worth another look in seconds, and a malformed message
  * can never succeed, so it goes round at once and reaches the DLQ after maxReceiveCount without a long loop.
  */
-export const redeliveryDelaySeconds = (err: unknown): number | undefined =>
-  isAppError(err) ? policyFor(err.code).redeliverAfterSeconds : undefined;
+export const redeliveryDelaySeconds = (err: unknown): number | undefined => {
+  // A scheduled retry waits the job's own backoff (its `nextAttemptAt`), not a delay per code.
+  if (err instanceof RetryScheduledError) return err.afterSeconds;
+  return isAppError(err) ? policyFor(err.code).redeliverAfterSeconds : undefined;
+};

@@ -19,7 +19,8 @@ export interface JobRepository {
    */
   listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage>;
   /**
-   * Jobs that still need the worker: QUEUED, RUNNING or DESTROYING, or finished but not yet announced. Read from the
+   * Jobs that still need the worker: QUEUED, RUNNING or DESTROYING, finished but not yet announced, or ended with a
+   * clone to destroy (`cleanupPending`). Read from the
    * table itself, not the status index, so an index entry lost in a crash (possible with the local emulator) hides nothing.
    */
   listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage>;

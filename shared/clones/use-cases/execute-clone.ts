@@ -1,20 +1,27 @@
 import {
   AttemptInProgressError,
   isAppError,
+  RetryScheduledError,
+  StaleTransitionError,
   TaskStillRunningError,
   type VcenterFaultError,
   WaitingForGuestError,
 } from '../../errors/app-error.js';
 import type { EventPublisher } from '../../events/event-publisher.js';
 import type { Clock } from '../../runtime/runtime.js';
-import { type ClonedVm, type CloneJob, isCloneFinished, type JobError } from '../model/clone-job.js';
+import { type ClonedVm, type CloneJob, isCloneFinished } from '../model/clone-job.js';
 import type { CloneMessage } from '../model/clone-message.js';
+import type { JobPatch } from '../model/job-transition.js';
+import { deadlineOf, overdue, waitingFor } from '../model/retry-policy.js';
 import type { GuestinfoResolver } from '../ports/guestinfo-resolver.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { ClonePlan, FoundVm, VmCallOptions, VmCloner } from '../ports/vm-cloner.js';
+import { ATTEMPT_LEASE_MS, causeOf, makeCloneAttempts } from './clone-attempts.js';
 import { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
+import { makeExecuteDestroy } from './execute-destroy.js';
 import { makeJobWriter } from './job-announcer.js';
 
+export { ATTEMPT_LEASE_MS } from './clone-attempts.js';
 export { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
 
 export type ExecuteCloneDeps = {
@@ -26,38 +33,35 @@ export type ExecuteCloneDeps = {
 };
 export type ExecuteCloneContext = { deadline: number; signal?: AbortSignal };
 
-/**
- * How long a delivery holds the right to start a clone. It only has to cover claim → InstantClone_Task answered
- * → task recorded (a few round trips; vCenter answers the call with a task moref at once), and it is what a
- * crashed worker's job waits before another delivery takes over, so it is short.
- */
-export const ATTEMPT_LEASE_MS = 20_000;
-
 /** How often a `waitFor: ip` job asks vCenter for the guest's IP. */
 export const GUEST_POLL_MS = 500;
+/** How soon a "not yet" (task, guest, another delivery still busy) is looked at again; see the error policy. */
+const NOT_YET_SECONDS = 5;
 
-const toJobError = (err: { code: string; message: string; retryable: boolean; faultType?: string }): JobError => ({
-  code: err.code,
-  ...(err.faultType !== undefined && { fault: err.faultType }),
-  message: err.message,
-  retryable: err.retryable,
-});
-
+const NOT_YET = new Set(['TASK_STILL_RUNNING', 'WAITING_FOR_GUEST', 'ATTEMPT_IN_PROGRESS']);
+const isNotYet = (err: unknown): boolean => isAppError(err) && NOT_YET.has(err.code);
 const isReconcileFault = (err: unknown): err is VcenterFaultError =>
   isAppError(err) && err.code === 'VCENTER_FAULT' && (err as VcenterFaultError).classification === 'reconcile';
 
 /**
- * Runs one delivery of a clone message, following design §6, so that at-least-once delivery yields exactly one VM:
- * a finished job is only (re-)announced; a job with a task waits on it; otherwise a VM of the job's deterministic
- * name is looked up first and cloned only when absent, with the task recorded the moment it exists. With
- * `waitFor: ip` the job succeeds only once the guest reports an IP other than the source's.
+ * Runs one delivery of a clone message, following design §6 and §13, so that at-least-once delivery yields exactly
+ * one VM, by the job's deadline: a finished job is only (re-)announced; a job past its deadline ends FAILED
+ * (`DEADLINE_EXCEEDED`); a job whose DELETE arrived is destroyed (DESTROYING → DESTROYED) as soon as its clone
+ * exists; a job with a task waits on it; otherwise a VM of the job's deterministic name is looked up first and cloned
+ * only when absent, with the task recorded the moment it exists. With `waitFor: ip` the job succeeds only once the
+ * guest reports an IP other than the source's. A failed attempt that may pass is retried with backoff within the
+ * retry budget (RETRY_POLICY), then ends the job FAILED (`RETRIES_EXHAUSTED`) with the last error.
  *
  * Resolves with the job as stored (undefined when there is no such job) once its state is final and announced.
- * Rejects, so SQS redelivers, with a retryable error: retryable vCenter faults, TaskStillRunningError or
- * WaitingForGuestError at the deadline, StaleTransitionError when another delivery moved the job, or anything unexpected.
+ * Rejects, so SQS redelivers: RetryScheduledError (after its `afterSeconds`), TaskStillRunningError,
+ * WaitingForGuestError or AttemptInProgressError (look again in seconds), StaleTransitionError when another delivery
+ * or a DELETE moved the job (reload and decide again), or when the table itself fails.
  */
-export const makeExecuteClone = ({ jobs, cloner, events, clock, resolveGuestinfo }: ExecuteCloneDeps) => {
-  const { update, announce, finish } = makeJobWriter({ jobs, events, clock });
+export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
+  const { jobs, cloner, clock, resolveGuestinfo } = deps;
+  const { update, announce, finish } = makeJobWriter(deps);
+  const attempts = makeCloneAttempts(deps);
+  const executeDestroy = makeExecuteDestroy(deps);
 
   const succeed = (job: CloneJob, vm: ClonedVm): Promise<CloneJob> => {
     const now = clock.now();
@@ -65,6 +69,7 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock, resolveGuestinfo
     return finish(job, 'SUCCEEDED', {
       vm,
       readyAt: now.toISOString(),
+      attempt: undefined,
       ...(ttl !== undefined && { leaseExpiresAt: new Date(now.getTime() + ttl * 60_000).toISOString() }),
     });
   };
@@ -76,6 +81,7 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock, resolveGuestinfo
     const message = `A VM named '${job.vmName}' already exists in the target folder and was not made by this job`;
     return finish(job, 'FAILED', {
       error: { code: 'VCENTER_FAULT', fault: 'DuplicateName', message, retryable: false },
+      attempt: undefined,
     });
   };
 
@@ -114,52 +120,122 @@ export const makeExecuteClone = ({ jobs, cloner, events, clock, resolveGuestinfo
       const existing = await cloner.findClone(plan, options);
       if (existing) return adopt(job, existing, ctx, options);
     }
-    if (isAppError(err) && !err.retryable)
-      return finish(job, 'FAILED', { error: toJobError(err as VcenterFaultError) });
-    // A failed task cannot be waited on again: forget it so the next delivery starts afresh.
-    if (job.task || job.attempt) await update(job, undefined, { task: undefined, attempt: undefined });
-    throw err;
+    if (isAppError(err) && !err.retryable) return failed(job.jobId, err);
+    // A failed task cannot be waited on again: forget it so the next attempt starts afresh.
+    return attempts.fail(job.jobId, err, taskFailed ? { task: undefined } : {});
   };
 
-  return async (message: CloneMessage, ctx: ExecuteCloneContext): Promise<CloneJob | undefined> => {
-    let job = await jobs.get(message.jobId);
-    if (!job) return undefined;
-    if (isCloneFinished(job.status)) return announce(job);
-    // Only a RUNNING job can have a VM from an earlier attempt: QUEUED -> RUNNING comes before any clone.
-    const firstAttempt = job.status === 'QUEUED';
-    const attempt = { until: new Date(clock.now().getTime() + ATTEMPT_LEASE_MS).toISOString() };
-    if (firstAttempt) job = await update(job, 'RUNNING', { attempt });
+  /** The attempt hit an error retrying cannot fix: FAILED with it. */
+  const failed = async (jobId: string, err: unknown): Promise<CloneJob | undefined> => {
+    const job = await jobs.get(jobId);
+    if (!job || isCloneFinished(job.status)) return job && announce(job);
+    const error = { ...causeOf(err), retryable: false };
+    return finish(job, 'FAILED', { error, nextAttemptAt: undefined, attempt: undefined });
+  };
 
+  /**
+   * Records the task the moment it exists. If the job moved meanwhile (a DELETE, the reconciler at the deadline),
+   * the task still goes onto it, marked for clean-up unless the job is still RUNNING, so the clone is not lost;
+   * then the delivery decides again (StaleTransitionError).
+   */
+  const recordTask = async (job: CloneJob, patch: JobPatch): Promise<CloneJob> => {
+    try {
+      return await update(job, undefined, patch);
+    } catch (err) {
+      const latest = err instanceof StaleTransitionError ? await jobs.get(job.jobId) : undefined;
+      if (!latest) throw err;
+      await update(latest, undefined, { ...patch, ...(latest.status !== 'RUNNING' && { cleanupPending: true }) });
+      throw err;
+    }
+  };
+
+  /**
+   * Starts the clone (only the delivery holding the attempt may), or adopts the VM an earlier attempt made: only a
+   * job that was RUNNING before this delivery can have one (QUEUED → RUNNING comes before any clone).
+   */
+  const start = async (
+    job: CloneJob,
+    firstDelivery: boolean,
+    plan: ClonePlan,
+    ctx: ExecuteCloneContext,
+    options: VmCallOptions,
+  ) => {
+    const existing = firstDelivery ? undefined : await cloner.findClone(plan, options);
+    if (existing) return adopt(job, existing, ctx, options);
+    try {
+      const sourceIp =
+        job.request.waitFor === 'ip' ? (await cloner.sourceIdentity(plan, options)).ipAddress : undefined;
+      const secret = resolveGuestinfo ? await resolveGuestinfo(job, ctx.signal ? { signal: ctx.signal } : {}) : {};
+      const { taskRef } = await cloner.startClone(
+        { ...plan, extraConfig: { ...plan.extraConfig, ...secret } },
+        options,
+      );
+      return recordTask(job, { task: { moref: taskRef }, ...(sourceIp && { sourceIp }) });
+    } catch (err) {
+      if (err instanceof StaleTransitionError) throw err;
+      return onFault(job, plan, err, ctx, options);
+    }
+  };
+
+  /** One attempt (or its continuation) on a RUNNING job. */
+  const run = async (stored: CloneJob, ctx: ExecuteCloneContext): Promise<CloneJob | undefined> => {
+    const now = clock.now().getTime();
+    const mayStart = !stored.vm && !stored.task;
+    if (mayStart && stored.status === 'RUNNING' && stored.attempt && Date.parse(stored.attempt.until) > now)
+      throw new AttemptInProgressError(stored.jobId);
+    let job = await attempts.begin(
+      stored,
+      mayStart ? { until: new Date(now + ATTEMPT_LEASE_MS).toISOString() } : undefined,
+    );
     const plan = clonePlanFor(job);
     const options: VmCallOptions = { ...(ctx.signal && { signal: ctx.signal }), operationId: job.jobId };
     if (job.vm) return cloned(job, job.vm, ctx, options);
     if (!job.task) {
-      // Only the delivery holding the attempt may start a clone; the write is conditional on the job's version.
-      if (!firstAttempt) {
-        if (job.attempt && Date.parse(job.attempt.until) > clock.now().getTime())
-          throw new AttemptInProgressError(job.jobId);
-        job = await update(job, undefined, { attempt });
-      }
-      const existing = firstAttempt ? undefined : await cloner.findClone(plan, options);
-      if (existing) return adopt(job, existing, ctx, options);
-      try {
-        const sourceIp =
-          job.request.waitFor === 'ip' ? (await cloner.sourceIdentity(plan, options)).ipAddress : undefined;
-        const secret = resolveGuestinfo ? await resolveGuestinfo(job, ctx.signal ? { signal: ctx.signal } : {}) : {};
-        const { taskRef } = await cloner.startClone(
-          { ...plan, extraConfig: { ...plan.extraConfig, ...secret } },
-          options,
-        );
-        job = await update(job, undefined, { task: { moref: taskRef }, ...(sourceIp && { sourceIp }) });
-      } catch (err) {
-        return onFault(job, plan, err, ctx, options);
-      }
+      const started = await start(job, stored.status === 'QUEUED', plan, ctx, options);
+      if (started?.status !== 'RUNNING' || !started.task || started.vm) return started;
+      job = started;
     }
     const taskRef = job.task?.moref ?? '';
     const outcome = await cloner.waitForClone(taskRef, { ...options, deadline: ctx.deadline });
     if (outcome.state === 'running') throw new TaskStillRunningError(job.jobId, taskRef);
     if (outcome.state === 'succeeded') return cloned(job, outcome.vm, ctx, options);
     return onFault(job, plan, outcome.error, ctx, options, true);
+  };
+
+  /** What an attempt's error means for the job: retry, give up, or let SQS bring the message back. */
+  const settle = async (job: CloneJob, err: unknown, deadline: number): Promise<CloneJob | undefined> => {
+    if (err instanceof RetryScheduledError || err instanceof StaleTransitionError) throw err;
+    if (isNotYet(err)) {
+      // The next look would come after the deadline: end the job now, saying what it was waiting for.
+      if (clock.now().getTime() + NOT_YET_SECONDS * 1000 < deadline) throw err;
+      const latest = await jobs.get(job.jobId);
+      if (!latest || isCloneFinished(latest.status)) return latest && announce(latest);
+      return attempts.giveUp(latest, 'DEADLINE_EXCEEDED', waitingFor(latest));
+    }
+    if (isAppError(err) && !err.retryable) return failed(job.jobId, err);
+    return attempts.fail(job.jobId, err);
+  };
+
+  return async (message: CloneMessage, ctx: ExecuteCloneContext): Promise<CloneJob | undefined> => {
+    const job = await jobs.get(message.jobId);
+    if (!job) return undefined;
+    if (isCloneFinished(job.status)) return announce(job);
+    const now = clock.now();
+    const late = overdue(job, now);
+    if (late) return attempts.giveUp(job, late, waitingFor(job));
+    if (job.destroyRequested && job.status === 'RUNNING') {
+      await update(job, 'DESTROYING', { nextAttemptAt: undefined, ...(!job.vm && { cleanupPending: true }) });
+      return executeDestroy(job.jobId, ctx);
+    }
+    const due = job.nextAttemptAt ? Date.parse(job.nextAttemptAt) - now.getTime() : 0;
+    if (due > 1000) throw new RetryScheduledError(job.jobId, Math.ceil(due / 1000), {});
+    const deadline = deadlineOf(job);
+    const runCtx = { ...ctx, deadline: Math.min(ctx.deadline, deadline) };
+    try {
+      return await run(job, runCtx);
+    } catch (err) {
+      return settle(job, err, deadline);
+    }
   };
 };
 

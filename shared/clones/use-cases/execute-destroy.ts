@@ -3,31 +3,28 @@ import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob } from '../model/clone-job.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { VmCloner } from '../ports/vm-cloner.js';
-import { JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
+import { makeDestroyJobClone } from './clean-up-clone.js';
 import { makeJobWriter } from './job-announcer.js';
 
 export type ExecuteDestroyDeps = { jobs: JobRepository; cloner: VmCloner; events: EventPublisher; clock: Clock };
 
 /**
  * Runs one delivery of a destroy message: powers off and destroys the job's clone, then records DESTROYED and
- * announces `Clone Destroyed`. Only a VM that carries this job's id is touched, so a moref vCenter reused for
- * someone else's VM is left alone; a VM already gone counts as destroyed. Repeats are harmless.
- * Rejects (SQS redelivers) on vCenter faults and transport errors.
+ * announces `Clone Destroyed`. A job whose DELETE came while it was RUNNING (`cleanupPending`) has its clone found
+ * first: by its task (waited for while it runs) or by name. Only a VM that carries this job's id is touched, so a
+ * moref vCenter reused for someone else's VM is left alone; a VM already gone counts as destroyed. Repeats are
+ * harmless. Rejects (SQS redelivers) on vCenter faults and transport errors, and with TaskStillRunningError or
+ * AttemptInProgressError while the clone is still being made.
  */
 export const makeExecuteDestroy = ({ jobs, cloner, events, clock }: ExecuteDestroyDeps) => {
   const { announce, finish } = makeJobWriter({ jobs, events, clock });
+  const destroyJobClone = makeDestroyJobClone({ cloner, clock });
   return async (jobId: string, ctx: { deadline: number; signal?: AbortSignal }): Promise<CloneJob | undefined> => {
     const job = await jobs.get(jobId);
     if (!job) return undefined;
     if (job.status === 'DESTROYED') return announce(job);
     if (job.status !== 'DESTROYING') return job;
-    if (job.vm) {
-      await cloner.destroyClone(
-        job.vm.moref,
-        { key: JOB_ID_EXTRA_CONFIG_KEY, value: job.jobId },
-        { ...(ctx.signal && { signal: ctx.signal }), operationId: job.jobId, deadline: ctx.deadline },
-      );
-    }
-    return finish(job, 'DESTROYED', {});
+    if (job.vm || job.cleanupPending) await destroyJobClone(job, ctx);
+    return finish(job, 'DESTROYED', { cleanupPending: undefined, attempt: undefined });
   };
 };

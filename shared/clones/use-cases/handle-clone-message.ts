@@ -1,5 +1,7 @@
+import { StaleTransitionError } from '../../errors/app-error.js';
 import type { CloneJob } from '../model/clone-job.js';
 import type { CloneMessage } from '../model/clone-message.js';
+import { makeCleanUpClone } from './clean-up-clone.js';
 import { makeExecuteClone } from './execute-clone.js';
 import { type ExecuteConfigureDeps, makeExecuteConfigure } from './execute-configure.js';
 import { makeExecuteDestroy } from './execute-destroy.js';
@@ -8,25 +10,45 @@ import { makeRequestDestroy } from './request-destroy.js';
 /** Everything the worker's use cases need; `resolveGuestinfo` also serves `configure` messages. */
 export type HandleCloneMessageDeps = ExecuteConfigureDeps;
 
+/** A delivery that lost a race (a DELETE, another delivery) reloads the job and decides again, this often at most. */
+const DECISIONS_PER_DELIVERY = 3;
+
 /**
  * The worker's one entry: clone, destroy or configure, as the message says. A clone whose DELETE arrived while it
- * was being made is destroyed right after it succeeds (the success is still recorded and announced first).
- * Resolves with the job as stored; rejects as the use cases do, so SQS redelivers.
+ * was being made is destroyed as soon as it exists; a job that ended while a clone may exist for it has that clone
+ * destroyed (`cleanupPending`). A write that finds the job moved (StaleTransitionError) makes the delivery reload the
+ * job and decide again at once, instead of waiting for SQS. Resolves with the job as stored; rejects as the use
+ * cases do, so SQS redelivers.
  */
 export const makeHandleCloneMessage = (deps: HandleCloneMessageDeps) => {
   const executeClone = makeExecuteClone(deps);
   const executeDestroy = makeExecuteDestroy(deps);
   const executeConfigure = makeExecuteConfigure(deps);
   const requestDestroy = makeRequestDestroy(deps);
+  const cleanUpClone = makeCleanUpClone(deps);
+
+  const decide = async (message: CloneMessage, ctx: { deadline: number; signal?: AbortSignal }) => {
+    if (message.action === 'configure') return executeConfigure(message, ctx);
+    let job =
+      message.action === 'destroy' ? await executeDestroy(message.jobId, ctx) : await executeClone(message, ctx);
+    if (job?.status === 'SUCCEEDED' && job.destroyRequested) {
+      await requestDestroy(job.jobId);
+      job = await executeDestroy(job.jobId, ctx);
+    }
+    const ended = job?.status === 'FAILED' || job?.status === 'DESTROYED';
+    return job && ended && job.cleanupPending ? cleanUpClone(job, ctx) : job;
+  };
+
   return async (
     message: CloneMessage,
     ctx: { deadline: number; signal?: AbortSignal },
   ): Promise<CloneJob | undefined> => {
-    if (message.action === 'destroy') return executeDestroy(message.jobId, ctx);
-    if (message.action === 'configure') return executeConfigure(message, ctx);
-    const job = await executeClone(message, ctx);
-    if (job?.status !== 'SUCCEEDED' || !job.destroyRequested) return job;
-    await requestDestroy(job.jobId);
-    return executeDestroy(job.jobId, ctx);
+    for (let decision = 1; ; decision++) {
+      try {
+        return await decide(message, ctx);
+      } catch (err) {
+        if (!(err instanceof StaleTransitionError) || decision >= DECISIONS_PER_DELIVERY) throw err;
+      }
+    }
   };
 };

@@ -1,4 +1,4 @@
-import { JobNotFoundError } from '../../errors/app-error.js';
+import { JobNotFoundError, StaleTransitionError } from '../../errors/app-error.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob } from '../model/clone-job.js';
 import { transition } from '../model/job-transition.js';
@@ -7,16 +7,22 @@ import type { JobRepository } from '../ports/job-repository.js';
 
 export type RequestDestroyDeps = { jobs: JobRepository; queue: CloneQueue; clock: Clock };
 
+/** A DELETE that races the worker's writes reloads the job and decides again, this often at most. */
+const TRIES = 4;
+
 /**
- * `DELETE /v1/clones/{jobId}` and lease expiry. Safe to repeat. A SUCCEEDED job moves to DESTROYING and a
- * destroy message is queued (the worker, next to vCenter, powers the VM off and destroys it); a job still
- * QUEUED or RUNNING is marked so the worker destroys the clone as soon as it exists; DESTROYING is queued
- * again (a lost message must not strand it); FAILED and DESTROYED have nothing to destroy and are returned as they are.
- * Rejects with JobNotFoundError, or StaleTransitionError when the job moved meanwhile (the caller may retry).
+ * `DELETE /v1/clones/{jobId}` and lease expiry. Safe to repeat.
+ * - SUCCEEDED → DESTROYING, and a destroy message is queued (the worker, next to vCenter, powers the VM off and
+ *   destroys it); DESTROYING is queued again (a lost message must not strand it).
+ * - QUEUED → DESTROYED at once: no clone exists before the job runs. The destroy message makes the worker announce it.
+ * - RUNNING is marked `destroyRequested` and a clone message is queued, so a delivery destroys the clone within
+ *   seconds of it existing (the delivery that is making it does the same when it next writes the job).
+ * - FAILED and DESTROYED have nothing to destroy and are returned as they are.
+ * A write that loses a race with the worker is retried on the reloaded job. Rejects with JobNotFoundError, or
+ * StaleTransitionError when the job kept moving.
  */
-export const makeRequestDestroy =
-  ({ jobs, queue, clock }: RequestDestroyDeps) =>
-  async (jobId: string): Promise<CloneJob> => {
+export const makeRequestDestroy = ({ jobs, queue, clock }: RequestDestroyDeps) => {
+  const once = async (jobId: string): Promise<CloneJob> => {
     const job = await jobs.get(jobId);
     if (!job) throw new JobNotFoundError(jobId);
     switch (job.status) {
@@ -28,10 +34,20 @@ export const makeRequestDestroy =
       case 'DESTROYING':
         await queue.enqueue({ version: '1', jobId, action: 'destroy' });
         return job;
-      case 'QUEUED':
-      case 'RUNNING':
-        if (job.destroyRequested) return job;
-        return jobs.save(transition(job, { patch: { destroyRequested: true }, now: clock.now() }));
+      case 'QUEUED': {
+        const destroyed = await jobs.save(
+          transition(job, { to: 'DESTROYED', patch: { destroyRequested: true }, now: clock.now() }),
+        );
+        await queue.enqueue({ version: '1', jobId, action: 'destroy' });
+        return destroyed;
+      }
+      case 'RUNNING': {
+        const marked = job.destroyRequested
+          ? job
+          : await jobs.save(transition(job, { patch: { destroyRequested: true }, now: clock.now() }));
+        await queue.enqueue({ version: '1', jobId, action: 'clone' });
+        return marked;
+      }
       case 'FAILED':
       case 'DESTROYED':
         return job;
@@ -39,3 +55,13 @@ export const makeRequestDestroy =
         return job.status satisfies never;
     }
   };
+  return async (jobId: string): Promise<CloneJob> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(jobId);
+      } catch (err) {
+        if (!(err instanceof StaleTransitionError) || attempt >= TRIES) throw err;
+      }
+    }
+  };
+};

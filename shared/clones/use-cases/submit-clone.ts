@@ -2,6 +2,7 @@ import type { Clock, IdGenerator } from '../../runtime/runtime.js';
 import { type CloneJob, vmNameFor } from '../model/clone-job.js';
 import type { CloneRequest } from '../model/clone-request.js';
 import { assertRequestFits } from '../model/request-limits.js';
+import { deadlineFor } from '../model/retry-policy.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
 import type { JobRepository } from '../ports/job-repository.js';
 
@@ -10,7 +11,7 @@ export type SubmitCloneDeps = { jobs: JobRepository; queue: CloneQueue; clock: C
 /**
  * Records one QUEUED job per requested clone (`count`), then enqueues each id. A row is written before its
  * message so a worker never receives an id it cannot load; if an enqueue fails the job stays QUEUED and the
- * reconciler re-drives it. Resolves with the jobs in order.
+ * reconciler re-drives it. Every job's deadline (`deadlineAt`) counts from now. Resolves with the jobs in order.
  *
  * `jobIds` (one per clone) makes it repeatable: a job whose id exists already (an earlier attempt of the same
  * submission made it) is returned as stored and not enqueued again; only the missing ones are made. Without them,
@@ -20,7 +21,9 @@ export const makeSubmitClone =
   ({ jobs, queue, clock, ids }: SubmitCloneDeps) =>
   async (request: CloneRequest, jobIds?: readonly string[]): Promise<CloneJob[]> => {
     assertRequestFits(request);
-    const now = clock.now().toISOString();
+    const at = clock.now();
+    const now = at.toISOString();
+    const deadlineAt = deadlineFor(request, at);
     const wanted = jobIds ?? Array.from({ length: request.count }, () => ids.jobId());
     const result: CloneJob[] = [];
     const created: CloneJob[] = [];
@@ -31,6 +34,7 @@ export const makeSubmitClone =
         version: 1,
         request,
         vmName: vmNameFor(jobId, request),
+        deadlineAt,
         createdAt: now,
         updatedAt: now,
       };

@@ -117,16 +117,26 @@ describe('Use case: executeClone', () => {
     });
   });
 
-  it('throws a retryable fault for redelivery and forgets the failed task', async () => {
+  it('schedules a retry of a retryable fault, records it as the last error and forgets the failed task', async () => {
     // Prepare
     const { cloner, execute, jobs } = await setup();
     cloner.outcome = () => ({ state: 'failed', error: new VcenterFaultError('TaskInProgress', 'busy', 'retryable') });
     // Act
     const attempt = execute(message, context);
     // Assess
-    await expect(attempt).rejects.toMatchObject({ faultType: 'TaskInProgress', retryable: true });
-    expect(await jobs.get(jobId)).toMatchObject({ status: 'RUNNING' });
-    expect((await jobs.get(jobId))?.task).toBeUndefined();
+    await expect(attempt).rejects.toMatchObject({
+      code: 'RETRY_SCHEDULED',
+      afterSeconds: 2,
+      cause: { faultType: 'TaskInProgress', retryable: true },
+    });
+    const job = await jobs.get(jobId);
+    expect(job).toMatchObject({
+      status: 'RUNNING',
+      attempts: 1,
+      lastError: { code: 'VCENTER_FAULT', fault: 'TaskInProgress', message: 'busy', at: '2026-11-25T12:00:00.000Z' },
+      nextAttemptAt: '2026-11-25T12:00:02.000Z',
+    });
+    expect(job?.task).toBeUndefined();
   });
 
   it('reconciles DuplicateName by adopting its own VM', async () => {
@@ -142,21 +152,25 @@ describe('Use case: executeClone', () => {
     expect(job?.status).toBe('SUCCEEDED');
   });
 
-  it('lets a transport error through for redelivery without touching the job', async () => {
+  it('retries a transport error after a backoff, keeping the job RUNNING with its last error', async () => {
     // Prepare
     const { cloner, execute, jobs } = await setup();
     cloner.startError = new VcenterUnavailableError('connection reset');
     // Act
     const attempt = execute(message, context);
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(VcenterUnavailableError);
-    expect(await jobs.get(jobId)).toMatchObject({ status: 'RUNNING' });
+    await expect(attempt).rejects.toMatchObject({ code: 'RETRY_SCHEDULED', cause: { code: 'VCENTER_UNAVAILABLE' } });
+    expect(await jobs.get(jobId)).toMatchObject({
+      status: 'RUNNING',
+      lastError: { code: 'VCENTER_UNAVAILABLE', message: 'connection reset' },
+    });
   });
 
   it('acknowledges a terminal job and re-publishes only an unpublished event', async () => {
     // Prepare
     const { cloner, execute, events } = await setup();
-    events.failNext = 1;
+    // The publish fails, and so does the second try inside the same delivery.
+    events.failNext = 2;
     await expect(execute(message, context)).rejects.toThrow('bus unavailable');
     // Act
     const job = await execute(message, context);

@@ -15,6 +15,7 @@ const job = (jobId: string, status: JobStatus, updatedAt: string, announced?: Jo
   vmName: `instaclone-${jobId}`,
   createdAt: updatedAt,
   updatedAt,
+  deadlineAt: '2026-11-25T13:00:00.000Z',
 });
 
 describe('Use case: redriveStuckJobs', () => {
@@ -39,6 +40,53 @@ describe('Use case: redriveStuckJobs', () => {
     expect(ids.sort()).toEqual(['old-destroying', 'old-queued', 'old-running', 'old-unannounced']);
     expect(sent.find((m) => m.jobId === 'old-destroying')?.action).toBe('destroy');
     expect(sent.find((m) => m.jobId === 'old-unannounced')?.action).toBe('clone');
+  });
+
+  it('never re-drives a job past its deadline into another attempt: it ends it FAILED, then lets the worker announce it', async () => {
+    // Prepare
+    const jobs = new InMemoryJobRepository();
+    const sent: CloneMessageInput[] = [];
+    await jobs.create({
+      ...job('late-running', 'RUNNING', '2026-11-25T11:59:50.000Z'),
+      deadlineAt: '2026-11-25T11:59:00.000Z',
+      task: { moref: 'task-9' },
+      lastError: { code: 'VCENTER_UNAVAILABLE', message: 'vCenter unreachable', at: '2026-11-25T11:58:00.000Z' },
+    });
+    const redrive = makeRedriveStuckJobs({
+      jobs,
+      queue: { enqueue: async (m) => void sent.push(m) },
+      clock: fixedClock(),
+    });
+    // Act
+    const ids = await redrive({ olderThanMs: 5 * 60_000 });
+    // Assess
+    expect(ids).toEqual(['late-running']);
+    expect(await jobs.get('late-running')).toMatchObject({
+      status: 'FAILED',
+      cleanupPending: true,
+      error: { code: 'DEADLINE_EXCEEDED', cause: { code: 'VCENTER_UNAVAILABLE', message: 'vCenter unreachable' } },
+    });
+    expect(sent).toEqual([{ version: '1', jobId: 'late-running', action: 'clone' }]);
+  });
+
+  it('leaves a job waiting for its scheduled retry alone, and re-drives a failed job with a clone to destroy', async () => {
+    // Prepare
+    const jobs = new InMemoryJobRepository();
+    const sent: CloneMessageInput[] = [];
+    await jobs.create({
+      ...job('backing-off', 'RUNNING', '2026-11-25T11:00:00.000Z'),
+      nextAttemptAt: '2026-11-25T12:00:30.000Z',
+    });
+    await jobs.create({ ...job('leftover', 'FAILED', '2026-11-25T11:00:00.000Z', 'FAILED'), cleanupPending: true });
+    const redrive = makeRedriveStuckJobs({
+      jobs,
+      queue: { enqueue: async (m) => void sent.push(m) },
+      clock: fixedClock(),
+    });
+    // Act
+    const ids = await redrive({ olderThanMs: 5 * 60_000 });
+    // Assess
+    expect(ids).toEqual(['leftover']);
   });
 
   it('walks every page of a long listing', async () => {
