@@ -11,7 +11,17 @@ export type JobView = {
     nics: Array<{ key: number; mac: string; addressType: string }>;
     ipAddress?: string;
   };
-  error?: { code: string; fault?: string; message: string; retryable: boolean };
+  error?: {
+    code: string;
+    fault?: string;
+    message: string;
+    retryable: boolean;
+    cause?: { code: string; fault?: string; message: string };
+  };
+  deadlineAt?: string;
+  attempts?: number;
+  lastError?: { code: string; fault?: string; message: string; at: string };
+  nextAttemptAt?: string;
   labels?: Record<string, string>;
   createdAt: string;
   updatedAt: string;

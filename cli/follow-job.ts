@@ -7,6 +7,20 @@ const done = (job: JobView, target: FollowTarget): boolean =>
     ? job.status === 'DESTROYED' || job.status === 'FAILED'
     : !['QUEUED', 'RUNNING'].includes(job.status);
 
+/**
+ * What a job is doing, in one line: its status and, while it is retried, the attempt, when the next one starts and
+ * what the last one failed with, e.g. `RUNNING attempt 1, next at 12:00:02Z after VCENTER_UNAVAILABLE: …`.
+ */
+export const jobLine = (job: JobView): string => {
+  const unfinished = job.status === 'QUEUED' || job.status === 'RUNNING';
+  const last = unfinished ? job.lastError : undefined;
+  const details: string[] = [];
+  if (job.attempts !== undefined && (job.attempts > 1 || last)) details.push(`attempt ${job.attempts}`);
+  if (unfinished && job.nextAttemptAt) details.push(`next at ${job.nextAttemptAt.replace(/\.\d+Z$/, 'Z')}`);
+  const head = details.length > 0 ? `${job.status} ${details.join(', ')}` : job.status;
+  return last ? `${head} after ${last.code}${last.fault ? ` ${last.fault}` : ''}: ${last.message}` : head;
+};
+
 /** Where progress goes: a TTY gets one line redrawn in place, anything else one plain line per change. */
 export type Progress = { update(job: JobView, elapsedMs: number): void; end(): void };
 
@@ -16,16 +30,19 @@ export const makeProgress = (stream: NodeJS.WriteStream | NodeJS.WritableStream,
   if (quiet) return { update: () => {}, end: () => {} };
   const tty = 'isTTY' in stream && stream.isTTY === true;
   let frame = 0;
-  const lastStatus = new Map<string, string>();
+  const lastLine = new Map<string, string>();
   return {
     update: (job, elapsedMs) => {
       const seconds = (elapsedMs / 1000).toFixed(1);
+      const line = jobLine(job);
       if (tty) {
-        stream.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${job.jobId} ${job.status} ${seconds} s`);
-      } else if (lastStatus.get(job.jobId) !== job.status) {
-        stream.write(`${new Date().toISOString()} ${job.jobId} ${job.status}\n`);
+        // One terminal line: the status and attempt, cut to fit.
+        const text = `${FRAMES[frame++ % FRAMES.length]} ${job.jobId} ${line}`.slice(0, 160);
+        stream.write(`\r\x1b[2K${text} ${seconds} s`);
+      } else if (lastLine.get(job.jobId) !== line) {
+        stream.write(`${new Date().toISOString()} ${job.jobId} ${line}\n`);
       }
-      lastStatus.set(job.jobId, job.status);
+      lastLine.set(job.jobId, line);
     },
     end: () => {
       if (tty) stream.write('\r\x1b[2K');

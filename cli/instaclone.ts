@@ -39,6 +39,13 @@ const describeJob = (job: JobView): string => {
   if (job.vm?.nics.length) lines.push(`macs     ${job.vm.nics.map((n) => `${n.key}=${n.mac}`).join(' ')}`);
   if (job.error)
     lines.push(`error    ${job.error.code}${job.error.fault ? ` ${job.error.fault}` : ''}: ${job.error.message}`);
+  if (job.deadlineAt && (job.status === 'QUEUED' || job.status === 'RUNNING')) lines.push(`deadline ${job.deadlineAt}`);
+  if (job.attempts !== undefined) lines.push(`attempts ${job.attempts}`);
+  if (job.nextAttemptAt) lines.push(`next     ${job.nextAttemptAt}`);
+  if (job.lastError) {
+    const fault = job.lastError.fault ? ` ${job.lastError.fault}` : '';
+    lines.push(`last err ${job.lastError.code}${fault}: ${job.lastError.message} (${job.lastError.at})`);
+  }
   return lines.join('\n');
 };
 

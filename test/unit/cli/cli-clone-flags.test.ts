@@ -103,6 +103,43 @@ describe('CLI: following a job', () => {
     ).toEqual(['job-1 QUEUED', 'job-1 RUNNING', 'job-1 SUCCEEDED']);
   });
 
+  it('prints a line whenever the attempt, its next start or its last error changes', async () => {
+    // Prepare
+    const err = capture();
+    const lastError = { code: 'VCENTER_UNAVAILABLE', message: 'vCenter unreachable', at: '2026-11-25T12:00:00.000Z' };
+    const views = [
+      { status: 'RUNNING', attempts: 1 },
+      { status: 'RUNNING', attempts: 1, lastError, nextAttemptAt: '2026-11-25T12:00:02.000Z' },
+      { status: 'RUNNING', attempts: 1, lastError, nextAttemptAt: '2026-11-25T12:00:02.000Z' },
+      { status: 'RUNNING', attempts: 2, lastError },
+      { status: 'SUCCEEDED', attempts: 2, lastError },
+    ];
+    let call = 0;
+    const api = {
+      get: async (jobId: string) => ({ jobId, vmName: 'v', ...views[Math.min(call++, views.length - 1)] }),
+    } as unknown as Parameters<typeof followJobs>[0];
+    // Act
+    await followJobs(api, ['job-1'], {
+      target: 'finished',
+      timeoutMs: 10_000,
+      progress: makeProgress(err.stream),
+      sleep: async () => {},
+    });
+    // Assess
+    expect(
+      err
+        .text()
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ').slice(2).join(' ')),
+    ).toEqual([
+      'RUNNING',
+      'RUNNING attempt 1, next at 2026-11-25T12:00:02Z after VCENTER_UNAVAILABLE: vCenter unreachable',
+      'RUNNING attempt 2 after VCENTER_UNAVAILABLE: vCenter unreachable',
+      'SUCCEEDED attempt 2',
+    ]);
+  });
+
   it('gives up with the last seen state after the timeout', async () => {
     // Prepare
     let now = 0;
