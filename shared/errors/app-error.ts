@@ -173,9 +173,10 @@ export class VcenterFaultError extends AppError {
 export class VcenterUnavailableError extends AppError {
   readonly code = 'VCENTER_UNAVAILABLE';
   readonly retryable: boolean;
-  constructor(message: string, options?: ErrorOptions & { retryable?: boolean }) {
-    super(message, options);
-    this.retryable = options?.retryable ?? true;
+  constructor(message: string, options?: AppErrorOptions & { retryable?: boolean }) {
+    const { retryable = true, ...rest } = options ?? {};
+    super(message, rest);
+    this.retryable = retryable;
   }
 }
 

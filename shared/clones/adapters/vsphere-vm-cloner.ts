@@ -20,20 +20,24 @@ import type {
   VmCallOptions,
   VmCloner,
 } from '../ports/vm-cloner.js';
+import { withAdvice } from './vcenter-advice.js';
 import { buildInstantCloneSpec, placementRef } from './vsphere-clone-spec.js';
 
 /**
  * Maps the vim25 client's errors onto the domain's, keeping the vSphere fault type, its fields and (for a non-SOAP
- * answer) vCenter's HTTP status. The one place a vCenter fault is translated: everything past this adapter sees
+ * answer) vCenter's HTTP status, with the fix appended where one is known (`adviceFor`). The one place a vCenter fault is translated: everything past this adapter sees
  * only AppErrors.
  */
 export const toDomainError = (err: unknown): unknown => {
   if (err instanceof VimFaultError) {
-    return new VcenterFaultError(err.faultType, err.message, err.classification, err.fields, { cause: err });
+    const message = withAdvice(err.message, err);
+    return new VcenterFaultError(err.faultType, message, err.classification, err.fields, { cause: err });
   }
   if (err instanceof VimTransportError) {
-    return new VcenterUnavailableError(err.message, {
+    // An untrusted certificate stays untrusted until an operator acts: fail at once, saying what to set.
+    return new VcenterUnavailableError(withAdvice(err.message, err), {
       cause: err,
+      ...(err.kind === 'tls' && { retryable: false }),
       ...(err.status !== undefined && { upstreamStatus: err.status }),
     });
   }

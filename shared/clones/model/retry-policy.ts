@@ -110,7 +110,7 @@ export const givingUp = (
   const minutes = job.request.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES;
   const head =
     code === 'DEADLINE_EXCEEDED'
-      ? `The job did not finish within its deadline of ${minutes} minutes (${job.deadlineAt ?? 'counted from its request'})`
+      ? `The job did not finish within its deadline of ${minutes} minute${minutes === 1 ? '' : 's'} (${job.deadlineAt ?? 'counted from its request'})`
       : 'The job spent its retry budget';
   return {
     error: { code, message: `${head}: ${reason}${describeCause(cause)}`, retryable: false, ...(cause && { cause }) },
