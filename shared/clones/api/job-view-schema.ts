@@ -21,7 +21,7 @@ const ErrorCauseSchema = z.object({
   message: z
     .string()
     .describe(
-      `At most ${STORED_TEXT_LIMITS.message} characters; a longer one ends in "… [truncated: N characters in all]"`,
+      `At most ${STORED_TEXT_LIMITS.messageBytes} bytes (UTF-8); a longer one is cut, ending in "… [truncated: N characters in all]"`,
     ),
 });
 

@@ -19,12 +19,12 @@ export const REQUEST_LIMITS = {
 } as const;
 
 /**
- * What the service itself adds to a job, bounded so the largest job still fits. Whoever writes one of these fields
- * cuts it to its bound (UTF-8 bytes): an error's message, a callback outcome's reason.
+ * What the service itself adds to a job, bounded so the largest job still fits. The repositories cut every text from
+ * outside to its STORED_TEXT_LIMITS (stored-text.ts) before writing, which keeps these.
  */
 export const JOB_STATE_LIMITS = {
-  /** `error.message` of a failed job (vCenter's fault text, an exception's message). */
-  errorMessageBytes: 4 * 1024,
+  /** `error` (its message, fault type and cause) and `lastError` of a job: 3 messages and 6 names at most. */
+  errorMessageBytes: 6 * 1024,
   /** `callbacks.<event>.reason`. */
   callbackReasonBytes: 1024,
   /** Everything else a job gains after it is queued: ids, times, task, the VM with up to 10 NICs and its IP. */

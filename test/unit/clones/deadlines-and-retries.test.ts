@@ -174,7 +174,7 @@ describe('Use cases: every job ends, on time, and says why', () => {
     const job = await world.deliver();
     // Assess
     expect(job).toMatchObject({ status: 'FAILED', error: { code: 'VCENTER_FAULT', fault: 'InvalidArgument' } });
-    expect(job?.error?.message).toHaveLength(STORED_TEXT_LIMITS.message);
+    expect(Buffer.byteLength(job?.error?.message ?? '')).toBe(STORED_TEXT_LIMITS.messageBytes);
     expect(job?.error?.message).toMatch(/^A specified parameter was not correct: spec\./);
     expect(job?.error?.message).toMatch(/\[truncated: 1050039 characters in all\]$/);
   });
