@@ -65,9 +65,10 @@ export const makeHandler = (deps: HooksDeps) => {
   const { jobs, queue, clock, ids } = deps;
   const submitClone = makeSubmitClone({ jobs, queue, clock, ids });
   const claimSpare = makeWarmClaims(deps, submitClone);
+  const submitOnce = makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit: submitClone, clock, ids });
   const routes = makeHookRoutes({
     secrets: deps.hookSecrets,
-    submit: makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit: submitClone, clock, ids }),
+    submit: submitOnce,
     handleGithub: makeHandleGithubWebhook({
       pools: deps.runnerPools,
       deliveries: deps.githubDeliveries,
@@ -77,7 +78,7 @@ export const makeHandler = (deps: HooksDeps) => {
       ...(claimSpare && { claimSpare }),
     }),
     handleSlack: makeHandleSlackCommand({
-      submit: submitClone,
+      submit: submitOnce,
       getClone: makeGetClone({ jobs }),
       requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
     }),

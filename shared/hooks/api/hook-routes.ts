@@ -17,6 +17,7 @@ import { parseJsonBody, parseJsonText } from '../../http/parse-json-body.js';
 import { headerOf, rawBodyOf } from '../../http/raw-body.js';
 import type { SlackReply, SlashCommand } from '../../notifications/use-cases/handle-slack-command.js';
 import type { GithubDelivery, GithubWebhookOutcome } from '../../runners/use-cases/handle-github-webhook.js';
+import { replayKeyOf } from './replay-key.js';
 
 export type HookRoute = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -50,10 +51,12 @@ const accepted = (jobs: CloneJob[], count: number) => {
  * The signed entry points. Each one reads the raw body (base64-decoded when API Gateway encoded it), verifies
  * its provider's signature over exactly those bytes, and only then parses:
  * - generic: `X-Instaclone-Signature: sha256=<hmac("<ts>.<body>")>` + `X-Instaclone-Timestamp` (5 minutes); the
- *   body is a clone request (an `Idempotency-Key` header works as on the API) → 202 with the job(s);
+ *   body is a clone request → 202 with the job(s). A replay of a signature answers with the first one's jobs; an
+ *   `Idempotency-Key` header works as on the API across re-signed retries, but never overrides the signature;
  * - github: `X-Hub-Signature-256`, `X-GitHub-Event`, `X-GitHub-Delivery` → 200 with the outcome (GitHub only
  *   records the status; 2xx for every verified delivery, ignored or not, so it does not flag the hook);
- * - slack: `X-Slack-Signature` + `X-Slack-Request-Timestamp` (5 minutes), form body → 200 ephemeral reply.
+ * - slack: `X-Slack-Signature` + `X-Slack-Request-Timestamp` (5 minutes), form body → 200 ephemeral reply (a
+ *   replayed `/clone` answers with the first one's job);
  * 401 for a missing/wrong/stale signature, 413 over the size limit, 415 for another Content-Type (checked after the
  * signature), 400 for a body that is not what it should be.
  */
@@ -61,17 +64,13 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> 
   [HOOK_ROUTE_KEYS.generic]: async (event) => {
     if (!deps.secrets.generic) return notServed(HOOK_ROUTE_KEYS.generic);
     const raw = rawBodyOf(event);
-    verifyTimestamped(
-      await deps.secrets.generic(),
-      raw,
-      {
-        signature: headerOf(event, INSTACLONE_SIGNATURE_HEADER),
-        timestamp: headerOf(event, INSTACLONE_TIMESTAMP_HEADER),
-      },
-      deps.now(),
-    );
+    const signature = headerOf(event, INSTACLONE_SIGNATURE_HEADER);
+    const timestamp = headerOf(event, INSTACLONE_TIMESTAMP_HEADER);
+    verifyTimestamped(await deps.secrets.generic(), raw, { signature, timestamp }, deps.now());
     const request = parseJsonBody(CallerCloneRequestSchema, { body: raw, headers: event.headers });
-    return accepted(await deps.submit(request, idempotencyKeysOf(event)), request.count);
+    // The signature's key comes last, so it decides: an unsigned Idempotency-Key cannot turn a replay into a new job.
+    const keys = [...idempotencyKeysOf(event), replayKeyOf('generic', signature ?? '')];
+    return accepted(await deps.submit(request, keys), request.count);
   },
   [HOOK_ROUTE_KEYS.github]: async (event) => {
     if (!deps.secrets.github) return notServed(HOOK_ROUTE_KEYS.github);
@@ -92,12 +91,9 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> 
   [HOOK_ROUTE_KEYS.slack]: async (event) => {
     if (!deps.secrets.slack) return notServed(HOOK_ROUTE_KEYS.slack);
     const raw = rawBodyOf(event);
-    verifySlackSignature(
-      await deps.secrets.slack(),
-      raw,
-      { signature: headerOf(event, 'x-slack-signature'), timestamp: headerOf(event, 'x-slack-request-timestamp') },
-      deps.now(),
-    );
+    const signature = headerOf(event, 'x-slack-signature');
+    const timestamp = headerOf(event, 'x-slack-request-timestamp');
+    verifySlackSignature(await deps.secrets.slack(), raw, { signature, timestamp }, deps.now());
     requireContentType(event, 'form');
     const form = new URLSearchParams(raw);
     const command: SlashCommand = {
@@ -106,6 +102,7 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> 
       channelId: form.get('channel_id') ?? '',
       text: form.get('text') ?? '',
       responseUrl: form.get('response_url') ?? '',
+      replayKey: replayKeyOf('slack', signature ?? ''),
     };
     if (!command.teamId || !command.responseUrl) {
       return jsonResponse(400, { error: { code: 'VALIDATION_FAILED', message: 'not a Slack slash command' } });

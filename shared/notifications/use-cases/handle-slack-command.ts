@@ -1,5 +1,6 @@
 import { type CloneJob, toJobView } from '../../clones/model/clone-job.js';
 import { type CloneRequest, CloneRequestSchema } from '../../clones/model/clone-request.js';
+import type { SubmissionKey } from '../../clones/use-cases/submit-once.js';
 import { isAppError } from '../../errors/app-error.js';
 import { toFieldIssues } from '../../errors/field-issues.js';
 import { parseSlackCommand, SLACK_HELP } from '../model/slack-command.js';
@@ -12,13 +13,16 @@ export type SlashCommand = {
   channelId: string;
   text: string;
   responseUrl: string;
+  /** The signed request's replay key: a replayed `/clone` gets the first one's job, not a second clone. */
+  replayKey?: SubmissionKey;
 };
 
 /** Slack's immediate answer; ephemeral: only the user who typed the command sees it. */
 export type SlackReply = { response_type: 'ephemeral'; text: string };
 
 export type SlackCommandDeps = {
-  submit: (request: CloneRequest) => Promise<CloneJob[]>;
+  /** makeSubmitOnce: a `/clone` is submitted once per replay key. */
+  submit: (request: CloneRequest, keys: readonly SubmissionKey[]) => Promise<CloneJob[]>;
   getClone: (jobId: string) => Promise<CloneJob>;
   requestDestroy: (jobId: string) => Promise<CloneJob>;
 };
@@ -77,7 +81,7 @@ export const makeHandleSlackCommand = ({ submit, getClone, requestDestroy }: Sla
           const problems = toFieldIssues(result.error).map((i) => `${i.field}: ${i.message}`);
           return reply(`Cannot clone: ${problems.join('; ')}\n${SLACK_HELP}`);
         }
-        const [job] = await submit(result.data);
+        const [job] = await submit(result.data, command.replayKey ? [command.replayKey] : []);
         return reply(
           `Cloning ${parsed.request.source.path ?? parsed.request.source.moref ?? parsed.request.source.name}: job \`${job?.jobId}\`. I will post here when it is up.`,
         );

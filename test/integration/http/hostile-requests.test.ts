@@ -225,3 +225,71 @@ describe('Hostile requests (issue 17): path ids, cursors and label filters', () 
     );
   });
 });
+
+describe('Hostile requests (issue 17): replays of signed requests', () => {
+  const labelled = async (run: string) =>
+    ((await api.call('GET', `/v1/clones?label=run=${run}&limit=100`)).json.jobs as CloneJobView[]).map((j) => j.jobId);
+
+  it('answers the identical signed generic request, sent three times in its window, with the first job only', async () => {
+    // Prepare
+    const body = JSON.stringify({ source, labels: { run: 'replay' } });
+    const headers = genericHookHeaders(body);
+    // Act
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await send('POST', '/v1/hooks/generic', body, headers));
+    // Assess
+    const ids = answers.map((a) => (a.json as { jobId?: string }).jobId);
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    expect(new Set(ids).size).toBe(1);
+    expect(await labelled('replay')).toEqual([ids[0]]);
+  });
+
+  it('never lets a fresh Idempotency-Key turn a replayed signature into a new job', async () => {
+    // Prepare
+    const body = JSON.stringify({ source, labels: { run: 'replay-key' } });
+    const headers = genericHookHeaders(body);
+    // Act
+    const first = await send('POST', '/v1/hooks/generic', body, headers);
+    const replayed = await send('POST', '/v1/hooks/generic', body, { ...headers, 'idempotency-key': 'attacker-1' });
+    const again = await send('POST', '/v1/hooks/generic', body, { ...headers, 'idempotency-key': 'attacker-2' });
+    // Assess
+    const id = (first.json as { jobId?: string }).jobId;
+    expect([replayed, again].map((a) => (a.json as { jobId?: string }).jobId)).toEqual([id, id]);
+    expect(await labelled('replay-key')).toEqual([id]);
+  });
+
+  it('lets a sender re-sign a retry with a new timestamp and the same Idempotency-Key, and still get one job', async () => {
+    // Prepare
+    const body = JSON.stringify({ source, labels: { run: 'resigned' } });
+    const key = { 'idempotency-key': `resigned-${Date.now()}` };
+    // Act
+    const first = await send('POST', '/v1/hooks/generic', body, { ...genericHookHeaders(body), ...key });
+    const resigned = await send('POST', '/v1/hooks/generic', body, {
+      ...genericHookHeaders(body, new Date(Date.now() - 2000)),
+      ...key,
+    });
+    // Assess
+    expect((resigned.json as { jobId?: string }).jobId).toBe((first.json as { jobId?: string }).jobId);
+    expect(await labelled('resigned')).toHaveLength(1);
+  });
+
+  it('answers a replayed signed Slack /clone with the first job, making one clone', async () => {
+    // Prepare
+    const form = new URLSearchParams({
+      team_id: 'T0001',
+      user_id: 'U1',
+      channel_id: 'C1',
+      text: '/DC0/vm/DC0_H0_VM0 label.run=slack-replay',
+      response_url: 'https://hooks.slack.com/commands/1/2',
+    }).toString();
+    const headers = slackHookHeaders(form);
+    // Act
+    const first = await send('POST', '/v1/chat/slack', form, headers);
+    const replayed = await send('POST', '/v1/chat/slack', form, headers);
+    // Assess
+    const text = (a: { json: unknown }) => String((a.json as { text?: string }).text);
+    expect(first.status).toBe(200);
+    expect(text(replayed)).toBe(text(first));
+    expect(await labelled('slack-replay')).toHaveLength(1);
+  });
+});
