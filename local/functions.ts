@@ -10,7 +10,7 @@ import * as slackNotifier from '#functions/slack-notifier/make-handler';
 import type { ServiceConfig } from '#shared/composition/function-config';
 import { withMembers } from '#shared/composition/lazily';
 import type { ServiceDeps } from '#shared/composition/service-deps';
-import type { FunctionName } from '#shared/composition/service-manifest';
+import type { FunctionName } from '#shared/composition/service-functions';
 import { loadConfig } from '#shared/config/load-config';
 import type { LocalHandler } from './lambda/async-invoker.js';
 

@@ -1,5 +1,6 @@
-import type { FunctionName } from '#shared/composition/service-manifest';
-import { SERVICE_MANIFEST, serviceNameOf, splitRouteKey } from '#shared/composition/service-manifest';
+import type { FunctionName } from '#shared/composition/service-functions';
+import { serviceNameOf } from '#shared/composition/service-functions';
+import { SERVICE_MANIFEST, splitRouteKey } from '#shared/composition/service-manifest';
 import type { EventBus } from './emulators/event-bus.js';
 import type { AsyncInvoker, LocalHandler } from './lambda/async-invoker.js';
 import type { GatewayRoute } from './lambda/http-gateway.js';

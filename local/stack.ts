@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { buildServiceDeps } from '#shared/composition/service-deps';
-import type { FunctionName } from '#shared/composition/service-manifest';
+import type { FunctionName } from '#shared/composition/service-functions';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';

@@ -5,7 +5,7 @@ import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { notifierFamily } from '#shared/composition/notifier-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { CallbackNotifierConfigSchema } from '#shared/notifications/config';
 import { makeDeliverCallback } from '#shared/notifications/use-cases/deliver-callback';
 import { makeNotifyCallback, type NotifyCallbackResult } from '#shared/notifications/use-cases/notify-callback';

@@ -11,7 +11,7 @@ import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { idempotencyFamily } from '#shared/composition/idempotency-deps';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { ApiConfigSchema } from '#shared/config/service-config';
 import { dispatchRoute } from '#shared/http/dispatch-route';
 

@@ -10,7 +10,7 @@ import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { githubFamily } from '#shared/composition/github-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { vcenterFamily } from '#shared/composition/vcenter-deps';
 import { WorkerConfigSchema } from '#shared/config/service-config';
 import { METRIC, recordJobOutcome } from '#shared/observability/metrics';

@@ -11,7 +11,7 @@ import { githubFamily } from '#shared/composition/github-deps';
 import { idempotencyFamily } from '#shared/composition/idempotency-deps';
 import { poolFamily } from '#shared/composition/pool-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { HooksConfigSchema } from '#shared/hooks/config';
 import { dispatchRoute } from '#shared/http/dispatch-route';

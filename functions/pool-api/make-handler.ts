@@ -7,7 +7,7 @@ import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { poolFamily } from '#shared/composition/pool-deps';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { dispatchRoute } from '#shared/http/dispatch-route';
 import { makePoolApiRoutes } from '#shared/pools/api/pool-api-routes';
 import { PoolApiConfigSchema } from '#shared/pools/config';

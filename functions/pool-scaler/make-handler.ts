@@ -5,7 +5,7 @@ import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { poolFamily } from '#shared/composition/pool-deps';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { PoolScalerConfigSchema } from '#shared/pools/config';
 import { scalerTriggerFor } from '#shared/pools/model/scaler-trigger';
 import { makeRunScaler } from '#shared/pools/use-cases/scale-all-pools';

@@ -6,7 +6,7 @@ import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { githubFamily } from '#shared/composition/github-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { ReaperConfigSchema } from '#shared/config/service-config';
 import { poolEventsVia } from '#shared/pools/adapters/pool-event-publisher';
 import { announcingExpiredClaims } from '#shared/pools/use-cases/release-pool-clone';

@@ -3,7 +3,7 @@ import { makeRedriveStuckJobs } from '#shared/clones/use-cases/redrive-stuck-job
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { ReconcilerConfigSchema } from '#shared/config/service-config';
 
 /** What this function reads from its environment (validated once, at cold start). */

@@ -3,7 +3,7 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { notifierFamily } from '#shared/composition/notifier-deps';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { SlackNotifierConfigSchema } from '#shared/notifications/config';
 import { makeNotifySlack, type NotifySlackResult } from '#shared/notifications/use-cases/notify-slack';
 

@@ -3,7 +3,7 @@ import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import type { CallbackNotifierConfig } from '#shared/notifications/config';
 import { DEFAULT_RETRY_POLICY } from '#shared/notifications/use-cases/deliver-callback';

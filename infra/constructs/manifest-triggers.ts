@@ -12,13 +12,8 @@ import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import {
-  type FunctionName,
-  routesOf,
-  rulesTargeting,
-  scheduleOf,
-  splitRouteKey,
-} from '#shared/composition/service-manifest';
+import type { FunctionName } from '#shared/composition/service-functions';
+import { routesOf, rulesTargeting, scheduleOf, splitRouteKey } from '#shared/composition/service-manifest';
 import { toCdkEventPattern } from '../event-pattern.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import type { SlackNotifierConfig } from '#shared/notifications/config';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { addManifestRules } from './manifest-triggers.js';

@@ -4,7 +4,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { serviceNameOf } from '#shared/composition/service-manifest';
+import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import { SCALING_LEASE_MS } from '#shared/pools/use-cases/scale-pool';
 import type { StatefulResources } from '../stacks/stateful-stack.js';

@@ -1,12 +1,7 @@
 import type { EventPattern } from '../events/event-pattern.js';
 import { EVENT_RULES } from '../events/event-rules.js';
 import { POOL_EVENT_RULES } from '../pools/model/pool-events.js';
-
-/**
- * An optional part of the service. On AWS the stage turns it on (`features` in the stage file; warm pools with the
- * `instaclone:warmPools` context); a local stack runs every part.
- */
-export type ServiceFeature = 'reconciler' | 'reaper' | 'callbackNotifier' | 'hooks' | 'slackNotifier' | 'warmPools';
+import { FUNCTIONS, type FunctionName } from './service-functions.js';
 
 /**
  * How a route is authenticated:
@@ -15,28 +10,6 @@ export type ServiceFeature = 'reconciler' | 'reaper' | 'callbackNotifier' | 'hoo
  * - `signed`: no gateway auth; the function verifies its sender's signature over the raw body (webhooks, Slack).
  */
 export type RouteAuth = 'iam' | 'none' | 'signed';
-
-type FunctionEntry = {
-  /** Powertools service name: the `service` of every log line and metric of the function. */
-  readonly serviceName: string;
-  /** The function, its routes, rules and schedules exist only where this feature is on; always when absent. */
-  readonly feature?: ServiceFeature;
-};
-
-/** Every function of the service, by its folder under `functions/`. */
-const FUNCTIONS = {
-  'clone-api': { serviceName: 'instaclone-api' },
-  'clone-worker': { serviceName: 'instaclone-worker' },
-  reconciler: { serviceName: 'instaclone-reconciler', feature: 'reconciler' },
-  reaper: { serviceName: 'instaclone-reaper', feature: 'reaper' },
-  hooks: { serviceName: 'instaclone-hooks', feature: 'hooks' },
-  'callback-notifier': { serviceName: 'instaclone-callback-notifier', feature: 'callbackNotifier' },
-  'slack-notifier': { serviceName: 'instaclone-slack-notifier', feature: 'slackNotifier' },
-  'pool-api': { serviceName: 'instaclone-pool-api', feature: 'warmPools' },
-  'pool-scaler': { serviceName: 'instaclone-pool-scaler', feature: 'warmPools' },
-} as const satisfies Record<string, FunctionEntry>;
-
-export type FunctionName = keyof typeof FUNCTIONS;
 
 /** An HTTP route: API Gateway's route key (`METHOD /path/{param}`), the function behind it and how it is let in. */
 export type HttpRouteEntry = { readonly routeKey: string; readonly function: FunctionName; readonly auth: RouteAuth };
@@ -136,15 +109,6 @@ const SCHEDULES: readonly ScheduleEntry[] = [
  * and tests check the OpenAPI document and each function's route table against the routes.
  */
 export const SERVICE_MANIFEST = { functions: FUNCTIONS, routes: ROUTES, rules: RULES, schedules: SCHEDULES } as const;
-
-/** The Powertools service name of a function. */
-export const serviceNameOf = (name: FunctionName): string => SERVICE_MANIFEST.functions[name].serviceName;
-
-/** Whether a function (and so its routes, rules and schedules) exists with these features on. */
-export const isFunctionOn = (name: FunctionName, features: Readonly<Record<ServiceFeature, boolean>>): boolean => {
-  const entry: FunctionEntry = SERVICE_MANIFEST.functions[name];
-  return entry.feature === undefined || features[entry.feature];
-};
 
 /** The routes one function serves. */
 export const routesOf = (name: FunctionName): HttpRouteEntry[] => ROUTES.filter((r) => r.function === name);

@@ -7,7 +7,7 @@ import type { CoreDeps } from './core-deps.js';
 import { family } from './family.js';
 import { required } from './lazily.js';
 import type { SecretDeps } from './secret-deps.js';
-import { serviceNameOf } from './service-manifest.js';
+import { serviceNameOf } from './service-functions.js';
 
 /** vCenter: the vim25 client (one session, one keep-alive agent per container) and the cloner over it. */
 export type VcenterDeps = { readonly vim: VimClient; readonly cloner: VmCloner };

@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { isFunctionOn, SERVICE_MANIFEST, type ServiceFeature } from '#shared/composition/service-manifest';
+import { isFunctionOn, type ServiceFeature } from '#shared/composition/service-functions';
+import { SERVICE_MANIFEST } from '#shared/composition/service-manifest';
 import { allFeatures, synthWithFeatures } from './helpers/feature-stages.js';
 import { renderValue, resourcesOfType } from './helpers/stage-app.js';
 

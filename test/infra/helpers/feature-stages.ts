@@ -1,5 +1,5 @@
 import { WARM_POOLS_CONTEXT } from '#infra/stacks/service-stack';
-import type { ServiceFeature } from '#shared/composition/service-manifest';
+import type { ServiceFeature } from '#shared/composition/service-functions';
 import { devStageWith, type SynthesizedStage, synthStage } from './stage-app.js';
 
 /** Every optional feature on or off: the stage's `features` and warm pools (a context value). */

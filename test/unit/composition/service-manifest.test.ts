@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCloneApiRoutes } from '#shared/clones/api/clone-api-routes';
-import { type FunctionName, routesOf, SERVICE_MANIFEST } from '#shared/composition/service-manifest';
+import type { FunctionName } from '#shared/composition/service-functions';
+import { routesOf, SERVICE_MANIFEST } from '#shared/composition/service-manifest';
 import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { makePoolApiRoutes } from '#shared/pools/api/pool-api-routes';
 
