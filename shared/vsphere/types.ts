@@ -130,6 +130,11 @@ export interface VimClientOptions {
   insecure?: boolean;
   /** Per round trip; default 60 s. Long waits raise it by their `maxWaitSeconds`. */
   requestTimeoutMs?: number;
+  /**
+   * Largest answer read, in bytes; default 16 MiB (`DEFAULT_MAX_ANSWER_BYTES`, twice the largest answer the service's
+   * own calls cause). A larger one, or one too dense or deep to be vim25, fails `VimTransportError` `bad-response`.
+   */
+  maxAnswerBytes?: number;
   logger?: VimLogger;
   /** Clock seam for tests; defaults to `Date.now`. */
   now?: () => number;

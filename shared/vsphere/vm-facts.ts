@@ -140,6 +140,8 @@ export function readVmFacts(vm: MoRef<'VirtualMachine'>, props: Map<string, Node
   if (ipAddress) facts.guest.ipAddress = ipAddress;
   const hostName = text(props.get('guest.hostName'));
   if (hostName) facts.guest.hostName = hostName;
-  if (disks.length > 0) facts.diskChainDepth = Math.max(...disks.map((d) => chainDepth(child(d, 'backing'))));
+  // A loop, not Math.max(...): an answer may list more disks than a call has room for arguments.
+  for (const disk of disks)
+    facts.diskChainDepth = Math.max(facts.diskChainDepth ?? 0, chainDepth(child(disk, 'backing')));
   return facts;
 }

@@ -9,9 +9,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { VimTransportError } from '../errors.js';
+import { checkAnswerShape } from './answer-bounds.js';
 
 const SESSION_COOKIE = 'vmware_soap_session';
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -103,6 +103,7 @@ export class SoapHttpClient {
   constructor(
     private readonly agent: http.Agent,
     private readonly defaultTimeoutMs: number,
+    private readonly maxAnswerBytes: number,
   ) {}
 
   /** Forgets the session cookie (before a fresh Login, after Logout). */
@@ -167,11 +168,20 @@ export class SoapHttpClient {
         this.captureCookie(res.headers['set-cookie']);
         const chunks: Buffer[] = [];
         let size = 0;
+        const tooLarge = (bytes: number) =>
+          req.destroy(
+            new VimTransportError('bad-response', `answer too large: over ${this.maxAnswerBytes} bytes (${bytes})`, {
+              retryable: false,
+            }),
+          );
+        const announced = Number(res.headers['content-length'] ?? 0);
+        if (announced > this.maxAnswerBytes) return tooLarge(announced);
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_BODY_BYTES)
-            req.destroy(new VimTransportError('bad-response', 'answer too large', { retryable: false }));
-          else chunks.push(chunk);
+          if (size > this.maxAnswerBytes) {
+            chunks.length = 0;
+            tooLarge(size);
+          } else chunks.push(chunk);
         });
         res.on('error', (err) => {
           done();
@@ -190,6 +200,7 @@ export class SoapHttpClient {
           };
           try {
             checkAnswer(answer);
+            checkAnswerShape(answer.body);
             resolve(answer);
           } catch (err) {
             reject(err);

@@ -12,6 +12,7 @@ import soap from 'soap';
 import { VimFaultError, VimTransportError } from '../errors.js';
 import { faultFromSoapFault } from '../faults.js';
 import type { CallOptions, VimLogger } from '../types.js';
+import { DEFAULT_MAX_ANSWER_BYTES } from './answer-bounds.js';
 import { requestEnvelope, type XmlValue } from './envelope.js';
 import { createAgent, type ExchangeOptions, SoapHttpClient } from './http-client.js';
 import { child, isRecord, type Node } from './parse.js';
@@ -64,6 +65,7 @@ export interface SoapTransportOptions {
   ca?: string | Buffer;
   insecure?: boolean;
   requestTimeoutMs?: number;
+  maxAnswerBytes?: number;
   logger?: VimLogger;
   /** Path of the WSDL subset; defaults to the file next to this module (bundles must ship it). */
   wsdlPath?: string;
@@ -108,7 +110,8 @@ export function createSoapTransport(options: SoapTransportOptions): SoapTranspor
   if (options.insecure) {
     options.logger?.warn('vCenter TLS certificate verification is disabled for this client', { url: url.origin });
   }
-  const http = new SoapHttpClient(createAgent(url, options), options.requestTimeoutMs ?? 60_000);
+  const maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+  const http = new SoapHttpClient(createAgent(url, options), options.requestTimeoutMs ?? 60_000, maxAnswerBytes);
   let apiVersion = BOOTSTRAP_API_VERSION;
   let client: Promise<soap.Client> | undefined;
   const soapClient = () => {
