@@ -1,4 +1,5 @@
 import type { App } from 'aws-cdk-lib';
+import { checkAwsSolutions } from './nag.js';
 import { ServiceStack } from './stacks/service-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 import type { StageConfig } from './stage-config.js';
@@ -36,5 +37,6 @@ export function buildApp(app: App, config: StageConfig, options: BuildAppOptions
     description: `instaclone ${config.stage}: API, worker, alarms, dashboard`,
     ...(options.functionsDir && { functionsDir: options.functionsDir }),
   });
+  checkAwsSolutions(app);
   return { stateful, service };
 }

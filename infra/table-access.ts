@@ -1,3 +1,7 @@
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { JOB_TABLE } from '#shared/config/resources';
+
 /**
  * DynamoDB actions each function may perform on the job table (granted on the table and its indexes).
  * Kept together so a new repository call means one reviewed edit here. Scan, batch and transact calls are left
@@ -22,3 +26,21 @@ export const JOB_TABLE_ACTIONS = {
   /** Callback notifier: record each outcome on its job (an update of `callbacks` only; it never reads a job). */
   callbackNotifier: ['dynamodb:UpdateItem'],
 } as const;
+
+/** The job table's index names, from its shared key schema: every entry of `JOB_TABLE` with a `name` is an index. */
+export const JOB_TABLE_INDEX_NAMES: readonly string[] = Object.values(JOB_TABLE).flatMap((entry) =>
+  typeof entry === 'object' && 'name' in entry ? [entry.name] : [],
+);
+
+/**
+ * Grants `actions` on the job table and on each of its indexes by name, never `index/*`: least privilege that
+ * cdk-nag (AwsSolutions-IAM5) can see, and a new index is granted only once it is added to `JOB_TABLE`.
+ */
+export function grantJobTable(table: ITableV2, grantee: IGrantable, actions: readonly string[]): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [...actions],
+      resources: [table.tableArn, ...JOB_TABLE_INDEX_NAMES.map((index) => `${table.tableArn}/index/${index}`)],
+    }),
+  );
+}

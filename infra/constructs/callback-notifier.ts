@@ -8,7 +8,7 @@ import { ENV } from '#shared/config/env-keys';
 import type { CallbackNotifierConfig } from '#shared/notifications/config';
 import { DEFAULT_RETRY_POLICY } from '#shared/notifications/use-cases/deliver-callback';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
-import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { addManifestRules } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 import { keepFailedEvents } from './notification-dead-letter-queue.js';
@@ -84,7 +84,7 @@ export class CallbackNotifier extends Construct {
       },
     });
     signingSecret.grantRead(this.nodeFunction.role);
-    props.stateful.jobTable.grant(this.nodeFunction.role, ...JOB_TABLE_ACTIONS.callbackNotifier);
+    grantJobTable(props.stateful.jobTable, this.nodeFunction.role, [...JOB_TABLE_ACTIONS.callbackNotifier]);
     keepFailedEvents(this.nodeFunction.function, props.stateful.notificationDeadLetterQueue);
     this.rules = addManifestRules(this, 'callback-notifier', this.nodeFunction.function, props.stateful.eventBus);
   }

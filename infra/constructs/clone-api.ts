@@ -8,7 +8,7 @@ import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import type { StageConfig } from '../stage-config.js';
-import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { addManifestRoutes } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -50,7 +50,7 @@ export class CloneApi extends Construct {
       },
     });
     this.function = this.nodeFunction.function;
-    stateful.jobTable.grant(this.nodeFunction.role, ...JOB_TABLE_ACTIONS.api);
+    grantJobTable(stateful.jobTable, this.nodeFunction.role, [...JOB_TABLE_ACTIONS.api]);
     stateful.cloneQueue.grantSendMessages(this.nodeFunction.role);
 
     this.api = new HttpApi(this, 'HttpApi', {

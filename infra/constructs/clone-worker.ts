@@ -8,7 +8,7 @@ import { ENV } from '#shared/config/env-keys';
 import { WORKER_BATCH_SIZE } from '#shared/config/resources';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import type { StageConfig } from '../stage-config.js';
-import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { type BundledFile, NodeFunction } from './node-function.js';
 import type { WorkerNetwork } from './worker-network.js';
 
@@ -74,7 +74,7 @@ export class CloneWorker extends Construct {
     });
     this.function = this.nodeFunction.function;
     const role = this.nodeFunction.role;
-    stateful.jobTable.grant(role, ...JOB_TABLE_ACTIONS.worker);
+    grantJobTable(stateful.jobTable, role, [...JOB_TABLE_ACTIONS.worker]);
     stateful.eventBus.grantPutEventsTo(role);
     stateful.vcenterSecret.grantRead(role);
     this.nodeFunction.function.addEventSource(

@@ -4,6 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { acknowledge } from '../nag.js';
 
 export type AlarmedDeadLetterQueueProps = {
   /** Construct ids in `scope` (kept as they are so deployed resources keep their logical ids). */
@@ -29,6 +30,10 @@ export function alarmedDeadLetterQueue(
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     removalPolicy: RemovalPolicy.RETAIN,
+  });
+  acknowledge(queue, {
+    rule: 'AwsSolutions-SQS3',
+    reason: 'This queue is itself a dead-letter queue (a redrive target or a Lambda on-failure destination)',
   });
   const alarm = new Alarm(scope, props.alarmId, {
     alarmDescription: props.alarmDescription,

@@ -8,7 +8,7 @@ import { ENV } from '#shared/config/env-keys';
 import type { HooksConfig } from '#shared/hooks/config';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { runnerPoolsEnv, type StageConfig } from '../stage-config.js';
-import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { addManifestRoutes } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -70,11 +70,10 @@ export class HooksFunction extends Construct {
       },
     });
     const role = this.nodeFunction.role;
-    stateful.jobTable.grant(
-      role,
+    grantJobTable(stateful.jobTable, role, [
       ...JOB_TABLE_ACTIONS.hooks,
       ...(warmRunners ? JOB_TABLE_ACTIONS.hooksWarmRunners : []),
-    );
+    ]);
     if (warmRunners) stateful.eventBus.grantPutEventsTo(role);
     stateful.cloneQueue.grantSendMessages(role);
     for (const secret of [genericHook, githubWebhook, slackSigning]) secret.grantRead(role);

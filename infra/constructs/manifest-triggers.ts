@@ -15,6 +15,13 @@ import type { Construct } from 'constructs';
 import type { FunctionName } from '#shared/composition/service-functions';
 import { routesOf, rulesTargeting, scheduleOf, splitRouteKey } from '#shared/composition/service-manifest';
 import { toCdkEventPattern } from '../event-pattern.js';
+import { acknowledge } from '../nag.js';
+
+/** Why a route may go without gateway authorization, by the manifest's auth kind. */
+const NO_GATEWAY_AUTH = {
+  none: 'A public route by design (health, the OpenAPI document): it reads no job data',
+  signed: "The function verifies the sender's HMAC signature itself (GitHub, Slack, generic hook) in constant time",
+} as const;
 
 /**
  * The service manifest's HTTP routes of one function, added to the API in `scope` (construct id: method and path):
@@ -28,12 +35,15 @@ export function addManifestRoutes(
 ): HttpRoute[] {
   return routesOf(name).map((route) => {
     const { method, path } = splitRouteKey(route.routeKey);
-    return new HttpRoute(scope, `${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, {
+    const httpRoute = new HttpRoute(scope, `${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, {
       httpApi,
       routeKey: HttpRouteKey.with(path, method as HttpMethod),
       integration,
       authorizer: route.auth === 'iam' ? new HttpIamAuthorizer() : new HttpNoneAuthorizer(),
     });
+    if (route.auth !== 'iam')
+      acknowledge(httpRoute, { rule: 'AwsSolutions-APIG4', reason: NO_GATEWAY_AUTH[route.auth] });
+    return httpRoute;
   });
 }
 

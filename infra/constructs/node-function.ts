@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge } from '../nag.js';
 import { REPO_ROOT } from '../paths.js';
 
 /** CloudWatch namespace of the functions' custom metrics (Powertools Metrics). */
@@ -87,6 +88,14 @@ export class NodeFunction extends Construct {
     this.logGroup.grantWrite(this.role);
     if (props.vpc) this.role.addToPolicy(new PolicyStatement({ actions: VPC_ACCESS_ACTIONS, resources: ['*'] }));
 
+    acknowledge(this, {
+      rule: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Only for actions AWS grants on no narrower resource: X-Ray PutTrace*, VPC ENI management',
+    });
+    acknowledge(this, {
+      rule: 'AwsSolutions-L1',
+      reason: 'Pinned to nodejs22.x on purpose (design §3): bundles target node20, which is what the tests run on',
+    });
     const bundledFiles = props.bundledFiles ?? [];
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,

@@ -6,7 +6,7 @@ import { type FunctionName, serviceNameOf } from '#shared/composition/service-fu
 import { scheduleOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
-import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { addManifestSchedule } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -48,7 +48,7 @@ export class ScheduledFunction extends Construct {
         [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,
       },
     });
-    stateful.jobTable.grant(this.nodeFunction.role, ...JOB_TABLE_ACTIONS.housekeeping);
+    grantJobTable(stateful.jobTable, this.nodeFunction.role, [...JOB_TABLE_ACTIONS.housekeeping]);
     stateful.cloneQueue.grantSendMessages(this.nodeFunction.role);
     const schedule = addManifestSchedule(this, props.name, this.nodeFunction.function);
     if (!schedule) throw new Error(`${props.name} has no schedule in the service manifest`);

@@ -8,7 +8,7 @@ import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import { SCALING_LEASE_MS } from '#shared/pools/use-cases/scale-pool';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
-import { JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { addManifestRoutes, addManifestRules, addManifestSchedule } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -65,8 +65,8 @@ export class WarmPools extends Construct {
       timeout: POOL_SCALER_TIMEOUT,
       environment: { ...environment, [ENV.VCENTER_MAX_CONCURRENCY]: String(props.maxConcurrency) },
     });
-    stateful.jobTable.grant(this.api.role, ...JOB_TABLE_ACTIONS.api);
-    stateful.jobTable.grant(this.scaler.role, ...SCALER_TABLE_ACTIONS);
+    grantJobTable(stateful.jobTable, this.api.role, [...JOB_TABLE_ACTIONS.api]);
+    grantJobTable(stateful.jobTable, this.scaler.role, [...SCALER_TABLE_ACTIONS]);
     for (const fn of [this.api, this.scaler]) {
       stateful.cloneQueue.grantSendMessages(fn.role);
       stateful.eventBus.grantPutEventsTo(fn.role);

@@ -39,7 +39,7 @@ const logs = (role: string) => ({
 const xray = { actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] };
 const table = (...actions: string[]) => ({
   actions: actions.map((action) => `dynamodb:${action}`),
-  resources: ['import(JobTableArn)', 'import(JobTableArn)/index/*'],
+  resources: ['import(JobTableArn)', 'import(JobTableArn)/index/by-status'],
 });
 const sendToQueue = {
   actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
