@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { makeGetClone } from '#shared/clones/use-cases/get-clone';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
-import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
+import { makeSubmitClone, makeSubmitCloneAs } from '#shared/clones/use-cases/submit-clone';
 import { makeSubmitOnce } from '#shared/clones/use-cases/submit-once';
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
@@ -64,6 +64,7 @@ const makeWarmClaims = (deps: HooksDeps, submitClone: ReturnType<typeof makeSubm
 export const makeHandler = (deps: HooksDeps) => {
   const { jobs, queue, clock, ids } = deps;
   const submitClone = makeSubmitClone({ jobs, queue, clock, ids });
+  const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
   const claimSpare = makeWarmClaims(deps, submitClone);
   const submitOnce = makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit: submitClone, clock, ids });
   const routes = makeHookRoutes({
@@ -75,12 +76,14 @@ export const makeHandler = (deps: HooksDeps) => {
       jobs,
       queue,
       clock,
+      submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock }),
+      requestDestroy,
       ...(claimSpare && { claimSpare }),
     }),
     handleSlack: makeHandleSlackCommand({
       submit: submitOnce,
       getClone: makeGetClone({ jobs }),
-      requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
+      requestDestroy,
     }),
     now: () => clock.now(),
   });

@@ -1,4 +1,5 @@
-import { type HttpPoster, makeGuardedPoster } from '../notifications/adapters/guarded-http-poster.js';
+import { makeGuardedPoster } from '../notifications/adapters/guarded-http-poster.js';
+import type { HttpPoster } from '../notifications/ports/http-poster.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../notifications/use-cases/deliver-callback.js';
 import { family } from './family.js';
 import { required } from './lazily.js';

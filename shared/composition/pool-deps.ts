@@ -1,4 +1,4 @@
-import { DynamoDbPoolClaims } from '../pools/adapters/dynamodb-pool-claims.js';
+import { DynamoDbPoolClaims } from '../clones/adapters/dynamodb-pool-claims.js';
 import { DynamoDbPoolRepository } from '../pools/adapters/dynamodb-pool-repository.js';
 import { poolEventsVia } from '../pools/adapters/pool-event-publisher.js';
 import type { PoolClaims, PoolEventPublisher, PoolRepository } from '../pools/ports/pool-ports.js';

@@ -1,8 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Route } from '../clones/api/clone-api-routes.js';
 import { isAppError } from '../errors/app-error.js';
 import { jsonResponse, policyOf, toErrorResponse } from './error-response.js';
+
+/** One API route: an API Gateway v2 event in, a structured result out. */
+export type Route = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export type FailureLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 

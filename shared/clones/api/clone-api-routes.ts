@@ -1,26 +1,22 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ValidationError } from '../../errors/app-error.js';
+import type { Route } from '../../http/dispatch-route.js';
 import { jsonResponse } from '../../http/error-response.js';
+import { idempotencyKeysOf } from '../../http/idempotency-key.js';
 import { openApiDocument } from '../../http/openapi.js';
 import { parseJsonBody } from '../../http/parse-json-body.js';
 import { type CloneJob, toJobView } from '../model/clone-job.js';
-import { CallerCloneRequestSchema, type CloneRequest } from '../model/clone-request.js';
+import { CallerCloneRequestSchema } from '../model/clone-request.js';
 import { JobIdSchema } from '../model/job-id.js';
+import type { RequestDestroy, SubmitOnce } from '../ports/clone-commands.js';
 import type { ListClonesPage, ListClonesQuery } from '../use-cases/list-clones.js';
-import type { SubmissionKey } from '../use-cases/submit-once.js';
-import { idempotencyKeysOf } from './idempotency-key.js';
 import { parseListQuery } from './list-query.js';
-
-export type Route = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-
-/** Submits a request at most once per key (makeSubmitOnce); without keys, once per call. */
-export type SubmitOnce = (request: CloneRequest, keys: readonly SubmissionKey[]) => Promise<CloneJob[]>;
 
 export type CloneApiDeps = {
   submit: SubmitOnce;
   getClone: (jobId: string) => Promise<CloneJob>;
   listClones: (query: ListClonesQuery) => Promise<ListClonesPage>;
-  requestDestroy: (jobId: string) => Promise<CloneJob>;
+  requestDestroy: RequestDestroy;
 };
 
 /** The `{jobId}` path parameter, checked before any lookup; throws ValidationError naming `jobId`. */

@@ -3,6 +3,7 @@ import { type CloneJob, vmNameFor } from '../model/clone-job.js';
 import type { CloneRequest } from '../model/clone-request.js';
 import { assertRequestFits } from '../model/request-limits.js';
 import { deadlineFor } from '../model/retry-policy.js';
+import type { SubmitClone, SubmitCloneAs } from '../ports/clone-commands.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
 import type { JobRepository } from '../ports/job-repository.js';
 
@@ -18,7 +19,7 @@ export type SubmitCloneDeps = { jobs: JobRepository; queue: CloneQueue; clock: C
  * fresh ids are drawn. Rejects with PayloadTooLargeError, before any write, when the request is over its budget.
  */
 export const makeSubmitClone =
-  ({ jobs, queue, clock, ids }: SubmitCloneDeps) =>
+  ({ jobs, queue, clock, ids }: SubmitCloneDeps): SubmitClone =>
   async (request: CloneRequest, jobIds?: readonly string[]): Promise<CloneJob[]> => {
     assertRequestFits(request);
     const at = clock.now();
@@ -44,4 +45,12 @@ export const makeSubmitClone =
     }
     await Promise.all(created.map((job) => queue.enqueue({ version: '1', jobId: job.jobId })));
     return result;
+  };
+
+/** One clone under the caller's job id (`request.count` is ignored: one id, one job); see SubmitCloneAs. */
+export const makeSubmitCloneAs =
+  (deps: Omit<SubmitCloneDeps, 'ids'>): SubmitCloneAs =>
+  async (jobId, request) => {
+    const [job] = await makeSubmitClone({ ...deps, ids: { jobId: () => jobId } })({ ...request, count: 1 }, [jobId]);
+    return job as CloneJob;
   };

@@ -4,15 +4,10 @@ import type { Clock, IdGenerator } from '../../runtime/runtime.js';
 import type { CloneJob } from '../model/clone-job.js';
 import type { CloneRequest } from '../model/clone-request.js';
 import { assertRequestFits } from '../model/request-limits.js';
+import type { SubmissionKey } from '../model/submission-key.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
 import type { JobRepository } from '../ports/job-repository.js';
 import type { SubmissionLedger } from '../ports/submission-ledger.js';
-
-/**
- * One key a submission is remembered under: a caller's `Idempotency-Key`, or the signature of a signed request (its
- * replay must never make a second job). `ttlSeconds`: how long a retry is recognised.
- */
-export type SubmissionKey = { kind: 'idempotency-key' | 'signature'; value: string; ttlSeconds: number };
 
 export type SubmitOnceDeps = {
   ledger: SubmissionLedger;

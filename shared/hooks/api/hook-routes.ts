@@ -1,10 +1,9 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { SecretProvider } from '../../aws/secret-provider.js';
-import type { SubmitOnce } from '../../clones/api/clone-api-routes.js';
-import { idempotencyKeysOf } from '../../clones/api/idempotency-key.js';
 import { type CloneJob, toJobView } from '../../clones/model/clone-job.js';
 import { CallerCloneRequestSchema } from '../../clones/model/clone-request.js';
+import type { SubmitOnce } from '../../clones/ports/clone-commands.js';
 import { requireContentType } from '../../http/content-type.js';
+import type { Route } from '../../http/dispatch-route.js';
 import { jsonResponse } from '../../http/error-response.js';
 import {
   INSTACLONE_SIGNATURE_HEADER,
@@ -13,13 +12,12 @@ import {
   verifySlackSignature,
   verifyTimestamped,
 } from '../../http/hmac-signatures.js';
+import { idempotencyKeysOf } from '../../http/idempotency-key.js';
 import { parseJsonBody, parseJsonText } from '../../http/parse-json-body.js';
 import { headerOf, rawBodyOf } from '../../http/raw-body.js';
-import type { SlackReply, SlashCommand } from '../../notifications/use-cases/handle-slack-command.js';
-import type { GithubDelivery, GithubWebhookOutcome } from '../../runners/use-cases/handle-github-webhook.js';
+import type { SlackReply, SlashCommand } from '../../notifications/model/slack-command.js';
+import type { GithubDelivery, GithubWebhookOutcome } from '../../runners/model/github-webhook.js';
 import { replayKeyOf } from './replay-key.js';
-
-export type HookRoute = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** Route keys served by the hooks function (API Gateway v2 route keys). */
 export const HOOK_ROUTE_KEYS = {
@@ -60,7 +58,7 @@ const accepted = (jobs: CloneJob[], count: number) => {
  * 401 for a missing/wrong/stale signature, 413 over the size limit, 415 for another Content-Type (checked after the
  * signature), 400 for a body that is not what it should be.
  */
-export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, HookRoute> => ({
+export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, Route> => ({
   [HOOK_ROUTE_KEYS.generic]: async (event) => {
     if (!deps.secrets.generic) return notServed(HOOK_ROUTE_KEYS.generic);
     const raw = rawBodyOf(event);

@@ -1,4 +1,4 @@
-import type { SubmissionKey } from '../../clones/use-cases/submit-once.js';
+import type { SubmissionKey } from '../../clones/model/submission-key.js';
 import { SIGNATURE_WINDOW_SECONDS } from '../../http/hmac-signatures.js';
 
 /**

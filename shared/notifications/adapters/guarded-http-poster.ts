@@ -2,16 +2,9 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { isPublicAddress } from '../model/address-policy.js';
 import { TargetRefusedError, TargetUnreachableError } from '../model/delivery-errors.js';
-
-/** Posts a body; resolves with the status of any answer (even 5xx), rejects when no answer came. */
-export type HttpPoster = (
-  url: string,
-  body: string,
-  headers: Record<string, string>,
-  options: { signal?: AbortSignal },
-) => Promise<{ status: number }>;
+import type { HttpPoster } from '../ports/http-poster.js';
+import { isPublicAddress } from './address-policy.js';
 
 export type PostGuard = {
   /** Allow `http:` targets (local development only). @default false */

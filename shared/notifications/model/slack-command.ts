@@ -1,5 +1,20 @@
 import type { CloneRequestInput } from '../../clones/model/clone-request.js';
 import { isJobId } from '../../clones/model/job-id.js';
+import type { SubmissionKey } from '../../clones/model/submission-key.js';
+
+/** The fields of Slack's slash-command form we use. */
+export type SlashCommand = {
+  teamId: string;
+  userId: string;
+  channelId: string;
+  text: string;
+  responseUrl: string;
+  /** The signed request's replay key: a replayed `/clone` gets the first one's job, not a second clone. */
+  replayKey?: SubmissionKey;
+};
+
+/** Slack's immediate answer; ephemeral: only the user who typed the command sees it. */
+export type SlackReply = { response_type: 'ephemeral'; text: string };
 
 /** What a `/clone …` slash command asks for. */
 export type SlackCommand =

@@ -1,8 +1,8 @@
 import type { JobCallback } from '../../clones/model/clone-job.js';
 import { isAppError } from '../../errors/app-error.js';
-import { signTimestamped } from '../../http/hmac-signatures.js';
 import type { Clock } from '../../runtime/runtime.js';
-import type { HttpPoster } from '../adapters/guarded-http-poster.js';
+import type { CallbackSigner } from '../ports/callback-signer.js';
+import type { HttpPoster } from '../ports/http-poster.js';
 
 /** What happened to one callback: the job's `callbacks` entry without the delivery id the caller chose. */
 export type CallbackOutcome = Omit<JobCallback, 'deliveryId'>;
@@ -18,7 +18,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 4, baseDelayMs: 1_0
 
 export type DeliverCallbackDeps = {
   post: HttpPoster;
-  signingSecret: () => Promise<string>;
+  /** Signs each attempt afresh (a new timestamp). */
+  sign: CallbackSigner;
   clock: Clock;
   policy?: RetryPolicy;
   /** [0, 1) random source for the jitter; tests pass a constant. */
@@ -45,9 +46,8 @@ const retryableStatus = (status: number): boolean => status >= 500 || status ===
  * Never rejects for the receiver's behaviour; rejects only when the signing secret cannot be read or `signal` aborts.
  */
 export const makeDeliverCallback =
-  ({ post, signingSecret, clock, policy = DEFAULT_RETRY_POLICY, random = Math.random }: DeliverCallbackDeps) =>
+  ({ post, sign, clock, policy = DEFAULT_RETRY_POLICY, random = Math.random }: DeliverCallbackDeps) =>
   async (input: CallbackInput): Promise<CallbackOutcome> => {
-    const secret = await signingSecret();
     const done = (o: Omit<CallbackOutcome, 'url' | 'at'>): CallbackOutcome => ({
       ...o,
       url: input.url,
@@ -59,12 +59,12 @@ export const makeDeliverCallback =
         const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 2));
         await clock.sleep(Math.round(delay * (0.8 + 0.4 * random())), input.signal);
       }
+      const headers = {
+        ...(await sign(input.body, clock.now())),
+        'x-instaclone-delivery': input.deliveryId,
+        'user-agent': 'instaclone-callback/1',
+      };
       try {
-        const headers = {
-          ...signTimestamped(secret, input.body, clock.now()),
-          'x-instaclone-delivery': input.deliveryId,
-          'user-agent': 'instaclone-callback/1',
-        };
         const { status } = await post(input.url, input.body, headers, input.signal ? { signal: input.signal } : {});
         if (status >= 200 && status < 300) return done({ state: 'delivered', attempts: attempt, status });
         last = { status, reason: `answered ${status}` };

@@ -1,24 +1,10 @@
 import { type CloneJob, toJobView } from '../../clones/model/clone-job.js';
 import { type CloneRequest, CloneRequestSchema } from '../../clones/model/clone-request.js';
-import type { SubmissionKey } from '../../clones/use-cases/submit-once.js';
+import type { SubmissionKey } from '../../clones/model/submission-key.js';
 import { isAppError } from '../../errors/app-error.js';
 import { toFieldIssues } from '../../errors/field-issues.js';
-import { parseSlackCommand, SLACK_HELP } from '../model/slack-command.js';
+import { parseSlackCommand, SLACK_HELP, type SlackReply, type SlashCommand } from '../model/slack-command.js';
 import { jobStatusText, SLACK_LABELS } from '../model/slack-messages.js';
-
-/** The fields of Slack's slash-command form we use. */
-export type SlashCommand = {
-  teamId: string;
-  userId: string;
-  channelId: string;
-  text: string;
-  responseUrl: string;
-  /** The signed request's replay key: a replayed `/clone` gets the first one's job, not a second clone. */
-  replayKey?: SubmissionKey;
-};
-
-/** Slack's immediate answer; ephemeral: only the user who typed the command sees it. */
-export type SlackReply = { response_type: 'ephemeral'; text: string };
 
 export type SlackCommandDeps = {
   /** makeSubmitOnce: a `/clone` is submitted once per replay key. */

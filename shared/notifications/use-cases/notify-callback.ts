@@ -1,17 +1,8 @@
-import * as z from 'zod';
 import type { CallbackEvent, JobCallback } from '../../clones/model/clone-job.js';
 import type { JobRepository } from '../../clones/ports/job-repository.js';
 import { CloneEventDetailSchema, callbackEventOf } from '../../events/clone-events.js';
+import type { CallbackBody } from '../model/callback-body.js';
 import type { CallbackInput, CallbackOutcome } from './deliver-callback.js';
-
-/** The body a callback receiver gets, version 1: the event's type and the job as the event describes it. */
-export const CallbackBodySchema = z.object({
-  version: z.literal('1'),
-  type: z.string(),
-  deliveryId: z.string(),
-  job: CloneEventDetailSchema,
-});
-export type CallbackBody = z.infer<typeof CallbackBodySchema>;
 
 /** A bus event as EventBridge hands it to a Lambda target (the fields we use). */
 export type BusEventInput = { id: string; 'detail-type': string; detail: unknown };

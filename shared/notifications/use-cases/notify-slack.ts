@@ -1,6 +1,6 @@
 import { CloneEventDetailSchema } from '../../events/clone-events.js';
-import type { HttpPoster } from '../adapters/guarded-http-poster.js';
 import { outcomeMessage, SLACK_LABELS } from '../model/slack-messages.js';
+import type { HttpPoster } from '../ports/http-poster.js';
 import type { BusEventInput } from './notify-callback.js';
 
 export type NotifySlackResult = { posted: false; reason: string } | { posted: true; jobId: string; status: number };

@@ -1,7 +1,7 @@
-import type { Route } from '../../clones/api/clone-api-routes.js';
 import type { CloneJob } from '../../clones/model/clone-job.js';
 import { toJobView } from '../../clones/model/clone-job.js';
 import { ValidationError } from '../../errors/app-error.js';
+import type { Route } from '../../http/dispatch-route.js';
 import { jsonResponse } from '../../http/error-response.js';
 import { parseJsonBody } from '../../http/parse-json-body.js';
 import {
@@ -13,7 +13,7 @@ import {
   ReleaseRequestSchema,
 } from '../model/pool.js';
 import type { PoolView } from '../model/pool-view.js';
-import type { ClaimResult } from '../use-cases/claim-from-pool.js';
+import type { ClaimResult } from '../ports/pool-ports.js';
 
 export type PoolApiDeps = {
   putPool: (name: string, spec: PoolSpec) => Promise<{ pool: PoolView; created: boolean }>;

@@ -1,5 +1,4 @@
-import type { PoolCensus } from '../use-cases/pool-census.js';
-import type { Pool, PoolSpec } from './pool.js';
+import type { Pool, PoolCensus, PoolSpec } from './pool.js';
 
 /** What the API shows of a pool: its spec and health, with live counts when a census was taken. */
 export type PoolView = {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { CloneJob } from '../../clones/model/clone-job.js';
 import { type CloneRequest, CloneRequestSchema, CloneSourceSchema } from '../../clones/model/clone-request.js';
 import { JobIdSchema } from '../../clones/model/job-id.js';
 
@@ -6,6 +7,21 @@ import { JobIdSchema } from '../../clones/model/job-id.js';
 export const POOL_LABEL = 'instaclone.pool';
 /** Label of a claimed pool clone: who claimed it. A pool clone without it is a spare. */
 export const CLAIMED_BY_LABEL = 'instaclone.claimedBy';
+
+/** What a pool has right now. Jobs to be destroyed (DELETE arrived early) count nowhere. */
+export type PoolCensus = {
+  /** Unclaimed SUCCEEDED clones, oldest first. */
+  ready: CloneJob[];
+  /** Unclaimed clones still QUEUED or RUNNING. */
+  inFlight: CloneJob[];
+  /** Claimed clones still alive (QUEUED, RUNNING or SUCCEEDED). */
+  claimed: CloneJob[];
+  /** QUEUED + RUNNING jobs of the whole service, pools or not: what the vCenter concurrency cap limits. */
+  serviceInFlight: number;
+};
+
+export const poolOf = (job: CloneJob): string | undefined => job.request.labels?.[POOL_LABEL];
+export const claimerOf = (job: CloneJob): string | undefined => job.request.labels?.[CLAIMED_BY_LABEL];
 
 /** Clone request fields the pool decides itself, so a template may not set them. */
 const POOL_OWNED_FIELDS = ['source', 'name', 'count', 'ttlMinutes'] as const;

@@ -1,6 +1,5 @@
 import type { CloneJob, JobError } from '../../clones/model/clone-job.js';
-import type { PoolCensus } from '../use-cases/pool-census.js';
-import type { Pool } from './pool.js';
+import type { Pool, PoolCensus } from './pool.js';
 
 /** How the scaler protects vCenter and itself. */
 export type ScalingPolicy = {

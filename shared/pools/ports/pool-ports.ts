@@ -1,5 +1,5 @@
 import type { CloneJob } from '../../clones/model/clone-job.js';
-import type { Pool, PoolSpec, ScalingState } from '../model/pool.js';
+import type { ClaimRequest, Pool, PoolSpec, ScalingState } from '../model/pool.js';
 import type { PoolEvent } from '../model/pool-events.js';
 
 /**
@@ -52,6 +52,27 @@ export interface PoolClaims {
    */
   claimSpare(jobId: string, claim: PoolClaim): Promise<CloneJob | undefined>;
 }
+
+/** `spare`: a ready clone, handed out now. `fresh`: none was ready; a clone was queued for this claim. */
+export type ClaimResult = { pool: string; source: 'spare' | 'fresh'; job: CloneJob };
+
+/** How a claim may be served. */
+export type ClaimOptions = {
+  /** Labels added to the claimed clone (never replacing its own). */
+  labels?: Record<string, string>;
+  /** Only a ready spare will do: with none, resolve undefined instead of queueing a fresh clone. */
+  spareOnly?: boolean;
+};
+
+/**
+ * A claim served only by a ready spare of `pool` (makeClaimSpare): undefined (nothing claimed, nothing queued) when
+ * none is ready. Rejects with PoolNotFoundError, or when the table or bus fail.
+ */
+export type ClaimSpare = (
+  pool: string,
+  request: ClaimRequest,
+  options?: Omit<ClaimOptions, 'spareOnly'>,
+) => Promise<ClaimResult | undefined>;
 
 /** Publishes pool events. Rejects when the bus did not accept the event. */
 export interface PoolEventPublisher {

@@ -1,32 +1,27 @@
-import type { CloneJob } from '../../clones/model/clone-job.js';
-import type { CloneRequest } from '../../clones/model/clone-request.js';
+import type { SubmitClone } from '../../clones/ports/clone-commands.js';
 import type { JobRepository } from '../../clones/ports/job-repository.js';
 import type { Clock, IdGenerator } from '../../runtime/runtime.js';
 import { type ClaimRequest, poolCloneRequest, sourcesOf } from '../model/pool.js';
 import { PoolDegradedError, PoolNotFoundError } from '../model/pool-errors.js';
 import { POOL_DETAIL_TYPES } from '../model/pool-events.js';
-import type { PoolClaims, PoolEventPublisher, PoolRepository } from '../ports/pool-ports.js';
+import type {
+  ClaimOptions,
+  ClaimResult,
+  ClaimSpare,
+  PoolClaims,
+  PoolEventPublisher,
+  PoolRepository,
+} from '../ports/pool-ports.js';
 import { readySpares } from './pool-census.js';
 
 export type ClaimFromPoolDeps = {
   pools: PoolRepository;
   jobs: JobRepository;
   claims: PoolClaims;
-  submitClone: (request: CloneRequest) => Promise<CloneJob[]>;
+  submitClone: SubmitClone;
   events: PoolEventPublisher;
   clock: Clock;
   ids: IdGenerator;
-};
-
-/** `spare`: a ready clone, handed out now. `fresh`: none was ready; a clone was queued for this claim. */
-export type ClaimResult = { pool: string; source: 'spare' | 'fresh'; job: CloneJob };
-
-/** How a claim may be served. */
-export type ClaimOptions = {
-  /** Labels added to the claimed clone (never replacing its own). */
-  labels?: Record<string, string>;
-  /** Only a ready spare will do: with none, resolve undefined instead of queueing a fresh clone. */
-  spareOnly?: boolean;
 };
 
 /**
@@ -95,8 +90,7 @@ export const makeClaimFromPool = (deps: ClaimFromPoolDeps) => {
 };
 
 /** A claim served only by a ready spare: undefined (nothing claimed, nothing queued) when none is ready. */
-export const makeClaimSpare = (deps: ClaimFromPoolDeps) => {
+export const makeClaimSpare = (deps: ClaimFromPoolDeps): ClaimSpare => {
   const claim = makeClaim(deps);
-  return (name: string, request: ClaimRequest, options: Omit<ClaimOptions, 'spareOnly'> = {}) =>
-    claim(name, request, { ...options, spareOnly: true });
+  return (name, request, options = {}) => claim(name, request, { ...options, spareOnly: true });
 };

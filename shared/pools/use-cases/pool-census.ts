@@ -1,24 +1,9 @@
 import type { CloneJob, JobStatus } from '../../clones/model/clone-job.js';
 import type { JobRepository } from '../../clones/ports/job-repository.js';
-import { CLAIMED_BY_LABEL, POOL_LABEL } from '../model/pool.js';
+import { claimerOf, type PoolCensus, poolOf } from '../model/pool.js';
 
 const PAGE = 100;
 const LIVE: readonly JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED'];
-
-/** What a pool has right now. Jobs to be destroyed (DELETE arrived early) count nowhere. */
-export type PoolCensus = {
-  /** Unclaimed SUCCEEDED clones, oldest first. */
-  ready: CloneJob[];
-  /** Unclaimed clones still QUEUED or RUNNING. */
-  inFlight: CloneJob[];
-  /** Claimed clones still alive (QUEUED, RUNNING or SUCCEEDED). */
-  claimed: CloneJob[];
-  /** QUEUED + RUNNING jobs of the whole service, pools or not: what the vCenter concurrency cap limits. */
-  serviceInFlight: number;
-};
-
-export const poolOf = (job: CloneJob): string | undefined => job.request.labels?.[POOL_LABEL];
-export const claimerOf = (job: CloneJob): string | undefined => job.request.labels?.[CLAIMED_BY_LABEL];
 
 /** Every job in `status`, oldest first, across pages. */
 export const allJobs = async (jobs: JobRepository, status: JobStatus): Promise<CloneJob[]> => {

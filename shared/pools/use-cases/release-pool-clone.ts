@@ -2,10 +2,10 @@ import type { CloneJob } from '../../clones/model/clone-job.js';
 import type { JobRepository } from '../../clones/ports/job-repository.js';
 import { JobNotFoundError } from '../../errors/app-error.js';
 import type { Clock } from '../../runtime/runtime.js';
+import { claimerOf, poolOf } from '../model/pool.js';
 import { NotClaimedError, NotInPoolError } from '../model/pool-errors.js';
 import { POOL_DETAIL_TYPES } from '../model/pool-events.js';
 import type { PoolEventPublisher } from '../ports/pool-ports.js';
-import { claimerOf, poolOf } from './pool-census.js';
 
 export type ReleasePoolCloneDeps = {
   jobs: JobRepository;

@@ -2,6 +2,13 @@ import { createPrivateKey, type KeyObject, sign } from 'node:crypto';
 import type { SecretProvider } from '../../aws/secret-provider.js';
 import { isAppError, SecretUnavailableError } from '../../errors/app-error.js';
 import { GithubApiError, type GithubErrorCode } from '../model/github-api-error.js';
+import type {
+  GithubRunners,
+  JitConfig,
+  JitConfigRequest,
+  RegisteredRunner,
+  RunnerScope,
+} from '../ports/github-runners.js';
 
 export type GithubAppClientOptions = {
   appId: string;
@@ -13,16 +20,6 @@ export type GithubAppClientOptions = {
   /** Per-request timeout; default 10 s. */
   timeoutMs?: number;
 };
-
-/** Where a JIT runner registers: a repository, or an organisation (with a runner group). */
-export type RunnerScope = { installationId: number } & (
-  | { kind: 'repo'; owner: string; repo: string }
-  | { kind: 'org'; org: string }
-);
-
-export type JitConfigRequest = { name: string; labels: string[]; runnerGroupId: number; workFolder?: string };
-export type JitConfig = { runnerId: number; encodedJitConfig: string };
-export type RegisteredRunner = { id: number; name: string; status?: string; busy?: boolean };
 
 const base64url = (data: string | Buffer): string => Buffer.from(data).toString('base64url');
 
@@ -42,7 +39,7 @@ export const appJwt = (appId: string, key: KeyObject, now: Date): string => {
  * token refresh, 403 without rate limiting, 409, 422: not retryable), GITHUB_RATE_LIMITED (429, or 403 with
  * `x-ratelimit-remaining: 0` / `retry-after`: retryable), GITHUB_UNAVAILABLE (5xx, network, timeout: retryable).
  */
-export class GithubAppClient {
+export class GithubAppClient implements GithubRunners {
   private readonly baseUrl: string;
   private readonly now: () => Date;
   private key: KeyObject | undefined;
@@ -53,7 +50,6 @@ export class GithubAppClient {
     this.now = options.now ?? (() => new Date());
   }
 
-  /** Registers a just-in-time runner and returns its config for `run.sh --jitconfig`. */
   async generateJitConfig(scope: RunnerScope, request: JitConfigRequest, signal?: AbortSignal): Promise<JitConfig> {
     const body = {
       name: request.name,
@@ -71,7 +67,6 @@ export class GithubAppClient {
     return { runnerId: answer.runner.id, encodedJitConfig: answer.encoded_jit_config };
   }
 
-  /** The registered runner of that name (`busy` while it runs a job), or undefined. */
   async findRunnerByName(
     scope: RunnerScope,
     name: string,
@@ -87,12 +82,10 @@ export class GithubAppClient {
     return list.runners?.find((r) => r.name === name);
   }
 
-  /** Unregisters a runner by id. GitHub refuses (422) while it runs a job. */
   async deleteRunner(scope: RunnerScope, runnerId: number, signal?: AbortSignal): Promise<void> {
     await this.call(scope, 'DELETE', `${this.runnersPath(scope)}/${runnerId}`, undefined, signal);
   }
 
-  /** Deletes the runner of that name, if there is one; true when one was deleted. */
   async deleteRunnerByName(scope: RunnerScope, name: string, signal?: AbortSignal): Promise<boolean> {
     const found = await this.findRunnerByName(scope, name, signal);
     if (!found) return false;

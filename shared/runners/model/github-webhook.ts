@@ -52,3 +52,15 @@ export const runnerName = (workflowJobId: number): string => runnerNameFor(runne
 /** The job id behind a runner name of ours (check that job is a runner clone), or undefined for any other name. */
 export const jobIdFromRunnerName = (name: string | null | undefined): string | undefined =>
   name?.match(/^instaclone-([a-z0-9-]{8,64})$/)?.[1];
+
+/** One verified GitHub webhook delivery, as the hooks route hands it over. */
+export type GithubDelivery = { event: string; deliveryId: string; payload: unknown };
+
+/** What a delivery did: the 200 body GitHub records for it. */
+export type GithubWebhookOutcome =
+  | { outcome: 'pong' }
+  | { outcome: 'ignored'; reason: string }
+  | { outcome: 'duplicate'; jobId?: string }
+  | { outcome: 'submitted'; jobId: string; pool: string }
+  | { outcome: 'claimed'; jobId: string; pool: string; warmPool: string }
+  | { outcome: 'destroy-requested'; jobId: string };

@@ -1,15 +1,15 @@
 import type { CloneJob } from '../../clones/model/clone-job.js';
 import { type CloneRequest, CloneRequestSchema } from '../../clones/model/clone-request.js';
+import type { RequestDestroy, SubmitCloneAs } from '../../clones/ports/clone-commands.js';
 import type { CloneQueue } from '../../clones/ports/clone-queue.js';
 import type { JobRepository } from '../../clones/ports/job-repository.js';
-import { makeRequestDestroy } from '../../clones/use-cases/request-destroy.js';
-import { makeSubmitClone } from '../../clones/use-cases/submit-clone.js';
 import { isAppError } from '../../errors/app-error.js';
-import type { ClaimRequest } from '../../pools/model/pool.js';
 import { PoolNotFoundError } from '../../pools/model/pool-errors.js';
-import type { ClaimOptions, ClaimResult } from '../../pools/use-cases/claim-from-pool.js';
+import type { ClaimResult, ClaimSpare } from '../../pools/ports/pool-ports.js';
 import type { Clock } from '../../runtime/runtime.js';
 import {
+  type GithubDelivery,
+  type GithubWebhookOutcome,
   jobIdFromRunnerName,
   RUNNER_LABELS,
   runnerJobId,
@@ -26,25 +26,20 @@ export const DELIVERY_TTL_SECONDS = 3 * 24 * 60 * 60;
 export type GithubWebhookDeps = {
   pools: RunnerPools;
   deliveries: DeliveryLedger;
-  jobs: JobRepository;
+  jobs: Pick<JobRepository, 'get'>;
+  /** Asks a claimed warm spare to take its JIT config (a `configure` message). */
   queue: CloneQueue;
   clock: Clock;
+  /** Clones a runner for its job under the job's deterministic id (makeSubmitCloneAs). */
+  submitCloneAs: SubmitCloneAs;
+  /** Destroys a runner clone whose job completed (makeRequestDestroy). */
+  requestDestroy: RequestDestroy;
   /**
    * Claims a ready spare of a warm pool (makeClaimSpare); undefined when none is ready. Without it, runner pools'
    * `warmPool` is ignored and every runner is cloned for its job.
    */
-  claimSpare?: (pool: string, request: ClaimRequest, options: ClaimOptions) => Promise<ClaimResult | undefined>;
+  claimSpare?: ClaimSpare;
 };
-
-export type GithubDelivery = { event: string; deliveryId: string; payload: unknown };
-
-export type GithubWebhookOutcome =
-  | { outcome: 'pong' }
-  | { outcome: 'ignored'; reason: string }
-  | { outcome: 'duplicate'; jobId?: string }
-  | { outcome: 'submitted'; jobId: string; pool: string }
-  | { outcome: 'claimed'; jobId: string; pool: string; warmPool: string }
-  | { outcome: 'destroy-requested'; jobId: string };
 
 /** Labels of the runner clone serving one queued GitHub job: where to register it, what it is for. */
 const runnerLabels = (pool: RunnerPool, payload: WorkflowJobPayload, now: Date): Record<string, string> => {
@@ -95,8 +90,7 @@ export const runnerCloneRequest = (pool: RunnerPool, payload: WorkflowJobPayload
  * GitHub's retry is acted on) and the error propagates (the route answers 5xx, GitHub shows a failed delivery).
  */
 export const makeHandleGithubWebhook = (deps: GithubWebhookDeps) => {
-  const { pools, deliveries, jobs, queue, clock, claimSpare } = deps;
-  const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
+  const { pools, deliveries, jobs, queue, clock, submitCloneAs, requestDestroy, claimSpare } = deps;
 
   /** A warm spare claimed for this job and asked to take its JIT config, or undefined (cold path). */
   const claimWarm = async (pool: RunnerPool, payload: WorkflowJobPayload): Promise<CloneJob | undefined> => {
@@ -131,8 +125,7 @@ export const makeHandleGithubWebhook = (deps: GithubWebhookDeps) => {
     const warm = await claimWarm(pool, payload);
     if (warm && pool.warmPool)
       return { outcome: 'claimed', jobId: warm.jobId, pool: pool.name, warmPool: pool.warmPool };
-    const submit = makeSubmitClone({ jobs, queue, clock, ids: { jobId: () => jobId } });
-    await submit(runnerCloneRequest(pool, payload, clock.now()));
+    await submitCloneAs(jobId, runnerCloneRequest(pool, payload, clock.now()));
     return { outcome: 'submitted', jobId, pool: pool.name };
   };
 

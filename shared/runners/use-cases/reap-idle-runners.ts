@@ -2,15 +2,15 @@ import type { CloneJob } from '../../clones/model/clone-job.js';
 import type { JobRepository } from '../../clones/ports/job-repository.js';
 import { isAppError } from '../../errors/app-error.js';
 import type { Clock } from '../../runtime/runtime.js';
-import type { GithubAppClient } from '../adapters/github-app-client.js';
 import { RUNNER_LABELS, runnerNameFor } from '../model/github-webhook.js';
 import { poolByName, type RunnerPools } from '../model/runner-pools.js';
+import type { GithubRunners } from '../ports/github-runners.js';
 import { runnerScopeOf } from './runner-guestinfo.js';
 
 export type ReapIdleRunnersDeps = {
   pools: RunnerPools;
   jobs: Pick<JobRepository, 'listByStatus'>;
-  github: Pick<GithubAppClient, 'findRunnerByName' | 'deleteRunner'>;
+  github: Pick<GithubRunners, 'findRunnerByName' | 'deleteRunner'>;
   requestDestroy: (jobId: string) => Promise<CloneJob>;
   clock: Clock;
 };

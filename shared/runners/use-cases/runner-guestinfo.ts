@@ -1,15 +1,15 @@
 import type { CloneJob } from '../../clones/model/clone-job.js';
 import type { GuestinfoResolver } from '../../clones/ports/guestinfo-resolver.js';
 import { GuestConfigError, isAppError, SecretUnavailableError } from '../../errors/app-error.js';
-import type { GithubAppClient, RunnerScope } from '../adapters/github-app-client.js';
 import { GithubApiError } from '../model/github-api-error.js';
 import { RUNNER_LABELS, runnerNameFor } from '../model/github-webhook.js';
 import { poolByName, type RunnerPools } from '../model/runner-pools.js';
+import type { GithubRunners, RunnerScope } from '../ports/github-runners.js';
 
 /** guestinfo key the in-guest script reads (`vmware-rpctool "info-get guestinfo.instaclone.runner.jitconfig"`). */
 export const JIT_CONFIG_GUESTINFO_KEY = 'guestinfo.instaclone.runner.jitconfig';
 
-type JitApi = Pick<GithubAppClient, 'generateJitConfig' | 'deleteRunnerByName'>;
+type JitApi = Pick<GithubRunners, 'generateJitConfig' | 'deleteRunnerByName'>;
 
 /** Where the runner of a runner clone is registered, from the clone's labels. Throws GithubApiError GITHUB_REJECTED. */
 export const runnerScopeOf = (job: CloneJob, kind: 'repo' | 'org'): RunnerScope => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbEmulator, startDynamoDbEmulator } from '#local/emulators/dynamodb-emulator';
 import { DynamoDbJobRepository } from '#shared/clones/adapters/dynamodb-job-repository';
+import { DynamoDbPoolClaims } from '#shared/clones/adapters/dynamodb-pool-claims';
 import type { CloneJob } from '#shared/clones/model/clone-job';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
-import { DynamoDbPoolClaims } from '#shared/pools/adapters/dynamodb-pool-claims';
 import { DynamoDbPoolRepository } from '#shared/pools/adapters/dynamodb-pool-repository';
 import { PoolSpecSchema } from '#shared/pools/model/pool';
 

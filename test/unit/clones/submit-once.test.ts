@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
+import type { SubmissionKey } from '#shared/clones/model/submission-key';
 import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
-import { makeSubmitOnce, type SubmissionKey } from '#shared/clones/use-cases/submit-once';
+import { makeSubmitOnce } from '#shared/clones/use-cases/submit-once';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 import { InMemorySubmissionLedger } from '#test/fakes/in-memory-submission-ledger';

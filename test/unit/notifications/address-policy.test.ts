@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPublicAddress } from '#shared/notifications/model/address-policy';
+import { isPublicAddress } from '#shared/notifications/adapters/address-policy';
 
 describe('Address policy (SSRF)', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyTimestamped } from '#shared/http/hmac-signatures';
 import { makeGuardedPoster } from '#shared/notifications/adapters/guarded-http-poster';
+import { hmacCallbackSigner } from '#shared/notifications/adapters/hmac-callback-signer';
 import { makeDeliverCallback } from '#shared/notifications/use-cases/deliver-callback';
 import { systemClock } from '#shared/runtime/runtime';
 import { type Reply, startLoopbackServer } from '../../support/loopback-server.js';
@@ -16,7 +17,7 @@ const deliverTo = async (reply: (n: number) => Reply, post = local) => {
   server = await startLoopbackServer((_req, n) => reply(n));
   const deliver = makeDeliverCallback({
     post,
-    signingSecret: async () => secret,
+    sign: hmacCallbackSigner(async () => secret),
     clock: systemClock,
     policy,
     random: () => 0.5,
@@ -85,7 +86,7 @@ describe('Signed callbacks', () => {
     // Prepare
     const deliver = makeDeliverCallback({
       post: makeGuardedPoster(),
-      signingSecret: async () => secret,
+      sign: hmacCallbackSigner(async () => secret),
       clock: systemClock,
       policy,
     });

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { CloneJob } from '#shared/clones/model/clone-job';
 import type { CloneMessageInput } from '#shared/clones/model/clone-message';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
+import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
+import { makeSubmitCloneAs } from '#shared/clones/use-cases/submit-clone';
 import { PoolSpecSchema } from '#shared/pools/model/pool';
 import { makeClaimSpare } from '#shared/pools/use-cases/claim-from-pool';
 import { parseRunnerPools } from '#shared/runners/model/runner-pools';
@@ -81,6 +83,8 @@ const setup = async ({ spares = 1, warmPool = 'runners', failQueue = false } = {
     jobs,
     queue,
     clock,
+    submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock }),
+    requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
     claimSpare,
   });
   return { handle, jobs, sent, events };

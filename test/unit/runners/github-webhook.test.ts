@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CloneMessageInput } from '#shared/clones/model/clone-message';
 import { transition } from '#shared/clones/model/job-transition';
+import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
+import { makeSubmitCloneAs } from '#shared/clones/use-cases/submit-clone';
 import { parseRunnerPools } from '#shared/runners/model/runner-pools';
 import { InMemoryDeliveryLedger } from '#shared/runners/ports/delivery-ledger';
 import { makeHandleGithubWebhook } from '#shared/runners/use-cases/handle-github-webhook';
@@ -31,12 +33,15 @@ const setup = () => {
   const sent: CloneMessageInput[] = [];
   const deliveries = new InMemoryDeliveryLedger();
   const clock = fixedClock('2026-11-25T14:00:01Z');
+  const queue = { enqueue: async (m: CloneMessageInput) => void sent.push(m) };
   const handle = makeHandleGithubWebhook({
     pools,
     deliveries,
     jobs,
-    queue: { enqueue: async (m) => void sent.push(m) },
+    queue,
     clock,
+    submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock }),
+    requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
   });
   return { jobs, sent, deliveries, clock, handle };
 };
@@ -157,16 +162,20 @@ describe('Use case: handle GitHub webhook', () => {
     // Prepare
     const jobs = new InMemoryJobRepository();
     const deliveries = new InMemoryDeliveryLedger();
+    const queue = {
+      enqueue: async () => {
+        throw new Error('queue down');
+      },
+    };
+    const clock = fixedClock();
     const handle = makeHandleGithubWebhook({
       pools,
       deliveries,
       jobs,
-      queue: {
-        enqueue: async () => {
-          throw new Error('queue down');
-        },
-      },
-      clock: fixedClock(),
+      queue,
+      clock,
+      submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock }),
+      requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
     });
     // Act
     const attempt = handle({ event: 'workflow_job', deliveryId: 'd-6', payload: fixture('workflow-job-queued') });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CloneJob } from '#shared/clones/model/clone-job';
-import type { RegisteredRunner } from '#shared/runners/adapters/github-app-client';
 import { GithubApiError } from '#shared/runners/model/github-api-error';
 import { parseRunnerPools } from '#shared/runners/model/runner-pools';
+import type { RegisteredRunner } from '#shared/runners/ports/github-runners';
 import { makeReapIdleRunners } from '#shared/runners/use-cases/reap-idle-runners';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';

@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { makeDocumentClient } from '../../aws/dynamodb-document-client.js';
-import { keyOf, toJob } from '../../clones/adapters/dynamodb-job-repository.js';
-import type { CloneJob } from '../../clones/model/clone-job.js';
-import { CLAIMED_BY_LABEL, POOL_LABEL } from '../model/pool.js';
-import type { PoolClaim, PoolClaims } from '../ports/pool-ports.js';
+import { CLAIMED_BY_LABEL, POOL_LABEL } from '../../pools/model/pool.js';
+import type { PoolClaim, PoolClaims } from '../../pools/ports/pool-ports.js';
+import type { CloneJob } from '../model/clone-job.js';
+import { keyOf, toJob } from './dynamodb-job-repository.js';
 
 /** The conditions a spare must still meet at the moment of the claim, by name. */
 const CLAIMABLE = [
@@ -17,9 +17,10 @@ const CLAIMABLE = [
 ].join(' AND ');
 
 /**
- * PoolClaims on the job items themselves: one conditional UpdateItem labels the clone with its claimer (inside
- * `request.labels`, so views and events show it), starts its lease and bumps `version`, so any write prepared on
- * the unclaimed job (a scaler retiring it, a second claim) fails instead of acting on a claimed clone.
+ * The pools' PoolClaims port on the job items themselves (so it lives beside the job repository, whose key and item
+ * mapping it shares): one conditional UpdateItem labels the clone with its claimer (inside `request.labels`, so
+ * views and events show it), starts its lease and bumps `version`, so any write prepared on the unclaimed job (a
+ * scaler retiring it, a second claim) fails instead of acting on a claimed clone.
  */
 export class DynamoDbPoolClaims implements PoolClaims {
   private readonly doc: DynamoDBDocumentClient;

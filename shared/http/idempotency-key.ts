@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { ValidationError } from '../../errors/app-error.js';
-import { headerOf } from '../../http/raw-body.js';
-import type { SubmissionKey } from '../use-cases/submit-once.js';
+import type { SubmissionKey } from '../clones/model/submission-key.js';
+import { ValidationError } from '../errors/app-error.js';
+import { headerOf } from './raw-body.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 /** How long a retry with the same Idempotency-Key gets the same jobs. */
