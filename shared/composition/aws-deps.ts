@@ -1,6 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { makeDynamoDbClient, makeEventBridgeClient, makeSqsClient } from '../aws/aws-clients.js';
 import { EventBridgeEventPublisher } from '../aws/eventbridge-event-publisher.js';
 import { DynamoDbJobRepository } from '../clones/adapters/dynamodb-job-repository.js';
@@ -9,12 +6,9 @@ import { SqsRedelivery } from '../clones/adapters/sqs-redelivery.js';
 import type { CloneQueue } from '../clones/ports/clone-queue.js';
 import type { JobRepository } from '../clones/ports/job-repository.js';
 import type { EventPublisher } from '../events/event-publisher.js';
-import { family } from './family.js';
+import { type AwsClients, family } from './family.js';
 import type { ServiceConfig } from './function-config.js';
 import { required } from './lazily.js';
-
-/** SDK clients the caller already has (a local stack's emulator clients); the others are built from the config. */
-export type AwsClients = { dynamo: DynamoDBClient; sqs: SQSClient; eventBridge: EventBridgeClient };
 
 /** The service's table, queue and bus, and the job repository, queue and publisher over them. */
 export type AwsDeps = AwsClients & {

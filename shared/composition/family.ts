@@ -1,6 +1,11 @@
-import type { AwsClients } from './aws-deps.js';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ServiceConfig } from './function-config.js';
 import { type Builders, lazily } from './lazily.js';
+
+/** SDK clients the caller already has (a local stack's emulator clients); the others are built from the config. */
+export type AwsClients = { dynamo: DynamoDBClient; sqs: SQSClient; eventBridge: EventBridgeClient };
 
 /** A family that needs no other (not `unknown`: in a union that would swallow every other family's needs). */
 type NoNeeds = Record<never, never>;

@@ -1,6 +1,6 @@
-import { type AwsClients, type AwsDeps, awsFamily } from './aws-deps.js';
+import { type AwsDeps, awsFamily } from './aws-deps.js';
 import { type CoreDeps, coreFamily } from './core-deps.js';
-import { composeFamilies } from './family.js';
+import { type AwsClients, composeFamilies } from './family.js';
 import type { ServiceConfig } from './function-config.js';
 import { type GithubDeps, githubFamily } from './github-deps.js';
 import { type IdempotencyDeps, idempotencyFamily } from './idempotency-deps.js';
