@@ -13,7 +13,7 @@ export type PostGuard = {
   allowPrivateAddresses?: boolean;
   /** Only these origins (`https://hooks.slack.com`); any origin when absent. */
   allowedOrigins?: readonly string[];
-  /** Per-attempt timeout. @default 5000 */
+  /** Deadline of one attempt, from the DNS lookup to the answer's status line and headers. @default 5000 */
   timeoutMs?: number;
 };
 
@@ -62,7 +62,7 @@ const guardedLookup =
 
 /**
  * An HttpPoster with SSRF protection: https only (unless allowed), no redirects followed, every resolved address
- * must be public (unless allowed), bounded by a timeout. Rejects with TargetRefusedError TARGET_REFUSED (never
+ * must be public (unless allowed), each attempt bounded by one total deadline (`timeoutMs`). Rejects with TargetRefusedError TARGET_REFUSED (never
  * retry) or TARGET_UNREACHABLE (no answer: refused, reset, DNS failure, timeout; retryable).
  */
 export const makeGuardedPoster =
@@ -82,11 +82,16 @@ export const makeGuardedPoster =
           ...(signal && { signal }),
         },
         (res) => {
+          // The status is the whole answer we need: settle now; the body is drained only until the deadline.
+          resolve({ status: res.statusCode ?? 0 });
+          res.on('error', () => {});
           res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-          res.on('error', reject);
         },
       );
+      // One deadline for the whole attempt (DNS, connect, TLS, the request, the answer): the socket's own timeout
+      // only bounds each read, so a receiver trickling a byte a second could hold the notifier forever.
+      const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      req.on('close', () => clearTimeout(deadline));
       req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.on('error', (err) => reject(err instanceof TargetRefusedError ? err : transportError(err)));
       req.end(body);

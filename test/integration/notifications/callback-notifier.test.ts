@@ -14,6 +14,7 @@ import { cloneEventsFor, EVENT_SOURCE } from '#shared/events/clone-events';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { verifyTimestamped } from '#shared/http/hmac-signatures';
 import type { NotifyCallbackResult } from '#shared/notifications/use-cases/notify-callback';
+import { SLOW_HEAD, startTricklingReceiver } from '#test/support/trickling-receiver';
 import { type Reply, startLoopbackServer } from '../../support/loopback-server.js';
 
 type Handler = (event: EventBridgeEvent<string, unknown>, context: Context) => Promise<NotifyCallbackResult>;
@@ -25,6 +26,7 @@ let dynamo: DynamoDbEmulator;
 let jobs: DynamoDbJobRepository;
 let answers: Reply[] = [];
 const results: NotifyCallbackResult[] = [];
+let env: Record<string, string>;
 
 const succeededJob = (callbackUrl: string, jobId = 'job-callback-1'): CloneJob => ({
   jobId,
@@ -60,7 +62,7 @@ beforeAll(async () => {
   );
   dynamo = await startDynamoDbEmulator();
   jobs = new DynamoDbJobRepository(dynamo.client(), dynamo.tableName);
-  const env = {
+  env = {
     AWS_REGION: dynamo.region,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     JOBS_TABLE_NAME: dynamo.tableName,
@@ -178,4 +180,60 @@ describe('Callback notifier on the bus', () => {
     // Assess
     expect(results).toHaveLength(before);
   });
+
+  it('ends an attempt on a receiver that trickles its answer a byte every 20 ms at the deadline, and records it', async () => {
+    // Prepare
+    const trickling = await startTricklingReceiver(SLOW_HEAD, 20);
+    const job = succeededJob(`${trickling.url}/slow`, 'job-callback-trickle');
+    await jobs.create(job);
+    // Act
+    await publish(job);
+    await trickling.close();
+    // Assess: three attempts of 500 ms each, not 10 s each
+    expect((await jobs.get(job.jobId))?.callbacks?.succeeded).toMatchObject({
+      state: 'failed',
+      attempts: 3,
+      reason: expect.stringContaining('no answer within 500 ms'),
+    });
+    expect(trickling.connections()).toBe(3);
+  });
+
+  it.each([
+    ['IPv4-compatible', 'https://[::a00:1]/hook'],
+    ['IPv4-mapped, hex', 'https://[::ffff:a9fe:a9fe]/hook'],
+    ['6to4', 'https://[2002:a00:1::1]/hook'],
+    ['Teredo', 'https://[2001:0:a00:1::a24b:2bdd]/hook'],
+    ['NAT64', 'https://[64:ff9b::a9fe:a9fe]/hook'],
+    ['local-use NAT64', 'https://[64:ff9b:1::a00:1]/hook'],
+  ])(
+    'refuses a callback to an IPv6 address that embeds a private IPv4 address (%s), never connecting',
+    async (_form, url) => {
+      // Prepare: the notifier as deployed, private addresses not allowed
+      const guarded = makeHandler(
+        buildDeps(loadConfig(configSchema, { ...env, CALLBACK_ALLOW_PRIVATE_ADDRESSES: 'false' }), {
+          dynamo: dynamo.client(),
+        }),
+      ) as unknown as Handler;
+      const job = succeededJob(url, `job-ssrf-${results.length}-${Date.now()}`);
+      await jobs.create(job);
+      const [event] = cloneEventsFor(job);
+      // Act
+      const result = await guarded(
+        {
+          version: '0',
+          id: `evt-${job.jobId}`,
+          'detail-type': event?.detailType ?? '',
+          source: EVENT_SOURCE,
+          account: '000000000000',
+          time: new Date().toISOString(),
+          region: 'us-east-1',
+          resources: [],
+          detail: event?.detail,
+        },
+        makeLambdaContext({ functionName: 'callback-notifier', timeoutMs: 30_000 }),
+      );
+      // Assess
+      expect(result).toMatchObject({ notified: true, outcome: { state: 'refused', attempts: 0 } });
+    },
+  );
 });
