@@ -76,6 +76,7 @@ const stack = await startLocalStack({
           name: 'linux',
           labels: ['self-hosted', 'linux', 'x64'],
           source: { path: '/DC0/vm/DC0_H0_VM0' },
+          organizations: ['octo-org'],
           warmPool: 'runners',
         },
       ],

@@ -16,6 +16,8 @@ export const RunConfigSchema = z
     PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     INSTACLONE_DATA_DIR: z.string().min(1).default('.instaclone'),
     INSTACLONE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Who may clone what: a policy file, YAML or JSON. Absent: no policy, every token may do everything. */
+    INSTACLONE_POLICY_FILE: z.string().min(1).optional(),
     VCENTER_URL: z.url().optional(),
     VCENTER_USERNAME: z.string().min(1).optional(),
     VCENTER_PASSWORD: z.string().min(1).optional(),

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readPolicyFile } from '#shared/access/adapters/policy-source';
+import type { LoadedPolicy } from '#shared/access/model/parse-policy';
 import { loadRunConfig } from './run-config.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
@@ -11,8 +13,13 @@ import { type LocalStack, startLocalStack } from './stack.js';
 const main = async (): Promise<void> => {
   const config = loadRunConfig();
   const dataDir = resolve(config.INSTACLONE_DATA_DIR);
+  // Read before anything starts: a policy that does not parse stops start-up, naming the bad field.
+  const policy = config.INSTACLONE_POLICY_FILE
+    ? await readPolicyFile(resolve(config.INSTACLONE_POLICY_FILE))
+    : undefined;
   const stack = await startLocalStack({
     dataDir,
+    ...(policy && { policy: policy.policy }),
     apiPort: config.PORT,
     apiToken: config.INSTACLONE_API_TOKEN ?? (await generatedToken(dataDir)),
     ...(config.VCENTER_URL && {
@@ -40,7 +47,9 @@ const main = async (): Promise<void> => {
     },
     printEvent: (line) => console.log(line),
   });
-  printBanner(stack, Boolean(config.INSTACLONE_API_TOKEN), Boolean(config.CALLBACK_SIGNING_SECRET));
+  printBanner(stack, Boolean(config.INSTACLONE_API_TOKEN), Boolean(config.CALLBACK_SIGNING_SECRET), [
+    ...policyLines(policy, config.INSTACLONE_POLICY_FILE),
+  ]);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -68,7 +77,7 @@ const generatedToken = async (dataDir: string): Promise<string> => {
   return token;
 };
 
-const printBanner = (stack: LocalStack, tokenFromEnv: boolean, callbackFromEnv: boolean): void => {
+const printBanner = (stack: LocalStack, tokenFromEnv: boolean, callbackFromEnv: boolean, policy: string[]): void => {
   const bearer = tokenFromEnv ? '$INSTACLONE_API_TOKEN' : stack.apiToken;
   const body = JSON.stringify({
     source: { path: '/DC0/vm/DC0_H0_VM0' },
@@ -78,11 +87,12 @@ const printBanner = (stack: LocalStack, tokenFromEnv: boolean, callbackFromEnv: 
   const lines = [
     'instaclone is running locally',
     `  API          ${stack.apiUrl}/v1`,
-    `  token        ${tokenFromEnv ? '(from INSTACLONE_API_TOKEN)' : `${stack.apiToken}  (kept in ${stack.dataDir}/api-token)`}`,
+    `  token        ${tokenFromEnv ? '(from INSTACLONE_API_TOKEN)' : `${stack.apiToken}  (kept in ${stack.dataDir}/api-token)`}, token:default; more: npm run tokens -- add <name>`,
     `  vCenter      ${stack.vcenterUrl}${stack.vcsim ? '  (embedded simulator)' : ''}`,
     `  events       ${stack.eventsFile ?? '(not written)'}`,
     `  hooks        ${stack.apiUrl}/v1/hooks/generic · /v1/hooks/github · /v1/chat/slack (each on when its secret is set)`,
     `  callbacks    signed with ${callbackFromEnv ? '$CALLBACK_SIGNING_SECRET' : stack.callbackSigningSecret}`,
+    ...policy,
     '',
     'Clone a VM:',
     `  curl -sS -X POST ${stack.apiUrl}/v1/clones -H "Authorization: Bearer ${bearer}" -H 'Content-Type: application/json' -d '${body}'`,
@@ -92,6 +102,17 @@ const printBanner = (stack: LocalStack, tokenFromEnv: boolean, callbackFromEnv: 
     'Ctrl-C stops everything.',
   ];
   console.log(lines.join('\n'));
+};
+
+/** Which policy is in force (or that none is), and its lint warnings, which are never to be missed. */
+const policyLines = (policy: LoadedPolicy | undefined, file: string | undefined): string[] => {
+  if (!policy) return ['  policy       none: every token may do everything (INSTACLONE_POLICY_FILE sets one)'];
+  const { rules, issuers } = policy.policy;
+  const trusted = issuers.length > 0 ? `; OIDC tokens of ${issuers.map((i) => i.issuer).join(', ')}` : '';
+  return [
+    `  policy       ${file}: ${rules.length} rule(s), default deny${trusted}`,
+    ...policy.warnings.map((w) => `  policy warning  ${w.path}: ${w.message}`),
+  ];
 };
 
 main().catch((err: unknown) => {

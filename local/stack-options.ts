@@ -1,4 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Policy } from '#shared/access/model/policy';
 import type { DynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import type { EventBus } from './emulators/event-bus.js';
 import type { SqsEmulator } from './emulators/sqs-emulator.js';
@@ -16,8 +17,18 @@ export type LocalStackOptions = {
   dataDir?: string;
   /** Port of the HTTP API on 127.0.0.1; 0 picks a free one. */
   apiPort?: number;
-  /** Bearer token the API demands; generated when absent. */
+  /**
+   * The generated (or given) bearer token, `token:default`: with no policy it may do everything; with one, what the
+   * policy grants `token:default`. Generated when absent.
+   */
   apiToken?: string;
+  /**
+   * Who may clone what (already parsed and linted: `readPolicyFile`). Absent: no policy, everything is allowed. Its
+   * `issuers` are the OIDC issuers whose tokens the gateway verifies.
+   */
+  policy?: Policy;
+  /** More named bearer tokens, by name (`token:<name>`), besides `<dataDir>/tokens.json`. */
+  tokens?: Record<string, string>;
   /** Use this vCenter; otherwise the embedded simulator is started with `simulator` options. */
   vcenter?: ExternalVcenter;
   simulator?: VcSimOptions;

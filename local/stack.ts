@@ -4,6 +4,7 @@ import { buildServiceDeps } from '#shared/composition/service-deps';
 import type { FunctionName } from '#shared/composition/service-functions';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
 import { EVENT_RULES } from '#shared/events/event-rules';
+import { localAuthorizer } from './auth/local-authorizer.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { startEventBus } from './emulators/event-bus.js';
 import { ndjsonFileTarget } from './emulators/ndjson-file-target.js';
@@ -81,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
       ...integrationEnv(integrations, callbackSigningSecret),
       VCENTER_MAX_CONCURRENCY: String(options.maxConcurrency ?? 8),
+      ...(options.policy && { INSTACLONE_POLICY: JSON.stringify(options.policy) }),
     });
     const deps = buildServiceDeps(config, { dynamo: dynamo.client(), sqs: sqs.client(), eventBridge: bus.client() });
     const handlers = makeHandlers(deps);
@@ -91,7 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const apiToken = options.apiToken ?? randomBytes(24).toString('base64url');
     const gateway = await startHttpGateway({
       ...(options.apiPort !== undefined && { port: options.apiPort }),
-      bearerToken: apiToken,
+      authorize: localAuthorizer(options, apiToken),
       logger,
       routes: gatewayRoutes(handlers),
     });

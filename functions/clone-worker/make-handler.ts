@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseCloneMessage, redeliveryDelaySeconds } from '#shared/clones/model/sqs-delivery';
 import { makeHandleCloneMessage } from '#shared/clones/use-cases/handle-clone-message';
+import { accessFamily } from '#shared/composition/access-deps';
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
@@ -19,14 +20,31 @@ import { makeRunnerGuestinfoResolver } from '#shared/runners/use-cases/runner-gu
 
 export type CloneWorkerDeps = Pick<
   ReturnType<typeof buildDeps>,
-  'jobs' | 'queue' | 'cloner' | 'events' | 'clock' | 'redelivery' | 'runnerPools' | 'githubApp' | 'logger' | 'metrics'
+  | 'jobs'
+  | 'queue'
+  | 'cloner'
+  | 'events'
+  | 'clock'
+  | 'redelivery'
+  | 'runnerPools'
+  | 'githubApp'
+  | 'logger'
+  | 'metrics'
+  | 'quotaRelease'
 >;
 
 /** What this function reads from its environment (validated once, at cold start), GitHub runner settings included. */
 export const configSchema = WorkerConfigSchema.safeExtend(RunnerWorkerConfigSchema.shape);
 
 /** This function's families of the adapters factory: only their SDKs end up in its bundle. */
-export const buildDeps = composeFamilies(coreFamily, awsFamily, secretFamily, githubFamily, vcenterFamily);
+export const buildDeps = composeFamilies(
+  coreFamily,
+  awsFamily,
+  secretFamily,
+  githubFamily,
+  vcenterFamily,
+  accessFamily,
+);
 
 /** Time kept back from the Lambda deadline to record state and hand the message back cleanly. */
 const deadlineMarginMs = (remainingMs: number): number => Math.min(10_000, remainingMs * 0.2);
@@ -47,6 +65,7 @@ export const makeHandler = (deps: CloneWorkerDeps) => {
     cloner: deps.cloner,
     events: deps.events,
     clock: deps.clock,
+    quota: deps.quotaRelease,
   });
   const processor = new BatchProcessor(EventType.SQS);
   const worker = middy<SQSEvent, SQSBatchResponse>();

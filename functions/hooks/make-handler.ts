@@ -1,9 +1,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AccessConfigSchema } from '#shared/access/config';
+import { internalAccess } from '#shared/access/use-cases/access-guard';
 import { makeGetClone } from '#shared/clones/use-cases/get-clone';
-import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
+import { makeDestroyClone, makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { makeSubmitClone, makeSubmitCloneAs } from '#shared/clones/use-cases/submit-clone';
 import { makeSubmitOnce } from '#shared/clones/use-cases/submit-once';
+import { accessFamily } from '#shared/composition/access-deps';
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
@@ -34,10 +37,11 @@ export type HooksDeps = Pick<
   | 'clock'
   | 'ids'
   | 'logger'
+  | 'accessFor'
 >;
 
-/** What this function reads from its environment (validated once, at cold start). */
-export const configSchema = HooksConfigSchema;
+/** What this function reads from its environment (validated once, at cold start), the policy included. */
+export const configSchema = HooksConfigSchema.safeExtend(AccessConfigSchema.shape);
 
 /** This function's families of the adapters factory: only their SDKs end up in its bundle. */
 export const buildDeps = composeFamilies(
@@ -47,26 +51,34 @@ export const buildDeps = composeFamilies(
   idempotencyFamily,
   secretFamily,
   githubFamily,
+  accessFamily,
 );
 
-/** Warm runners need the bus (`Pool Claimed` makes the scaler replenish); without it every runner is cloned cold. */
-const makeWarmClaims = (deps: HooksDeps, submitClone: ReturnType<typeof makeSubmitClone>) => {
-  const { optionalEvents, runnerPools, jobs, clock, ids } = deps;
+/**
+ * Warm runners need the bus (`Pool Claimed` makes the scaler replenish); without it every runner is cloned cold. A
+ * warm claim only ever takes a ready spare (it never submits), so it needs no grant of its own.
+ */
+const makeWarmClaims = (deps: HooksDeps) => {
+  const { optionalEvents, runnerPools, jobs, queue, clock, ids } = deps;
   if (!optionalEvents || !runnerPools.pools.some((p) => p.warmPool)) return undefined;
   const events = poolEventsVia(optionalEvents);
+  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool') });
   return makeClaimSpare({ pools: deps.pools, jobs, claims: deps.claims, submitClone, events, clock, ids });
 };
 
 /**
- * Webhook and chat entry points (signed routes, no gateway auth). Secrets are read lazily (first request) and
- * cached. Errors become the API's error body.
+ * Webhook and chat entry points (signed routes, no gateway auth). Each signed path acts as its own principal
+ * (`hook:generic`, `github:<installation>`, `slack:<team>/<user>`) and is checked by the policy like any caller.
+ * Secrets are read lazily (first request) and cached. Errors become the API's error body.
  */
 export const makeHandler = (deps: HooksDeps) => {
   const { jobs, queue, clock, ids } = deps;
-  const submitClone = makeSubmitClone({ jobs, queue, clock, ids });
+  const serviceName = serviceNameOf('hooks');
+  const access = deps.accessFor(serviceName);
+  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access });
+  const claimSpare = makeWarmClaims(deps);
+  const submitOnce = makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit: submitClone, clock, ids, access });
   const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
-  const claimSpare = makeWarmClaims(deps, submitClone);
-  const submitOnce = makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit: submitClone, clock, ids });
   const routes = makeHookRoutes({
     secrets: deps.hookSecrets,
     submit: submitOnce,
@@ -76,18 +88,18 @@ export const makeHandler = (deps: HooksDeps) => {
       jobs,
       queue,
       clock,
-      submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock }),
+      submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock, access }),
       requestDestroy,
       ...(claimSpare && { claimSpare }),
     }),
     handleSlack: makeHandleSlackCommand({
       submit: submitOnce,
-      getClone: makeGetClone({ jobs }),
-      requestDestroy,
+      getClone: makeGetClone({ jobs, access }),
+      requestDestroy: makeDestroyClone({ jobs, queue, clock, access }),
     }),
     now: () => clock.now(),
   });
-  const logger = deps.logger(serviceNameOf('hooks'));
+  const logger = deps.logger(serviceName);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>().handler((event, context) =>
     dispatchRoute(routes, event, context, logger),
   );

@@ -1,8 +1,11 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AccessConfigSchema } from '#shared/access/config';
+import { internalAccess } from '#shared/access/use-cases/access-guard';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
+import { accessFamily } from '#shared/composition/access-deps';
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
@@ -18,21 +21,28 @@ import { makeReleasePoolClone } from '#shared/pools/use-cases/release-pool-clone
 
 export type PoolApiDeps = Pick<
   ReturnType<typeof buildDeps>,
-  'jobs' | 'pools' | 'claims' | 'queue' | 'poolEvents' | 'clock' | 'ids' | 'logger'
+  'jobs' | 'pools' | 'claims' | 'queue' | 'poolEvents' | 'clock' | 'ids' | 'logger' | 'accessFor'
 >;
 
-/** What this function reads from its environment (validated once, at cold start). */
-export const configSchema = PoolApiConfigSchema;
+/** What this function reads from its environment (validated once, at cold start), the policy included. */
+export const configSchema = PoolApiConfigSchema.safeExtend(AccessConfigSchema.shape);
 
 /** This function's families of the adapters factory: only their SDKs end up in its bundle. */
-export const buildDeps = composeFamilies(coreFamily, awsFamily, poolFamily);
+export const buildDeps = composeFamilies(coreFamily, awsFamily, poolFamily, accessFamily);
 
-/** The pool routes (`/v1/pools*`), dispatched on API Gateway's routeKey. Errors become the API's error body. */
-export const makeHandler = ({ jobs, pools, claims, queue, poolEvents: events, clock, ids, logger }: PoolApiDeps) => {
-  const submitClone = makeSubmitClone({ jobs, queue, clock, ids });
+/**
+ * The pool routes (`/v1/pools*`), dispatched on API Gateway's routeKey: `manage-pools` and `claim` as the policy
+ * says. A fresh clone for a claim, and the destroys of release and delete, act on the grant the route checked.
+ * Errors become the API's error body.
+ */
+export const makeHandler = (deps: PoolApiDeps) => {
+  const { jobs, pools, claims, queue, poolEvents: events, clock, ids } = deps;
+  const access = deps.accessFor(serviceNameOf('pool-api'));
+  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool') });
   const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
   const manage = makeManagePools({ pools, jobs, events, clock });
   const routes = makePoolApiRoutes({
+    access,
     putPool: manage.put,
     getPool: manage.get,
     listPools: manage.list,
@@ -40,7 +50,7 @@ export const makeHandler = ({ jobs, pools, claims, queue, poolEvents: events, cl
     claim: makeClaimFromPool({ pools, jobs, claims, submitClone, events, clock, ids }),
     release: makeReleasePoolClone({ jobs, requestDestroy, events, clock }),
   });
-  const log = logger(serviceNameOf('pool-api'));
+  const log = deps.logger(serviceNameOf('pool-api'));
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())
     .handler((event, context) => dispatchRoute(routes, event, context, log));

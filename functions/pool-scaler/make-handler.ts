@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import { servicePrincipal } from '#shared/access/model/principal';
+import { internalAccess } from '#shared/access/use-cases/access-guard';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { awsFamily } from '#shared/composition/aws-deps';
@@ -15,6 +17,9 @@ export type PoolScalerDeps = Pick<
   ReturnType<typeof buildDeps>,
   'jobs' | 'pools' | 'claims' | 'queue' | 'poolEvents' | 'clock' | 'ids' | 'scalingPolicy' | 'logger'
 >;
+
+/** Who warm-pool spares are requested by. */
+const POOL_SCALER = servicePrincipal('pool-scaler');
 
 /** What this function reads from its environment (validated once, at cold start). */
 export const configSchema = PoolScalerConfigSchema;
@@ -38,13 +43,15 @@ export const makeHandler = ({
   scalingPolicy,
   logger,
 }: PoolScalerDeps) => {
+  // Spares are the service's own clones: the pool's spec was authorized (`manage-pools`) when it was put.
+  const submitSpare = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool') });
   const runScaler = makeRunScaler({
     pools,
     scalePool: makeScalePool({
       pools,
       jobs,
       claims,
-      submitClone: makeSubmitClone({ jobs, queue, clock, ids }),
+      submitClone: (request) => submitSpare(request, POOL_SCALER),
       requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
       events: poolEvents,
       clock,

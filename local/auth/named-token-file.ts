@@ -66,10 +66,11 @@ export const newTokenValue = (): string => randomBytes(32).toString('base64url')
  * NamedTokens from `tokens.json` (re-read when the file changes, so `npm run tokens -- add` needs no restart) plus
  * fixed tokens held in memory (`npm start`'s generated token, `INSTACLONE_API_TOKEN`), each as `token:<name>`.
  */
-export const namedTokenFile = (path: string, fixed: Record<string, string> = {}): NamedTokens => {
+export const namedTokenFile = (path: string | undefined, fixed: Record<string, string> = {}): NamedTokens => {
   const fixedByHash = new Map(Object.entries(fixed).map(([name, value]) => [hashToken(value), name]));
   let loaded: { version: string; byHash: Map<string, string> } | undefined;
   const current = async (): Promise<Map<string, string>> => {
+    if (path === undefined) return new Map();
     // Every write renames a new file into place, so the inode changes even within one mtime tick.
     const version = await stat(path).then(
       (s) => `${s.ino}:${s.mtimeMs}:${s.size}`,

@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type {
@@ -7,6 +7,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { isAppError } from '#shared/errors/app-error';
+import { policyFor } from '#shared/errors/error-policy';
 import { consoleLogger, type LocalLogger } from '../local-logger.js';
 import { toApiGatewayV2Event } from './api-gateway-v2-event.js';
 import { makeLambdaContext } from './lambda-context.js';
@@ -18,7 +20,7 @@ export type GatewayRoute = {
   /** Route template, e.g. `/v1/clones/{jobId}`. */
   path: string;
   handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
-  /** `bearer` (default) requires `Authorization: Bearer <bearerToken>`. */
+  /** `bearer` (default): the request must pass `authorize`. `none`: public or signed by its sender. */
   auth?: 'bearer' | 'none';
   /** Function name in the Lambda context; defaults to the route key. */
   functionName?: string;
@@ -30,7 +32,12 @@ export type HttpGatewayOptions = {
   /** Default `127.0.0.1`; the gateway is a development tool and never listens on public interfaces unasked. */
   host?: string;
   routes: GatewayRoute[];
-  bearerToken: string;
+  /**
+   * Authenticates a `bearer` route's request from its `Authorization` header, as API Gateway's authorizers do, and
+   * answers what goes into `requestContext.authorizer`. Rejects with an AppError (its code's status is the answer:
+   * 401 for bad credentials, 503 when an issuer cannot be reached).
+   */
+  authorize: (authorization: string | undefined) => Promise<Record<string, unknown>>;
   /** Lambda timeout per invocation (the context deadline and the 504 cut-off). Default 29 s, API Gateway's limit. */
   timeoutMs?: number;
   logger?: LocalLogger;
@@ -50,16 +57,17 @@ const DEFAULT_TIMEOUT_MS = 29_000;
 /**
  * Serves Lambda handlers over HTTP as an API Gateway HTTP API would, feeding them payload v2.0 events
  * and mapping their results back. Errors use the API's shape `{ error: { code, message } }`:
- * 404 NOT_FOUND (no route), 405 METHOD_NOT_ALLOWED, 401 UNAUTHORIZED (bearer token missing or wrong,
- * compared in constant time; the `Bearer` scheme in any case), 413 PAYLOAD_TOO_LARGE (> 1 MiB), 500 INTERNAL (handler threw; the
- * message is logged, never sent), 504 TIMEOUT (handler outlived `timeoutMs`; it keeps running).
+ * 404 NOT_FOUND (no route), 405 METHOD_NOT_ALLOWED, 401 UNAUTHORIZED (`authorize` refused the credentials; the
+ * message says why), 413 PAYLOAD_TOO_LARGE (> 1 MiB), 500 INTERNAL (handler threw; the message is logged, never
+ * sent), 504 TIMEOUT (handler outlived `timeoutMs`; it keeps running).
  *
- * Deviations from AWS: bearer auth stands in for IAM; 405 instead of API Gateway's 404 for a wrong method.
+ * Deviations from AWS: bearer tokens (named tokens, OIDC JWTs) stand in for IAM and the JWT authorizer, and the
+ * principal reaches the handler in `requestContext.authorizer` as AWS would put it; 405 instead of API Gateway's 404
+ * for a wrong method.
  */
 export async function startHttpGateway(options: HttpGatewayOptions): Promise<HttpGateway> {
   const logger = options.logger ?? consoleLogger;
   const findRoute = makeRouteTable(options.routes);
-  const expected = Buffer.from(options.bearerToken);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -70,9 +78,17 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       res.setHeader('allow', match.allowed.join(', '));
       return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}`);
     }
-    if (match.route.auth !== 'none' && !bearerMatches(req.headers.authorization, expected)) {
-      res.setHeader('www-authenticate', 'Bearer');
-      return sendError(res, 401, 'UNAUTHORIZED', 'missing or invalid bearer token');
+    let authorizer: Record<string, unknown> | undefined;
+    if (match.route.auth !== 'none') {
+      try {
+        authorizer = await options.authorize(req.headers.authorization);
+      } catch (err) {
+        const status = isAppError(err) ? policyFor(err.code).status : 500;
+        if (status === 401) res.setHeader('www-authenticate', 'Bearer');
+        if (status >= 500) logger.warn('gateway could not authenticate a request', { error: String(err) });
+        const message = isAppError(err) && status < 500 ? err.message : 'try again later';
+        return sendError(res, status, status === 401 ? 'UNAUTHORIZED' : 'UNAVAILABLE', message);
+      }
     }
     const body = await readBody(req);
     if (!body) {
@@ -80,6 +96,7 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${MAX_BODY_BYTES} bytes`);
     }
     const event = toApiGatewayV2Event(req, { ...match, body, now: new Date() });
+    if (authorizer) Object.assign(event.requestContext, { authorizer });
     const functionName = match.route.functionName ?? match.routeKey;
     const context = makeLambdaContext({ functionName, timeoutMs });
     res.setHeader('apigw-requestid', event.requestContext.requestId);
@@ -119,16 +136,6 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       return closed;
     },
   };
-}
-
-/**
- * `Authorization: Bearer <token>` with the scheme in any case (RFC 7235: auth schemes are case-insensitive) and the
- * token compared in constant time; unequal lengths are compared against themselves so timing stays flat.
- */
-function bearerMatches(header: string | undefined, expected: Buffer): boolean {
-  const given = Buffer.from(/^\s*bearer +(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '');
-  const sameLength = given.length === expected.length;
-  return timingSafeEqual(sameLength ? given : expected, expected) && sameLength;
 }
 
 type Outcome =

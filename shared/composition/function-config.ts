@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AccessConfigSchema } from '../access/config.js';
 import type {
   ApiConfigSchema,
   ReaperConfigSchema,
@@ -11,6 +12,7 @@ import type { PoolApiConfigSchema, PoolScalerConfigSchema } from '../pools/confi
 import type { RunnerWorkerConfigSchema } from '../runners/config.js';
 
 type FunctionConfig =
+  | z.infer<typeof AccessConfigSchema>
   | z.infer<typeof ApiConfigSchema>
   | z.infer<typeof WorkerConfigSchema>
   | z.infer<typeof ReconcilerConfigSchema>

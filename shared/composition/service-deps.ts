@@ -1,3 +1,4 @@
+import { type AccessDeps, accessFamily } from './access-deps.js';
 import { type AwsDeps, awsFamily } from './aws-deps.js';
 import { type CoreDeps, coreFamily } from './core-deps.js';
 import { type AwsClients, composeFamilies } from './family.js';
@@ -17,7 +18,8 @@ export type ServiceDeps = CoreDeps &
   SecretDeps &
   GithubDeps &
   NotifierDeps &
-  VcenterDeps;
+  VcenterDeps &
+  AccessDeps;
 
 /**
  * Every family of the adapters factory at once, built lazily: what a local stack, which runs all the functions in
@@ -25,6 +27,7 @@ export type ServiceDeps = CoreDeps &
  * families (its `buildDeps`), so its bundle holds only the SDKs it uses.
  */
 export const buildServiceDeps: (config: ServiceConfig, clients?: Partial<AwsClients>) => ServiceDeps = composeFamilies(
+  accessFamily,
   awsFamily,
   coreFamily,
   githubFamily,

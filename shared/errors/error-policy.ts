@@ -46,7 +46,7 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
     case 'SIGNATURE_MISSING':
     case 'SIGNATURE_INVALID':
     case 'SIGNATURE_STALE':
-    case 'UNAUTHENTICATED':
+    case 'UNAUTHORIZED':
       return answer(401, 'warn');
     case 'ACCESS_DENIED':
       return answer(403, 'warn');

@@ -30,6 +30,8 @@ export const CloneEventDetailSchema = z.object({
   status: z.enum(JOB_STATUSES),
   source: z.object({ path: z.string().optional(), moref: z.string().optional(), name: z.string().optional() }),
   labels: z.record(z.string(), z.string()),
+  /** Who asked (absent for jobs made before principals existed): enough to trace, without the token's claims. */
+  requestedBy: z.object({ id: z.string(), kind: z.string() }).optional(),
   vmName: z.string(),
   vm: z
     .object({ moref: z.string(), name: z.string(), nics: z.array(NicSchema), ipAddress: z.string().optional() })
@@ -75,6 +77,7 @@ const detailOf = (job: CloneJob, at: string, since: string): CloneEventDetail =>
   status: job.status,
   source: job.request.source,
   labels: job.request.labels ?? {},
+  ...(job.requestedBy && { requestedBy: { id: job.requestedBy.id, kind: job.requestedBy.kind } }),
   vmName: job.vmName,
   ...(job.vm && { vm: job.vm }),
   ...(job.task && { task: job.task }),

@@ -11,6 +11,10 @@ export const METRIC = {
   cloneDestroyed: 'CloneDestroyed',
   cloneDurationMs: 'CloneDurationMs',
   messageRetried: 'MessageRetried',
+  /** A request the policy refused (403), including keys of another path's namespace. */
+  accessDenied: 'AccessDenied',
+  /** A clone request beyond its rule's live-clone or concurrent-job limit (429). */
+  quotaExceeded: 'QuotaExceeded',
 } as const;
 
 /** Records what one clone message ended in: success/failure/destroy counts and the request-to-ready time. */

@@ -22,6 +22,7 @@ export class InMemoryPoolClaims implements PoolClaims {
     const claimed: CloneJob = {
       ...job,
       request: { ...job.request, labels: { ...claim.labels, ...labels, [CLAIMED_BY_LABEL]: claim.claimedBy } },
+      ...(claim.requestedBy && { requestedBy: claim.requestedBy }),
       leaseExpiresAt: claim.leaseExpiresAt,
       updatedAt: claim.now.toISOString(),
       version: job.version + 1,

@@ -1,9 +1,11 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { JOB_TABLE } from '../../config/resources.js';
 import type { QuotaCharge, QuotaLedger, QuotaOutcome, QuotaUsage } from '../ports/quota-ledger.js';
 
 const PREFIX = 'QUOTA#';
+/** Every counter sits in one partition of the status index, so the repair finds them with a Query, not a Scan. */
+const INDEX_PARTITION = 'QUOTA';
 const keyOf = (key: string) => ({ [JOB_TABLE.partitionKey]: `${PREFIX}${key}` });
 const toUsage = (item: Record<string, unknown>): QuotaUsage => ({
   key: String(item[JOB_TABLE.partitionKey]).slice(PREFIX.length),
@@ -15,7 +17,8 @@ const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringif
 const decodeCursor = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
 
 /**
- * QuotaLedger on one item per counter in the jobs table (`pk = QUOTA#<key>`, outside the status index), holding two
+ * QuotaLedger on one item per counter in the jobs table (`pk = QUOTA#<key>`; in the status index under `QUOTA`, apart
+ * from every job status, so listing them is a Query), holding two
  * string sets of job ids: `live` and `active`. Acquire is a single UpdateItem: `ADD` the ids to both sets on the
  * condition that each limited set still has room for them (`size(set) <= limit - n`); DynamoDB serialises writes to
  * one item, so concurrent acquires can never pass a limit together. Release is `DELETE` from the sets. No
@@ -49,12 +52,18 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keyOf(charge.key),
-          UpdateExpression: 'ADD live :ids, active :ids SET acquiredAt = :now',
+          UpdateExpression: 'ADD live :ids, active :ids SET acquiredAt = :now, #gpk = :partition, #gsk = :key',
+          ExpressionAttributeNames: {
+            '#gpk': JOB_TABLE.statusIndex.partitionKey,
+            '#gsk': JOB_TABLE.statusIndex.sortKey,
+          },
           // A retried acquire whose first attempt was written finds its own first id: granted, nothing counted twice.
           ...(conditions.length > 0 && { ConditionExpression: `contains(live, :first) OR ${fits}` }),
           ExpressionAttributeValues: {
             ':ids': new Set(charge.jobIds),
             ':now': now.toISOString(),
+            ':partition': INDEX_PARTITION,
+            ':key': charge.key,
             ...(conditions.length > 0 && { ':first': first }),
             ...(limits.liveClones !== undefined && { ':liveRoom': limits.liveClones - n }),
             ...(limits.concurrentJobs !== undefined && { ':activeRoom': limits.concurrentJobs - n }),
@@ -89,11 +98,12 @@ export class DynamoDbQuotaLedger implements QuotaLedger {
 
   async list(page: { limit: number; cursor?: string }): Promise<{ usages: QuotaUsage[]; cursor?: string }> {
     const { Items = [], LastEvaluatedKey } = await this.doc.send(
-      new ScanCommand({
+      new QueryCommand({
         TableName: this.tableName,
-        FilterExpression: 'begins_with(#pk, :prefix)',
-        ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey },
-        ExpressionAttributeValues: { ':prefix': PREFIX },
+        IndexName: JOB_TABLE.statusIndex.name,
+        KeyConditionExpression: '#gpk = :partition',
+        ExpressionAttributeNames: { '#gpk': JOB_TABLE.statusIndex.partitionKey },
+        ExpressionAttributeValues: { ':partition': INDEX_PARTITION },
         Limit: page.limit,
         ...(page.cursor !== undefined && { ExclusiveStartKey: decodeCursor(page.cursor) }),
       }),

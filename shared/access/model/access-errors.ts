@@ -6,7 +6,7 @@ import { AppError, type AppErrorOptions, type FieldIssue } from '../../errors/ap
  * same token. `reason` is safe to show the caller: it names the check, never key material.
  */
 export class AuthenticationError extends AppError {
-  readonly code = 'UNAUTHENTICATED';
+  readonly code = 'UNAUTHORIZED';
   readonly retryable = false;
   constructor(readonly reason: string) {
     super(reason);

@@ -3,10 +3,16 @@ import type { Principal } from './principal.js';
 /**
  * Label and extraConfig prefixes that steer an integration, and the only principals that may set them: the runner
  * worker trusts `github.*` labels to mint a just-in-time runner config, the Slack notifier trusts `slack.*` labels to
- * post (and the Slack command to scope `status`/`destroy`), and the service marks its own clones (pool spares,
- * claims) and in-guest settings with `instaclone.*`.
+ * post (and the Slack command to scope `status`/`destroy`), the in-guest runner script trusts
+ * `guestinfo.instaclone.runner.*`, and the service marks its own clones (pool spares, claims) with `instaclone.*`.
  */
 export const OWNED_NAMESPACES = [
+  // Longest prefix first: the runner script's guestinfo belongs to the GitHub path, the rest of instaclone.* to us.
+  {
+    prefix: 'instaclone.runner.',
+    owner: 'verified GitHub webhook deliveries',
+    owns: (p: Principal) => p.id.startsWith('github:') || p.kind === 'service',
+  },
   {
     prefix: 'github.',
     owner: 'verified GitHub webhook deliveries',

@@ -1,14 +1,12 @@
 import { AccessDeniedError, QuotaExceededError } from '../model/access-errors.js';
 import type { CloneTarget } from '../model/clone-target.js';
-import { decide, type JobRef, type ResourceOf } from '../model/decide.js';
+import { type Decision, decide, type JobRef, type ResourceOf } from '../model/decide.js';
+import type { CloneGrant } from '../model/grant.js';
 import { foreignNamespaceKey, type NamespacedRequest } from '../model/namespaces.js';
 import type { Action, Policy } from '../model/policy.js';
 import type { Principal } from '../model/principal.js';
 import type { DenialRecorder } from '../ports/denial-recorder.js';
 import type { QuotaLedger } from '../ports/quota-ledger.js';
-
-/** What a job records of the grant that admitted it: the rule, and the counters it holds (to release them). */
-export type CloneGrant = { rule: string; quotaKey?: string };
 
 export type AccessGuardDeps = {
   /** Undefined: no policy configured, everything is allowed (integration namespaces still hold). */
@@ -37,20 +35,26 @@ export const makeAccessGuard = ({ policy, ledger, recorder, clock }: AccessGuard
     if (!decision.allowed) deny(principal, action, decision.rule, decision.field, decision.message);
   };
 
+  /** Refuses (403) a clone request the namespaces or the policy do not allow; pure, charges nothing. */
+  const checkClone = (principal: Principal, request: CloneTarget & NamespacedRequest): Decision & { allowed: true } => {
+    const foreign = foreignNamespaceKey(principal, request);
+    if (foreign) deny(principal, 'clone', RESERVED_NAMESPACE_RULE, foreign.field, foreign.message);
+    const decision = decide(policy, principal, 'clone', request);
+    if (!decision.allowed) return deny(principal, 'clone', decision.rule, decision.field, decision.message);
+    return decision;
+  };
+
   /**
    * Admits a clone request for `jobIds` (one per clone): integration namespaces first, then the policy, then the
-   * granting rule's live-clone and concurrent-job limits, charged for all the jobs in one conditional write.
-   * Resolves with the grant to record on the jobs.
+   * granting rule's live-clone and concurrent-job limits, charged for all the jobs in one conditional write (a retry
+   * of the same ids counts them once). Resolves with the grant to record on the jobs.
    */
   const admitClone = async (
     principal: Principal,
     request: CloneTarget & NamespacedRequest,
     jobIds: readonly string[],
   ): Promise<CloneGrant> => {
-    const foreign = foreignNamespaceKey(principal, request);
-    if (foreign) deny(principal, 'clone', RESERVED_NAMESPACE_RULE, foreign.field, foreign.message);
-    const decision = decide(policy, principal, 'clone', request);
-    if (!decision.allowed) return deny(principal, 'clone', decision.rule, decision.field, decision.message);
+    const decision = checkClone(principal, request);
     if (!decision.quota) return { rule: decision.rule };
     const { key, liveClones, concurrentJobs } = decision.quota;
     const outcome = await ledger.acquire({ key, jobIds, liveClones, concurrentJobs }, clock.now());
@@ -64,6 +68,28 @@ export const makeAccessGuard = ({ policy, ledger, recorder, clock }: AccessGuard
   /** Whether `principal` may read the job: for filtering listings, where a refusal is not an error. */
   const mayRead = (principal: Principal, job: JobRef): boolean => decide(policy, principal, 'read', job).allowed;
 
-  return { authorize, admitClone, mayRead, hasPolicy: policy !== undefined };
+  /** Whether `principal` may see a warm pool: it may claim from it or manage it. */
+  const mayView = (principal: Principal, pool: string): boolean =>
+    decide(policy, principal, 'claim', { pool }).allowed || decide(policy, principal, 'manage-pools', { pool }).allowed;
+
+  /** Releases the counters of admitted jobs that were never stored. */
+  const abandon = async (grant: CloneGrant, jobIds: readonly string[]): Promise<void> => {
+    if (grant.quotaKey !== undefined) await ledger.releaseLive(grant.quotaKey, jobIds);
+  };
+
+  return { authorize, checkClone, admitClone, mayRead, mayView, abandon, hasPolicy: policy !== undefined };
 };
+
+/**
+ * Access for the service's own paths (pool spares and claims, reapers, warm-runner claims): what they do was
+ * authorized where it was asked for (`manage-pools`, `claim`, the signed webhook), so it is admitted as `rule`, and
+ * no quota is charged.
+ */
+export const internalAccess = (rule: string) => ({
+  authorize: (): void => {},
+  checkClone: (): void => {},
+  admitClone: async (): Promise<CloneGrant> => ({ rule }),
+  mayRead: (): boolean => true,
+  abandon: async (): Promise<void> => {},
+});
 export type AccessGuard = ReturnType<typeof makeAccessGuard>;

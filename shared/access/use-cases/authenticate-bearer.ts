@@ -20,7 +20,8 @@ const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
 export const makeAuthenticateBearer =
   ({ tokens, oidc }: AuthenticateBearerDeps) =>
   async (authorization: string | undefined): Promise<Principal> => {
-    const match = /^Bearer ([\x21-\x7e]{1,8192})$/.exec(authorization ?? '');
+    // The scheme in any case (RFC 7235), as API Gateway and the rest of the gateway accept it.
+    const match = /^\s*bearer +([\x21-\x7e]{1,8192})\s*$/i.exec(authorization ?? '');
     if (!match?.[1]) throw new AuthenticationError('missing bearer token');
     const token = match[1];
     if (looksLikeJwt(token)) {

@@ -45,6 +45,7 @@ export class DynamoDbPoolClaims implements PoolClaims {
           Key: keyOf(jobId),
           UpdateExpression:
             'SET #request.#labels.#claimedBy = :claimedBy, #leaseExpiresAt = :lease, #updatedAt = :now, #version = #version + :one' +
+            (claim.requestedBy ? ', #requestedBy = :requestedBy' : '') +
             setExtra.join(''),
           ConditionExpression: CLAIMABLE,
           ExpressionAttributeNames: {
@@ -56,6 +57,7 @@ export class DynamoDbPoolClaims implements PoolClaims {
             '#claimedBy': CLAIMED_BY_LABEL,
             '#destroyRequested': 'destroyRequested',
             '#leaseExpiresAt': 'leaseExpiresAt',
+            ...(claim.requestedBy && { '#requestedBy': 'requestedBy' }),
             '#updatedAt': 'updatedAt',
             '#version': 'version',
             ...Object.fromEntries(extra.map(([key], i) => [`#extra${i}`, key])),
@@ -64,6 +66,7 @@ export class DynamoDbPoolClaims implements PoolClaims {
             ':succeeded': 'SUCCEEDED',
             ':pool': claim.pool,
             ':claimedBy': claim.claimedBy,
+            ...(claim.requestedBy && { ':requestedBy': claim.requestedBy }),
             ':lease': claim.leaseExpiresAt,
             ':now': claim.now.toISOString(),
             ':one': 1,

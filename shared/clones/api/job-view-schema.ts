@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PrincipalSchema } from '../../access/model/principal.js';
 import { CALLBACK_EVENTS, type CloneJobView, JOB_STATUSES, type JobCallback } from '../model/clone-job.js';
 import { CloneRequestSchema } from '../model/clone-request.js';
 import { STORED_TEXT_LIMITS } from '../model/stored-text.js';
@@ -34,6 +35,9 @@ export const JobViewSchema = z
     jobId: z.string(),
     status: z.enum(JOB_STATUSES),
     request: CloneRequestSchema,
+    requestedBy: PrincipalSchema.optional().describe(
+      'Who asked: `id` (an IAM ARN, `oidc:<issuer>#<sub>`, `token:<name>`, `hook:generic`, `github:<installation>`, `slack:<team>/<user>`, `service:<part>`), `kind` and the attributes the policy matched on; absent on jobs made before principals',
+    ),
     vmName: z.string(),
     labels: z.record(z.string(), z.string()),
     vm: z

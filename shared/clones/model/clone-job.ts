@@ -1,3 +1,5 @@
+import type { CloneGrant } from '../../access/model/grant.js';
+import type { Principal } from '../../access/model/principal.js';
 import type { CloneRequest } from './clone-request.js';
 
 export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'DESTROYING', 'DESTROYED'] as const;
@@ -77,6 +79,13 @@ export type CloneJob = {
   status: JobStatus;
   version: number;
   request: CloneRequest;
+  /**
+   * Who asked: the principal the policy admitted (a warm-pool clone: its claimer once claimed). Absent only on jobs
+   * stored before requests carried a principal.
+   */
+  requestedBy?: Principal;
+  /** The rule (or internal path) that admitted the request and the quota counters the job holds. */
+  grant?: CloneGrant;
   /** Deterministic VM name: a repeated attempt finds the first attempt's VM. */
   vmName: string;
   task?: { moref: string };
@@ -127,6 +136,7 @@ export type CloneJobView = Pick<
   | 'jobId'
   | 'status'
   | 'request'
+  | 'requestedBy'
   | 'vmName'
   | 'vm'
   | 'task'
@@ -147,6 +157,7 @@ export const toJobView = (job: CloneJob): CloneJobView => ({
   jobId: job.jobId,
   status: job.status,
   request: job.request,
+  ...(job.requestedBy && { requestedBy: job.requestedBy }),
   vmName: job.vmName,
   ...(job.task && { task: job.task }),
   ...(job.vm && { vm: job.vm }),

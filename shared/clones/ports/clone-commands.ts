@@ -1,3 +1,4 @@
+import type { Principal } from '../../access/model/principal.js';
 import type { CloneJob } from '../model/clone-job.js';
 import type { CloneRequest } from '../model/clone-request.js';
 import type { SubmissionKey } from '../model/submission-key.js';
@@ -8,19 +9,40 @@ import type { SubmissionKey } from '../model/submission-key.js';
  */
 
 /**
- * Submits a request: `count` QUEUED jobs, each enqueued; the jobs in order. With `jobIds` (one per clone) a job
- * whose id exists already is returned as stored and not enqueued again.
+ * Submits a request for `principal` (admitted by the composition's CloneAccess: refused with AccessDeniedError or
+ * QuotaExceededError before anything is stored): `count` QUEUED jobs, each enqueued; the jobs in order. With `jobIds`
+ * (one per clone) a job whose id exists already is returned as stored and not enqueued again.
  */
-export type SubmitClone = (request: CloneRequest, jobIds?: readonly string[]) => Promise<CloneJob[]>;
-
-/** Submits a request at most once per key (makeSubmitOnce); without keys, once per call. The jobs in order. */
-export type SubmitOnce = (request: CloneRequest, keys: readonly SubmissionKey[]) => Promise<CloneJob[]>;
+export type SubmitClone = (
+  request: CloneRequest,
+  principal: Principal,
+  jobIds?: readonly string[],
+) => Promise<CloneJob[]>;
 
 /**
- * Submits one clone under a job id the caller derived (e.g. from a GitHub workflow job id): a job of that id that
- * exists already is returned as stored and not enqueued again, so a repeated trigger never clones twice.
+ * Submits a request for `principal` at most once per key (makeSubmitOnce); without keys, once per call. An
+ * `Idempotency-Key` is the principal's own. The jobs in order.
  */
-export type SubmitCloneAs = (jobId: string, request: CloneRequest) => Promise<CloneJob>;
+export type SubmitOnce = (
+  request: CloneRequest,
+  principal: Principal,
+  keys: readonly SubmissionKey[],
+) => Promise<CloneJob[]>;
 
-/** DELETE semantics: destroys a finished clone, or marks an unfinished one. Rejects JobNotFoundError, StaleTransitionError. */
+/**
+ * Submits one clone for `principal` under a job id the caller derived (e.g. from a GitHub workflow job id): a job of
+ * that id that exists already is returned as stored and not enqueued again, so a repeated trigger never clones twice.
+ */
+export type SubmitCloneAs = (jobId: string, request: CloneRequest, principal: Principal) => Promise<CloneJob>;
+
+/**
+ * DELETE semantics, for the service's own paths: destroys a finished clone, or marks an unfinished one. Rejects
+ * JobNotFoundError, StaleTransitionError.
+ */
 export type RequestDestroy = (jobId: string) => Promise<CloneJob>;
+
+/** DELETE for a caller: {@link RequestDestroy} once the policy lets `principal` destroy the job (AccessDeniedError). */
+export type DestroyClone = (jobId: string, principal: Principal) => Promise<CloneJob>;
+
+/** Loads a job `principal` may read. Rejects JobNotFoundError, AccessDeniedError. */
+export type GetClone = (jobId: string, principal: Principal) => Promise<CloneJob>;

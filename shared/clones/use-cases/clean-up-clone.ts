@@ -1,3 +1,4 @@
+import { operationIdOf } from '../../access/model/grant.js';
 import {
   AttemptInProgressError,
   isAppError,
@@ -33,7 +34,7 @@ const isFaultOf = (err: unknown, fault: string): boolean =>
 export const makeDestroyJobClone =
   ({ cloner, clock }: Pick<CleanUpCloneDeps, 'cloner' | 'clock'>) =>
   async (job: CloneJob, ctx: Ctx): Promise<'destroyed' | 'gone' | 'foreign' | 'none'> => {
-    const options = { ...(ctx.signal && { signal: ctx.signal }), operationId: job.jobId };
+    const options = { ...(ctx.signal && { signal: ctx.signal }), operationId: operationIdOf(job) };
     const destroy = (moref: string) =>
       cloner.destroyClone(moref, { key: JOB_ID_EXTRA_CONFIG_KEY, value: job.jobId }, { ...options, ...ctx });
     if (job.vm) return destroy(job.vm.moref);

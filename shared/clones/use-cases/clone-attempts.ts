@@ -1,13 +1,10 @@
 import { isAppError, RetryScheduledError } from '../../errors/app-error.js';
-import type { EventPublisher } from '../../events/event-publisher.js';
-import type { Clock } from '../../runtime/runtime.js';
 import { type CloneJob, isCloneFinished, type JobErrorCause } from '../model/clone-job.js';
 import type { JobPatch } from '../model/job-transition.js';
 import { deadlineFor, decideRetry, type GiveUpCode, givingUp } from '../model/retry-policy.js';
-import type { JobRepository } from '../ports/job-repository.js';
-import { makeJobWriter } from './job-announcer.js';
+import { type JobWriterDeps, makeJobWriter } from './job-announcer.js';
 
-export type CloneAttemptsDeps = { jobs: JobRepository; events: EventPublisher; clock: Clock };
+export type CloneAttemptsDeps = JobWriterDeps;
 
 /**
  * How long a delivery holds the right to start a clone. It only has to cover claim → InstantClone_Task answered
@@ -29,8 +26,9 @@ export const causeOf = (err: unknown): JobErrorCause => {
  * The attempt bookkeeping of clone jobs (design §13): which attempt runs, what the last one failed with, when the next
  * one starts, and the end of a job whose deadline passed or whose attempts are spent.
  */
-export const makeCloneAttempts = ({ jobs, events, clock }: CloneAttemptsDeps) => {
-  const { update, announce, finish } = makeJobWriter({ jobs, events, clock });
+export const makeCloneAttempts = (deps: CloneAttemptsDeps) => {
+  const { jobs, clock } = deps;
+  const { update, announce, finish } = makeJobWriter(deps);
 
   /** Ends an unfinished job FAILED with `code` (see `givingUp`) and publishes `Clone Failed`. */
   const giveUp = (job: CloneJob, code: GiveUpCode, reason: string, last?: JobErrorCause): Promise<CloneJob> =>

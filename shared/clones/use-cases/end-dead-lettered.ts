@@ -1,13 +1,10 @@
-import type { EventPublisher } from '../../events/event-publisher.js';
-import type { Clock } from '../../runtime/runtime.js';
 import { type CloneJob, isCloneFinished } from '../model/clone-job.js';
 import type { CloneMessage } from '../model/clone-message.js';
 import { givingUp } from '../model/retry-policy.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
-import type { JobRepository } from '../ports/job-repository.js';
-import { makeJobWriter } from './job-announcer.js';
+import { type JobWriterDeps, makeJobWriter } from './job-announcer.js';
 
-export type EndDeadLetteredDeps = { jobs: JobRepository; queue: CloneQueue; events: EventPublisher; clock: Clock };
+export type EndDeadLetteredDeps = JobWriterDeps & { queue: CloneQueue };
 
 /**
  * A clone message reached the dead-letter queue: every delivery the queue allows ended without the worker answering
@@ -17,8 +14,9 @@ export type EndDeadLetteredDeps = { jobs: JobRepository; queue: CloneQueue; even
  * announced. Destroy and configure messages change nothing here: the reconciler re-drives DESTROYING jobs.
  * Resolves with the job as stored; rejects when the table, the bus or the queue fail (the DLQ redelivers).
  */
-export const makeEndDeadLettered = ({ jobs, queue, events, clock }: EndDeadLetteredDeps) => {
-  const { announce, finish } = makeJobWriter({ jobs, events, clock });
+export const makeEndDeadLettered = (deps: EndDeadLetteredDeps) => {
+  const { jobs, queue, clock } = deps;
+  const { announce, finish } = makeJobWriter(deps);
   return async (message: CloneMessage): Promise<CloneJob | undefined> => {
     const job = await jobs.get(message.jobId);
     if (!job) return undefined;

@@ -1,3 +1,4 @@
+import { operationIdOf } from '../../access/model/grant.js';
 import {
   AttemptInProgressError,
   isAppError,
@@ -7,28 +8,22 @@ import {
   type VcenterFaultError,
   WaitingForGuestError,
 } from '../../errors/app-error.js';
-import type { EventPublisher } from '../../events/event-publisher.js';
-import type { Clock } from '../../runtime/runtime.js';
 import { type ClonedVm, type CloneJob, isCloneFinished } from '../model/clone-job.js';
 import type { CloneMessage } from '../model/clone-message.js';
 import type { JobPatch } from '../model/job-transition.js';
 import { deadlineOf, overdue, waitingFor } from '../model/retry-policy.js';
 import type { GuestinfoResolver } from '../ports/guestinfo-resolver.js';
-import type { JobRepository } from '../ports/job-repository.js';
 import type { ClonePlan, FoundVm, VmCallOptions, VmCloner } from '../ports/vm-cloner.js';
 import { ATTEMPT_LEASE_MS, causeOf, makeCloneAttempts } from './clone-attempts.js';
 import { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
 import { makeExecuteDestroy } from './execute-destroy.js';
-import { makeJobWriter } from './job-announcer.js';
+import { type JobWriterDeps, makeJobWriter } from './job-announcer.js';
 
 export { ATTEMPT_LEASE_MS } from './clone-attempts.js';
 export { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
 
-export type ExecuteCloneDeps = {
-  jobs: JobRepository;
+export type ExecuteCloneDeps = JobWriterDeps & {
   cloner: VmCloner;
-  events: EventPublisher;
-  clock: Clock;
   resolveGuestinfo?: GuestinfoResolver;
 };
 export type ExecuteCloneContext = { deadline: number; signal?: AbortSignal };
@@ -188,7 +183,7 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
       mayStart ? { until: new Date(now + ATTEMPT_LEASE_MS).toISOString() } : undefined,
     );
     const plan = clonePlanFor(job);
-    const options: VmCallOptions = { ...(ctx.signal && { signal: ctx.signal }), operationId: job.jobId };
+    const options: VmCallOptions = { ...(ctx.signal && { signal: ctx.signal }), operationId: operationIdOf(job) };
     if (job.vm) return cloned(job, job.vm, ctx, options);
     if (!job.task) {
       const started = await start(job, stored.status === 'QUEUED', plan, ctx, options);

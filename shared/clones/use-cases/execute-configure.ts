@@ -1,14 +1,13 @@
+import { operationIdOf } from '../../access/model/grant.js';
 import { GuestConfigError } from '../../errors/app-error.js';
 import { configuredEventFor } from '../../events/clone-events.js';
-import type { EventPublisher } from '../../events/event-publisher.js';
-import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob } from '../model/clone-job.js';
 import { transition } from '../model/job-transition.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
 import type { GuestinfoResolver } from '../ports/guestinfo-resolver.js';
-import type { JobRepository } from '../ports/job-repository.js';
 import type { VmCloner } from '../ports/vm-cloner.js';
 import { JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
+import type { JobWriterDeps } from './job-announcer.js';
 import { makeRequestDestroy } from './request-destroy.js';
 
 /**
@@ -17,12 +16,9 @@ import { makeRequestDestroy } from './request-destroy.js';
  */
 export const CONFIGURED_EXTRA_CONFIG_KEY = 'instaclone.configuredAt';
 
-export type ExecuteConfigureDeps = {
-  jobs: JobRepository;
+export type ExecuteConfigureDeps = JobWriterDeps & {
   queue: CloneQueue;
   cloner: VmCloner;
-  events: EventPublisher;
-  clock: Clock;
   /** The late values; `{}` means there is nothing to set. */
   resolveGuestinfo?: GuestinfoResolver;
 };
@@ -47,7 +43,7 @@ export const makeExecuteConfigure = (deps: ExecuteConfigureDeps) => {
   ): Promise<CloneJob | undefined> => {
     const job = await jobs.get(message.jobId);
     if (!job?.vm || job.status !== 'SUCCEEDED' || job.destroyRequested || job.configuredAt) return job;
-    const options = { ...(ctx.signal && { signal: ctx.signal }), operationId: job.jobId };
+    const options = { ...(ctx.signal && { signal: ctx.signal }), operationId: operationIdOf(job) };
     const current = await cloner.readExtraConfig(job.vm.moref, options);
     if (current?.[JOB_ID_EXTRA_CONFIG_KEY] !== job.jobId) return job;
     if (current[CONFIGURED_EXTRA_CONFIG_KEY] === undefined) {

@@ -1,12 +1,9 @@
-import type { EventPublisher } from '../../events/event-publisher.js';
-import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob } from '../model/clone-job.js';
-import type { JobRepository } from '../ports/job-repository.js';
 import type { VmCloner } from '../ports/vm-cloner.js';
 import { makeDestroyJobClone } from './clean-up-clone.js';
-import { makeJobWriter } from './job-announcer.js';
+import { type JobWriterDeps, makeJobWriter } from './job-announcer.js';
 
-export type ExecuteDestroyDeps = { jobs: JobRepository; cloner: VmCloner; events: EventPublisher; clock: Clock };
+export type ExecuteDestroyDeps = JobWriterDeps & { cloner: VmCloner };
 
 /**
  * Runs one delivery of a destroy message: powers off and destroys the job's clone, then records DESTROYED and
@@ -16,8 +13,9 @@ export type ExecuteDestroyDeps = { jobs: JobRepository; cloner: VmCloner; events
  * harmless. Rejects (SQS redelivers) on vCenter faults and transport errors, and with TaskStillRunningError or
  * AttemptInProgressError while the clone is still being made.
  */
-export const makeExecuteDestroy = ({ jobs, cloner, events, clock }: ExecuteDestroyDeps) => {
-  const { announce, finish } = makeJobWriter({ jobs, events, clock });
+export const makeExecuteDestroy = (deps: ExecuteDestroyDeps) => {
+  const { jobs, cloner, clock } = deps;
+  const { announce, finish } = makeJobWriter(deps);
   const destroyJobClone = makeDestroyJobClone({ cloner, clock });
   return async (jobId: string, ctx: { deadline: number; signal?: AbortSignal }): Promise<CloneJob | undefined> => {
     const job = await jobs.get(jobId);

@@ -4,20 +4,23 @@ import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob, JobStatus } from '../model/clone-job.js';
 import { type JobPatch, transition } from '../model/job-transition.js';
 import type { JobRepository } from '../ports/job-repository.js';
+import type { QuotaRelease } from '../ports/quota-release.js';
 
-export type JobWriterDeps = { jobs: JobRepository; events: EventPublisher; clock: Clock };
+export type JobWriterDeps = { jobs: JobRepository; events: EventPublisher; clock: Clock; quota: QuotaRelease };
 
 /**
- * State writes shared by the worker's use cases. `announce` publishes the events of the job's current status
- * once, after the status is stored: a failed publish leaves `announced` behind, so the next delivery re-sends
- * (events are at-least-once; consumers key on jobId + status).
+ * State writes shared by the worker's use cases. `announce` gives back the quota the job's status no longer holds,
+ * then publishes the events of that status once, after the status is stored: a failed release or publish leaves
+ * `announced` behind, so the next delivery does both again (both are idempotent; events are at-least-once and
+ * consumers key on jobId + status).
  */
-export const makeJobWriter = ({ jobs, events, clock }: JobWriterDeps) => {
+export const makeJobWriter = ({ jobs, events, clock, quota }: JobWriterDeps) => {
   const update = (job: CloneJob, to: JobStatus | undefined, patch: JobPatch): Promise<CloneJob> =>
     jobs.save(transition(job, { to, patch, now: clock.now() }));
 
   const announce = async (job: CloneJob): Promise<CloneJob> => {
     if (job.announced === job.status) return job;
+    await quota.settle(job);
     for (const event of cloneEventsFor(job)) await events.publish(event);
     return update(job, undefined, { announced: job.status });
   };

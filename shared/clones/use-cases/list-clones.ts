@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Principal } from '../../access/model/principal.js';
 import { InvalidCursorError } from '../../errors/app-error.js';
 import { type CloneJob, JOB_STATUSES, type JobStatus } from '../model/clone-job.js';
 import { jsonBytes } from '../model/request-limits.js';
+import type { CloneAccess } from '../ports/clone-access.js';
 import type { JobRepository } from '../ports/job-repository.js';
 
 export type LabelFilter = { key: string; value: string };
@@ -10,6 +12,8 @@ export type ListClonesQuery = {
   statuses?: readonly JobStatus[];
   /** All of these labels (AND). */
   labels?: readonly LabelFilter[];
+  /** Only jobs of this principal (its `requestedBy.id`). */
+  requestedBy?: string;
   cursor?: string;
   limit: number;
 };
@@ -25,12 +29,17 @@ export const LIST_PAGE_BYTES = 3 * 1024 * 1024;
 type Position = { f: string; s: number; c?: string };
 
 /** The filter as a short fingerprint: statuses in their fixed order, labels sorted, so equal filters match. */
-const fingerprintOf = (statuses: readonly JobStatus[], labels: readonly LabelFilter[]): string =>
+const fingerprintOf = (
+  statuses: readonly JobStatus[],
+  labels: readonly LabelFilter[],
+  requestedBy: string | undefined,
+): string =>
   createHash('sha256')
     .update(
       JSON.stringify([
         statuses,
         [...labels].map((l) => [l.key, l.value]).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+        ...(requestedBy === undefined ? [] : [requestedBy]),
       ]),
     )
     .digest('base64url')
@@ -67,17 +76,20 @@ const hasLabels = (job: CloneJob, labels: readonly LabelFilter[]): boolean =>
 
 /**
  * `GET /v1/clones`: jobs of the given statuses (or of every status, one after the other), oldest first, only those
- * with every label asked for. Pages may hold fewer than `limit` jobs when labels filter some out, or when a page
- * reached {@link LIST_PAGE_BYTES}; follow `cursor` until it is absent. A cursor belongs to its filter: used with
- * another one it is refused. Rejects with InvalidCursorError before reading anything.
+ * with every label asked for, of the requester asked for, and that `principal` may read. Pages may hold fewer than
+ * `limit` jobs when filters leave some out, or when a page reached {@link LIST_PAGE_BYTES}; follow `cursor` until it
+ * is absent. A cursor belongs to its filter: used with another one it is refused. Rejects with AccessDeniedError
+ * (403) when the principal may not list at all, InvalidCursorError, both before reading anything.
  */
 export const makeListClones =
-  ({ jobs }: { jobs: JobRepository }) =>
-  async (query: ListClonesQuery): Promise<ListClonesPage> => {
+  ({ jobs, access }: { jobs: JobRepository; access: Pick<CloneAccess, 'authorize' | 'mayRead'> }) =>
+  async (query: ListClonesQuery, principal: Principal): Promise<ListClonesPage> => {
+    access.authorize(principal, 'list', undefined);
+    const { requestedBy } = query;
     const wanted = new Set(query.statuses?.length ? query.statuses : JOB_STATUSES);
     const statuses = JOB_STATUSES.filter((s) => wanted.has(s));
     const labels = query.labels ?? [];
-    const f = fingerprintOf(statuses, labels);
+    const f = fingerprintOf(statuses, labels, requestedBy);
     let position: Position | undefined = query.cursor ? decode(query.cursor, f, statuses.length) : { f, s: 0 };
     const found: CloneJob[] = [];
     let bytes = 0;
@@ -87,7 +99,12 @@ export const makeListClones =
         limit: query.limit - found.length,
         ...(position.c !== undefined && { cursor: position.c }),
       });
-      const matching = page.jobs.filter((job) => hasLabels(job, labels));
+      const matching = page.jobs.filter(
+        (job) =>
+          hasLabels(job, labels) &&
+          (requestedBy === undefined || job.requestedBy?.id === requestedBy) &&
+          access.mayRead(principal, job),
+      );
       found.push(...matching);
       bytes += matching.reduce((sum, job) => sum + jsonBytes(job), 0);
       position = page.cursor

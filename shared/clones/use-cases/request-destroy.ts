@@ -1,7 +1,9 @@
+import type { Principal } from '../../access/model/principal.js';
 import { JobNotFoundError, StaleTransitionError } from '../../errors/app-error.js';
 import type { Clock } from '../../runtime/runtime.js';
 import type { CloneJob } from '../model/clone-job.js';
 import { transition } from '../model/job-transition.js';
+import type { CloneAccess } from '../ports/clone-access.js';
 import type { CloneQueue } from '../ports/clone-queue.js';
 import type { JobRepository } from '../ports/job-repository.js';
 
@@ -63,5 +65,19 @@ export const makeRequestDestroy = ({ jobs, queue, clock }: RequestDestroyDeps) =
         if (!(err instanceof StaleTransitionError) || attempt >= TRIES) throw err;
       }
     }
+  };
+};
+
+/**
+ * `DELETE /v1/clones/{jobId}` for a caller: as {@link makeRequestDestroy}, once `principal` is allowed to destroy the
+ * job (AccessDeniedError, 403, otherwise: nothing changes, nothing is queued).
+ */
+export const makeDestroyClone = (deps: RequestDestroyDeps & { access: Pick<CloneAccess, 'authorize'> }) => {
+  const requestDestroy = makeRequestDestroy(deps);
+  return async (jobId: string, principal: Principal): Promise<CloneJob> => {
+    const job = await deps.jobs.get(jobId);
+    if (!job) throw new JobNotFoundError(jobId);
+    deps.access.authorize(principal, 'destroy', job);
+    return requestDestroy(jobId);
   };
 };

@@ -1,3 +1,4 @@
+import { genericHookPrincipal } from '../../access/model/principal.js';
 import type { SecretProvider } from '../../aws/secret-provider.js';
 import { type CloneJob, toJobView } from '../../clones/model/clone-job.js';
 import { CallerCloneRequestSchema } from '../../clones/model/clone-request.js';
@@ -49,8 +50,9 @@ const accepted = (jobs: CloneJob[], count: number) => {
  * The signed entry points. Each one reads the raw body (base64-decoded when API Gateway encoded it), verifies
  * its provider's signature over exactly those bytes, and only then parses:
  * - generic: `X-Instaclone-Signature: sha256=<hmac("<ts>.<body>")>` + `X-Instaclone-Timestamp` (5 minutes); the
- *   body is a clone request → 202 with the job(s). A replay of a signature answers with the first one's jobs; an
- *   `Idempotency-Key` header works as on the API across re-signed retries, but never overrides the signature;
+ *   body is a clone request, made as `hook:generic` → 202 with the job(s), or 403/429 as the policy says. A replay of
+ *   a signature answers with the first one's jobs; an `Idempotency-Key` header works as on the API across re-signed
+ *   retries, but never overrides the signature;
  * - github: `X-Hub-Signature-256`, `X-GitHub-Event`, `X-GitHub-Delivery` → 200 with the outcome (GitHub only
  *   records the status; 2xx for every verified delivery, ignored or not, so it does not flag the hook);
  * - slack: `X-Slack-Signature` + `X-Slack-Request-Timestamp` (5 minutes), form body → 200 ephemeral reply (a
@@ -68,7 +70,7 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, Route> => (
     const request = parseJsonBody(CallerCloneRequestSchema, { body: raw, headers: event.headers });
     // The signature's key comes last, so it decides: an unsigned Idempotency-Key cannot turn a replay into a new job.
     const keys = [...idempotencyKeysOf(event), replayKeyOf('generic', signature ?? '')];
-    return accepted(await deps.submit(request, keys), request.count);
+    return accepted(await deps.submit(request, genericHookPrincipal(), keys), request.count);
   },
   [HOOK_ROUTE_KEYS.github]: async (event) => {
     if (!deps.secrets.github) return notServed(HOOK_ROUTE_KEYS.github);

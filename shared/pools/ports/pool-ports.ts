@@ -1,3 +1,4 @@
+import type { Principal } from '../../access/model/principal.js';
 import type { CloneJob } from '../../clones/model/clone-job.js';
 import type { ClaimRequest, Pool, PoolSpec, ScalingState } from '../model/pool.js';
 import type { PoolEvent } from '../model/pool-events.js';
@@ -38,6 +39,8 @@ export interface PoolRepository {
 export type PoolClaim = {
   pool: string;
   claimedBy: string;
+  /** The principal that claims: it becomes the clone's `requestedBy` (who holds it now). Retiring keeps the owner. */
+  requestedBy?: Principal;
   leaseExpiresAt: string;
   now: Date;
   labels?: Record<string, string>;
@@ -71,6 +74,7 @@ export type ClaimOptions = {
 export type ClaimSpare = (
   pool: string,
   request: ClaimRequest,
+  principal: Principal,
   options?: Omit<ClaimOptions, 'spareOnly'>,
 ) => Promise<ClaimResult | undefined>;
 

@@ -1,3 +1,4 @@
+import type { Principal } from '../../access/model/principal.js';
 import type { SubmitClone } from '../../clones/ports/clone-commands.js';
 import type { JobRepository } from '../../clones/ports/job-repository.js';
 import type { Clock, IdGenerator } from '../../runtime/runtime.js';
@@ -18,6 +19,7 @@ export type ClaimFromPoolDeps = {
   pools: PoolRepository;
   jobs: JobRepository;
   claims: PoolClaims;
+  /** Submits a fresh clone for the claimer (an internal grant: the claim itself was authorized). */
   submitClone: SubmitClone;
   events: PoolEventPublisher;
   clock: Clock;
@@ -33,7 +35,12 @@ export type ClaimFromPoolDeps = {
  * repeated failures), or when the table, queue or bus fail (a claimed clone is then still released by its lease).
  */
 function makeClaim({ pools, jobs, claims, submitClone, events, clock, ids }: ClaimFromPoolDeps) {
-  return async (name: string, request: ClaimRequest, options: ClaimOptions = {}): Promise<ClaimResult | undefined> => {
+  return async (
+    name: string,
+    request: ClaimRequest,
+    principal: Principal,
+    options: ClaimOptions = {},
+  ): Promise<ClaimResult | undefined> => {
     const pool = await pools.get(name);
     if (!pool) throw new PoolNotFoundError(name);
     const now = clock.now();
@@ -41,6 +48,7 @@ function makeClaim({ pools, jobs, claims, submitClone, events, clock, ids }: Cla
     const claim = {
       pool: name,
       claimedBy: request.claimedBy,
+      requestedBy: principal,
       leaseExpiresAt,
       now,
       ...(options.labels && { labels: options.labels }),
@@ -59,7 +67,7 @@ function makeClaim({ pools, jobs, claims, submitClone, events, clock, ids }: Cla
     if (!result) {
       const sourceIndex = now.getTime() % Math.max(1, sourcesOf(pool.spec).length);
       const cloneRequest = poolCloneRequest(pool, { sourceIndex, uniqueId: ids.jobId(), claimedBy: request.claimedBy });
-      const [job] = await submitClone(cloneRequest);
+      const [job] = await submitClone(cloneRequest, principal);
       if (!job) throw new Error(`Submitting a clone for pool ${name} returned no job`);
       result = { pool: name, source: 'fresh', job };
     }
@@ -85,12 +93,16 @@ function makeClaim({ pools, jobs, claims, submitClone, events, clock, ids }: Cla
 /** The claim of `POST /v1/pools/{name}/claim`: a spare, or else a fresh clone (see makeClaim's rules above). */
 export const makeClaimFromPool = (deps: ClaimFromPoolDeps) => {
   const claim = makeClaim(deps);
-  return async (name: string, request: ClaimRequest, options: Omit<ClaimOptions, 'spareOnly'> = {}) =>
-    (await claim(name, request, options)) as ClaimResult;
+  return async (
+    name: string,
+    request: ClaimRequest,
+    principal: Principal,
+    options: Omit<ClaimOptions, 'spareOnly'> = {},
+  ) => (await claim(name, request, principal, options)) as ClaimResult;
 };
 
 /** A claim served only by a ready spare: undefined (nothing claimed, nothing queued) when none is ready. */
 export const makeClaimSpare = (deps: ClaimFromPoolDeps): ClaimSpare => {
   const claim = makeClaim(deps);
-  return (name, request, options = {}) => claim(name, request, { ...options, spareOnly: true });
+  return (name, request, principal, options = {}) => claim(name, request, principal, { ...options, spareOnly: true });
 };

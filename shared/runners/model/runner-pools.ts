@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { globMatches } from '../../access/model/patterns.js';
 import { CloneSourceSchema } from '../../clones/model/clone-request.js';
 import { PoolNameSchema } from '../../pools/model/pool.js';
 
@@ -42,13 +43,52 @@ export const RunnerPoolSchema = z
     warmPool: PoolNameSchema.optional(),
     /** Extra guestinfo for the runner VMs (never secrets: it is stored with the job). */
     guestinfo: z.record(z.string(), z.string()).optional(),
+    /**
+     * Repositories whose jobs may get a runner of this pool: `owner/name` or `owner/*` (the owner literal). A JIT
+     * runner config is minted only for a job of an allowed repository or organisation.
+     */
+    repositories: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.*-]+$/, 'must be owner/name or owner/*'))
+      .min(1)
+      .max(100)
+      .optional(),
+    /** Organisations (and users) whose repositories' jobs may get a runner of this pool. */
+    organizations: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]+$/, 'must be an organisation login'))
+      .min(1)
+      .max(100)
+      .optional(),
+    /** GitHub App installations allowed to ask for runners of this pool; any installation when absent. */
+    installations: z.array(z.number().int().positive()).min(1).max(100).optional(),
   })
-  .strict();
+  .strict()
+  .refine((pool) => pool.repositories !== undefined || pool.organizations !== undefined, {
+    path: ['repositories'],
+    message: 'give "repositories" or "organizations": the GitHub jobs this pool may mint runners for',
+  });
 export type RunnerPool = z.infer<typeof RunnerPoolSchema>;
+
+/** Where a GitHub job comes from: its repository (`owner/name`) and App installation. */
+export type GithubOrigin = { repository: string; installationId: number | undefined };
+
+/**
+ * Whether `pool` may serve a job of `origin`: its installation is allowed (when the pool lists installations) and its
+ * repository is listed or belongs to a listed organisation. Owners compare case-insensitively, as GitHub does.
+ */
+export const poolAdmits = (pool: RunnerPool, origin: GithubOrigin): boolean => {
+  if (pool.installations && !pool.installations.includes(origin.installationId ?? -1)) return false;
+  const repository = origin.repository.toLowerCase();
+  const owner = repository.split('/')[0] ?? '';
+  return (
+    (pool.organizations ?? []).some((org) => org.toLowerCase() === owner) ||
+    (pool.repositories ?? []).some((pattern) => globMatches(pattern.toLowerCase(), repository))
+  );
+};
 
 /**
  * `GITHUB_RUNNER_POOLS`, a JSON document, version 1:
- * `{"version":"1","pools":[{"name":"linux","labels":["self-hosted","linux","x64"],"source":{"path":"/DC0/vm/runner-golden"}}]}`.
+ * `{"version":"1","pools":[{"name":"linux","labels":["self-hosted","linux","x64"],"source":{"path":"/DC0/vm/runner-golden"},
+ * "organizations":["acme"]}]}`.
  */
 export const RunnerPoolsSchema = z
   .object({ version: z.literal('1'), pools: z.array(RunnerPoolSchema).max(50) })

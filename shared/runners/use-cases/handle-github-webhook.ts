@@ -1,3 +1,4 @@
+import { githubPrincipal, type Principal } from '../../access/model/principal.js';
 import type { CloneJob } from '../../clones/model/clone-job.js';
 import { type CloneRequest, CloneRequestSchema } from '../../clones/model/clone-request.js';
 import type { RequestDestroy, SubmitCloneAs } from '../../clones/ports/clone-commands.js';
@@ -17,7 +18,7 @@ import {
   type WorkflowJobPayload,
   WorkflowJobPayloadSchema,
 } from '../model/github-webhook.js';
-import { poolForLabels, type RunnerPool, type RunnerPools } from '../model/runner-pools.js';
+import { poolAdmits, poolForLabels, type RunnerPool, type RunnerPools } from '../model/runner-pools.js';
 import type { DeliveryLedger } from '../ports/delivery-ledger.js';
 
 /** How long a delivery id is remembered; GitHub redelivers by hand or by API, days later at most. */
@@ -40,6 +41,10 @@ export type GithubWebhookDeps = {
    */
   claimSpare?: ClaimSpare;
 };
+
+/** A verified delivery acts for the App installation it came from. */
+export const principalOfDelivery = (payload: WorkflowJobPayload): Principal =>
+  githubPrincipal(payload.installation?.id ?? 'none');
 
 /** Labels of the runner clone serving one queued GitHub job: where to register it, what it is for. */
 const runnerLabels = (pool: RunnerPool, payload: WorkflowJobPayload, now: Date): Record<string, string> => {
@@ -100,7 +105,7 @@ export const makeHandleGithubWebhook = (deps: GithubWebhookDeps) => {
     const claimedBy = runnerJobId(payload.workflow_job.id);
     let claimed: ClaimResult | undefined;
     try {
-      claimed = await claimSpare(pool.warmPool, { version: '1', claimedBy }, { labels });
+      claimed = await claimSpare(pool.warmPool, { version: '1', claimedBy }, principalOfDelivery(payload), { labels });
     } catch (err) {
       if (err instanceof PoolNotFoundError) return undefined;
       throw err;
@@ -120,12 +125,15 @@ export const makeHandleGithubWebhook = (deps: GithubWebhookDeps) => {
   const onQueued = async (payload: WorkflowJobPayload): Promise<GithubWebhookOutcome> => {
     const pool = poolForLabels(pools, payload.workflow_job.labels);
     if (!pool) return { outcome: 'ignored', reason: 'no pool serves these labels' };
+    const origin = { repository: payload.repository.full_name, installationId: payload.installation?.id };
+    if (!poolAdmits(pool, origin))
+      return { outcome: 'ignored', reason: 'the runner pool does not serve this repository' };
     const jobId = runnerJobId(payload.workflow_job.id);
     if (await jobs.get(jobId)) return { outcome: 'duplicate', jobId };
     const warm = await claimWarm(pool, payload);
     if (warm && pool.warmPool)
       return { outcome: 'claimed', jobId: warm.jobId, pool: pool.name, warmPool: pool.warmPool };
-    await submitCloneAs(jobId, runnerCloneRequest(pool, payload, clock.now()));
+    await submitCloneAs(jobId, runnerCloneRequest(pool, payload, clock.now()), principalOfDelivery(payload));
     return { outcome: 'submitted', jobId, pool: pool.name };
   };
 

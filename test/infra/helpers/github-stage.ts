@@ -2,7 +2,14 @@
 export const GITHUB_RUNNERS = {
   enabled: true,
   appId: '123456',
-  runnerPools: [{ name: 'linux', labels: ['self-hosted', 'linux', 'x64'], source: { path: '/DC0/vm/runner-golden' } }],
+  runnerPools: [
+    {
+      name: 'linux',
+      labels: ['self-hosted', 'linux', 'x64'],
+      source: { path: '/DC0/vm/runner-golden' },
+      organizations: ['octo-org'],
+    },
+  ],
 } as const;
 
 /** GitHub's API ranges (a sample) and a customer-managed prefix list, for stages in `vpc-endpoints` mode. */

@@ -87,7 +87,14 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     GITHUB_RUNNER_POOLS: JSON.stringify({
       version: '1',
-      pools: [{ name: 'linux', labels: ['self-hosted', 'linux', 'x64'], source: { path: '/DC0/vm/DC0_H0_VM0' } }],
+      pools: [
+        {
+          name: 'linux',
+          labels: ['self-hosted', 'linux', 'x64'],
+          source: { path: '/DC0/vm/DC0_H0_VM0' },
+          organizations: ['octo-org'],
+        },
+      ],
     }),
   };
   handler = makeHandler(buildDeps(loadConfig(configSchema, env))) as unknown as Handler;

@@ -58,7 +58,14 @@ beforeAll(async () => {
       githubApiUrl: github.url,
       runnerPools: JSON.stringify({
         version: '1',
-        pools: [{ name: 'linux', labels: ['self-hosted', 'linux', 'x64'], source: { path: '/DC0/vm/DC0_H0_VM0' } }],
+        pools: [
+          {
+            name: 'linux',
+            labels: ['self-hosted', 'linux', 'x64'],
+            source: { path: '/DC0/vm/DC0_H0_VM0' },
+            organizations: ['octo-org'],
+          },
+        ],
       }),
     },
   });

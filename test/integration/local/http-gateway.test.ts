@@ -1,6 +1,7 @@
 import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import { localAuthorizer } from '#local/auth/local-authorizer';
 import { type GatewayRoute, startHttpGateway } from '#local/lambda/http-gateway';
 import { silentLogger } from '#local/local-logger';
 
@@ -13,7 +14,8 @@ afterEach(async () => {
 type Seen = { event: APIGatewayProxyEventV2; context: Context };
 
 async function gatewayWith(routes: GatewayRoute[]) {
-  const gateway = await startHttpGateway({ routes, bearerToken: TOKEN, timeoutMs: 500, logger: silentLogger });
+  const authorize = localAuthorizer({}, TOKEN);
+  const gateway = await startHttpGateway({ routes, authorize, timeoutMs: 500, logger: silentLogger });
   cleanups.push(gateway.close);
   return gateway;
 }
@@ -69,6 +71,8 @@ describe('HTTP gateway', () => {
         routeKey: 'POST /v1/clones/{jobId}',
         stage: '$default',
         http: { method: 'POST', path: '/v1/clones/job%201', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' },
+        // The caller, where API Gateway's authorizers put it: here the stack's own token, `token:default`.
+        authorizer: { lambda: { kind: 'token', name: 'default' } },
       },
     });
     expect(event.headers['x-custom']).toBe('Yes');

@@ -43,6 +43,7 @@ beforeAll(async () => {
             name: 'linux',
             labels: ['self-hosted', 'linux', 'x64'],
             source: { path: '/DC0/vm/DC0_H0_VM0' },
+            organizations: ['octo-org'],
             warmPool: 'runners',
           },
         ],

@@ -71,7 +71,7 @@ describe('Use case: authenticateBearer', () => {
     expect(without).toBe('OIDC tokens are not accepted: the policy trusts no issuer');
   });
 
-  it.each([undefined, '', 'Basic abc', 'Bearer ', 'bearer x'])(
+  it.each([undefined, '', 'Basic abc', 'Bearer ', 'Bearer a b'])(
     'refuses the header %j as a missing token',
     async (header) => {
       const authenticate = makeAuthenticateBearer({ tokens: namedTokenFile(join(dir, 'none.json')) });

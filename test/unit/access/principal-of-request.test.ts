@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { authorizerContextOf, principalOfRequest } from '#shared/access/api/principal-of-request';
 import { AuthenticationError } from '#shared/access/model/access-errors';
 import { oidcPrincipal, tokenPrincipal } from '#shared/access/model/principal';
+import { authorizerContextOf, principalOfRequest } from '#shared/http/principal-of-request';
 
 const eventWith = (authorizer: unknown) =>
   ({ requestContext: { ...(authorizer !== undefined && { authorizer }) } }) as unknown as APIGatewayProxyEventV2;

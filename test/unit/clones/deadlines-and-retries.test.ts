@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { tokenPrincipal } from '#shared/access/model/principal';
+import { internalAccess } from '#shared/access/use-cases/access-guard';
 import type { CloneJob } from '#shared/clones/model/clone-job';
 import type { CloneMessageInput } from '#shared/clones/model/clone-message';
 import { type CloneRequestInput, CloneRequestSchema } from '#shared/clones/model/clone-request';
@@ -13,6 +15,7 @@ import { RetryScheduledError, VcenterFaultError, VcenterUnavailableError } from 
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 import { RecordingEventPublisher } from '#test/fakes/recording-event-publisher';
+import { RecordingQuotaRelease } from '#test/fakes/recording-quota-release';
 import { ScriptedVmCloner } from '#test/fakes/scripted-vm-cloner';
 
 const setup = async (body: Partial<CloneRequestInput> = {}) => {
@@ -22,15 +25,35 @@ const setup = async (body: Partial<CloneRequestInput> = {}) => {
   const clock = fixedClock();
   const sent: CloneMessageInput[] = [];
   const queue = { enqueue: async (m: CloneMessageInput) => void sent.push(m) };
-  const submit = makeSubmitClone({ jobs, queue, clock, ids: { jobId: () => 'job-0003-cccc' } });
-  const [job] = await submit(CloneRequestSchema.parse({ source: { path: '/DC0/vm/src' }, ...body }));
+  const submit = makeSubmitClone({
+    jobs,
+    queue,
+    clock,
+    ids: { jobId: () => 'job-0003-cccc' },
+    access: internalAccess('test'),
+  });
+  const [job] = await submit(
+    CloneRequestSchema.parse({ source: { path: '/DC0/vm/src' }, ...body }),
+    tokenPrincipal('t'),
+  );
   const jobId = (job as CloneJob).jobId;
-  const handle = makeHandleCloneMessage({ jobs, queue, cloner, events, clock });
+  const handle = makeHandleCloneMessage({ jobs, queue, cloner, events, clock, quota: new RecordingQuotaRelease() });
   const deliver = (action: 'clone' | 'destroy' = 'clone') =>
     handle({ version: '1', jobId, action }, { deadline: clock.now().getTime() + 60_000 });
   const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
   const stored = async () => (await jobs.get(jobId)) as CloneJob;
-  return { jobs, cloner, events, clock, jobId, deliver, requestDestroy, stored, sent };
+  return {
+    jobs,
+    cloner,
+    events,
+    clock,
+    jobId,
+    deliver,
+    requestDestroy,
+    stored,
+    sent,
+    quota: new RecordingQuotaRelease(),
+  };
 };
 
 /** Delivers until the job ends, waiting out each scheduled retry on the fake clock; counts the deliveries. */

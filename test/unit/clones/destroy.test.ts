@@ -9,6 +9,7 @@ import { JobNotFoundError } from '#shared/errors/app-error';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 import { RecordingEventPublisher } from '#test/fakes/recording-event-publisher';
+import { RecordingQuotaRelease } from '#test/fakes/recording-quota-release';
 import { ScriptedVmCloner } from '#test/fakes/scripted-vm-cloner';
 
 const jobId = 'job-0002-bbbb';
@@ -33,7 +34,7 @@ const setup = async () => {
     updatedAt: now,
   };
   await jobs.create(job);
-  const handle = makeHandleCloneMessage({ jobs, queue, cloner, events, clock });
+  const handle = makeHandleCloneMessage({ jobs, queue, cloner, events, clock, quota: new RecordingQuotaRelease() });
   const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
   return { jobs, cloner, events, sent, handle, requestDestroy };
 };

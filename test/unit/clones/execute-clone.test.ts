@@ -7,6 +7,7 @@ import { TaskStillRunningError, VcenterFaultError, VcenterUnavailableError } fro
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 import { RecordingEventPublisher } from '#test/fakes/recording-event-publisher';
+import { RecordingQuotaRelease } from '#test/fakes/recording-quota-release';
 import { ScriptedVmCloner } from '#test/fakes/scripted-vm-cloner';
 
 const jobId = 'job-0001-aaaa';
@@ -28,14 +29,15 @@ const setup = async (status: CloneJob['status'] = 'QUEUED', extra: Partial<Clone
     updatedAt: '2026-11-25T12:00:00.000Z',
     ...extra,
   });
-  const execute = makeExecuteClone({ jobs, cloner, events, clock: fixedClock() });
-  return { jobs, cloner, events, execute };
+  const quota = new RecordingQuotaRelease();
+  const execute = makeExecuteClone({ jobs, cloner, events, clock: fixedClock(), quota });
+  return { jobs, cloner, events, execute, quota };
 };
 
 describe('Use case: executeClone', () => {
   it('clones a queued job, records SUCCEEDED with the VM and announces Clone Succeeded', async () => {
     // Prepare
-    const { jobs, cloner, events, execute } = await setup();
+    const { jobs, cloner, events, execute, quota } = await setup();
     // Act
     const job = await execute(message, context);
     // Assess
@@ -47,6 +49,7 @@ describe('Use case: executeClone', () => {
     });
     expect(cloner.calls).toEqual([`startClone instaclone-${jobId}`, 'waitForClone task-1']);
     expect(events.events.map((e) => e.detailType)).toEqual(['Clone Succeeded']);
+    expect(quota.settled).toEqual([{ jobId, status: 'SUCCEEDED' }]);
     expect((await jobs.get(jobId))?.status).toBe('SUCCEEDED');
   });
 
@@ -229,7 +232,8 @@ describe('Use case: executeClone with waitFor ip', () => {
       createdAt: now,
       updatedAt: now,
     });
-    return { jobs, cloner, events, clock, execute: makeExecuteClone({ jobs, cloner, events, clock }) };
+    const quota = new RecordingQuotaRelease();
+    return { jobs, cloner, events, clock, execute: makeExecuteClone({ jobs, cloner, events, clock, quota }) };
   };
 
   it('keeps waiting while the clone still reports the source IP, and hands the message back at the deadline', async () => {

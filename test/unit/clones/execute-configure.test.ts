@@ -9,6 +9,7 @@ import { CONFIGURED_DETAIL_TYPE } from '#shared/events/clone-events';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 import { RecordingEventPublisher } from '#test/fakes/recording-event-publisher';
+import { RecordingQuotaRelease } from '#test/fakes/recording-quota-release';
 import { ScriptedVmCloner } from '#test/fakes/scripted-vm-cloner';
 
 const jobId = 'job-0003-cccc';
@@ -39,9 +40,10 @@ const setup = async (resolve?: (job: CloneJob) => Promise<Record<string, string>
     createdAt: now,
     updatedAt: now,
   });
-  const handle = makeHandleCloneMessage({ jobs, queue, cloner, events, clock, resolveGuestinfo });
+  const quota = new RecordingQuotaRelease();
+  const handle = makeHandleCloneMessage({ jobs, queue, cloner, events, clock, resolveGuestinfo, quota });
   // The clone itself needs no late values: only `configure` asks for them here.
-  const clone = makeHandleCloneMessage({ jobs, queue, cloner, events, clock });
+  const clone = makeHandleCloneMessage({ jobs, queue, cloner, events, clock, quota });
   const born = await clone({ version: '1', jobId, action: 'clone' }, context);
   clock.advance(100);
   return { jobs, cloner, events, sent, handle, resolved, vm: born?.vm?.moref ?? '' };

@@ -17,6 +17,7 @@ const served: Partial<Record<FunctionName, string[]>> = {
   ),
   'pool-api': Object.keys(
     makePoolApiRoutes({
+      access: { authorize: unused, mayView: () => true },
       putPool: unused,
       getPool: unused,
       listPools: unused,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tokenPrincipal } from '#shared/access/model/principal';
 import { JobViewSchema } from '#shared/clones/api/job-view-schema';
 import { CALLBACK_EVENTS, type CloneJob, JOB_STATUSES, toJobView } from '#shared/clones/model/clone-job';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
@@ -19,6 +20,8 @@ const everyField: CloneJob = {
   status: 'SUCCEEDED',
   version: 7,
   request: CloneRequestSchema.parse({ source: { path: '/DC0/vm/golden' }, labels: { team: 'ci' } }),
+  requestedBy: tokenPrincipal('alice'),
+  grant: { rule: 'ci', quotaKey: 'rule#ci#token:alice' },
   vmName: 'instaclone-job-0001-aaaa',
   task: { moref: 'task-1' },
   vm: { moref: 'vm-1', name: 'instaclone-job-0001-aaaa', nics: [], ipAddress: '10.0.0.7' },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type Principal, tokenPrincipal } from '#shared/access/model/principal';
 import { makeReapExpiredLeases } from '#shared/clones/use-cases/reap-expired-leases';
 import { JobNotFoundError } from '#shared/errors/app-error';
 import { NotClaimedError, NotInPoolError, PoolDegradedError, PoolNotFoundError } from '#shared/pools/model/pool-errors';
@@ -14,7 +15,9 @@ const readyPool = async (spare: number, ttlMinutes = 30) => {
   await world.createPool('ci', { source, spare, ttlMinutes, max: 20 });
   await world.scalePool('ci');
   world.finish('ci');
-  const claim = makeClaimFromPool(world);
+  const claimFromPool = makeClaimFromPool(world);
+  const claim = (name: string, request: { version: '1'; claimedBy: string }, by: Principal = tokenPrincipal('ci')) =>
+    claimFromPool(name, request, by);
   const release = makeReleasePoolClone(world);
   return { ...world, claim, release };
 };
@@ -30,6 +33,7 @@ describe('Use case: claimFromPool', () => {
     expect(result).toMatchObject({ source: 'spare', job: { jobId: oldest?.jobId, status: 'SUCCEEDED' } });
     expect(result.job.request.labels).toMatchObject({ 'instaclone.pool': 'ci', 'instaclone.claimedBy': 'build-42' });
     expect(result.job.leaseExpiresAt).toBe('2026-11-25T12:30:00.000Z');
+    expect(result.job.requestedBy).toEqual(tokenPrincipal('ci'));
     expect(world.events.ofType('Pool Claimed')).toEqual([
       {
         detailType: 'Pool Claimed',

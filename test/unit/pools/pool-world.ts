@@ -1,3 +1,5 @@
+import { servicePrincipal } from '#shared/access/model/principal';
+import { internalAccess } from '#shared/access/use-cases/access-guard';
 import type { CloneJob } from '#shared/clones/model/clone-job';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
@@ -20,9 +22,21 @@ export const poolWorld = (policy: Partial<ScalingPolicy> = {}) => {
   const queue = { enqueue: async (m: { jobId: string; action?: string }) => void enqueued.push(m) };
   let next = 0;
   const ids = { jobId: () => `job-${String(++next).padStart(4, '0')}` };
-  const submitClone = makeSubmitClone({ jobs, queue, clock, ids });
+  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool') });
+  const submitSpare = (request: Parameters<typeof submitClone>[0]) =>
+    submitClone(request, servicePrincipal('pool-scaler'));
   const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
-  const scalePool = makeScalePool({ pools, jobs, claims, submitClone, requestDestroy, events, clock, ids, policy });
+  const scalePool = makeScalePool({
+    pools,
+    jobs,
+    claims,
+    submitClone: submitSpare,
+    requestDestroy,
+    events,
+    clock,
+    ids,
+    policy,
+  });
 
   const createPool = (name: string, spec: PoolSpecInput) => pools.put(name, PoolSpecSchema.parse(spec), clock.now());
   const jobsOf = (pool: string): CloneJob[] =>
@@ -52,6 +66,7 @@ export const poolWorld = (policy: Partial<ScalingPolicy> = {}) => {
     enqueued,
     ids,
     submitClone,
+    submitSpare,
     requestDestroy,
     scalePool,
     createPool,

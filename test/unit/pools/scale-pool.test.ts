@@ -63,7 +63,7 @@ describe('Use case: scalePool', () => {
   it('never lets the service exceed the vCenter concurrency cap in flight', async () => {
     // Prepare
     const world = poolWorld({ maxInFlight: 3 });
-    await world.submitClone({ source, count: 1, waitFor: 'task', version: '1' });
+    await world.submitSpare({ source, count: 1, waitFor: 'task', version: '1' });
     await world.createPool('ci', { source, spare: 5 });
     // Act
     const first = await world.scalePool('ci');
@@ -178,7 +178,7 @@ describe('Use case: scalePool', () => {
       ...world,
       submitClone: async (r) => {
         if (++calls === 2) throw new Error('queue unavailable');
-        return world.submitClone(r);
+        return world.submitSpare(r);
       },
     });
     // Act

@@ -1,5 +1,6 @@
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { githubPrincipal, tokenPrincipal } from '#shared/access/model/principal';
 import type { CloneJob } from '#shared/clones/model/clone-job';
 import { GithubAppClient } from '#shared/runners/adapters/github-app-client';
 import { parseRunnerPools } from '#shared/runners/model/runner-pools';
@@ -105,12 +106,15 @@ describe('Runner guestinfo (worker hook)', () => {
   const pools = parseRunnerPools(
     JSON.stringify({
       version: '1',
-      pools: [{ name: 'linux', labels: ['self-hosted', 'linux'], source: { moref: 'vm-1' } }],
+      pools: [
+        { name: 'linux', labels: ['self-hosted', 'linux'], source: { moref: 'vm-1' }, organizations: ['octo-org'] },
+      ],
     }),
   );
   const runnerJob = {
     jobId: 'github-job-1',
     vmName: 'instaclone-github-job-1',
+    requestedBy: githubPrincipal(77),
     request: {
       labels: { 'github.pool': 'linux', 'github.repo': 'octo-org/Hello-World', 'github.installation-id': '77' },
     },
@@ -171,5 +175,32 @@ describe('Runner guestinfo (worker hook)', () => {
     expect(requests.map((r) => `${r.method} ${r.url}`)).toContain(
       'DELETE /repos/octo-org/Hello-World/actions/runners/23',
     );
+  });
+
+  it.each([
+    ['a job an API caller made with github.* labels', { requestedBy: tokenPrincipal('mallory') }, 'requestedBy'],
+    ['a job of another installation than its labels say', { requestedBy: githubPrincipal(4242) }, 'requestedBy'],
+    [
+      'a job for a repository the pool does not serve',
+      {
+        request: {
+          labels: { 'github.pool': 'linux', 'github.repo': 'victim-org/private-repo', 'github.installation-id': '77' },
+        },
+      },
+      'labels.github.repo',
+    ],
+  ])('refuses %s without asking GitHub for a JIT config', async (_, change, field) => {
+    // Prepare
+    const { client, requests } = await github(() => ({ status: 201, body: { encoded_jit_config: 'LEAKED' } }));
+    const resolve = makeRunnerGuestinfoResolver({ pools, github: client });
+    // Act
+    const error = await resolve({ ...runnerJob, ...change } as CloneJob, {}).catch((err: unknown) => err);
+    // Assess
+    expect(error).toMatchObject({
+      code: 'GUEST_CONFIG_FAILED',
+      retryable: false,
+      cause: { code: 'ACCESS_DENIED', rule: 'runner-pools', issues: [{ field }] },
+    });
+    expect(requests).toEqual([]);
   });
 });

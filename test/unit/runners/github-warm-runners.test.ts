@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { internalAccess } from '#shared/access/use-cases/access-guard';
 import type { CloneJob } from '#shared/clones/model/clone-job';
 import type { CloneMessageInput } from '#shared/clones/model/clone-message';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
@@ -30,6 +31,7 @@ const runnerPools = (warmPool?: string) =>
           name: 'linux',
           labels: ['self-hosted', 'Linux', 'x64'],
           source: { path: '/DC0/vm/runner-golden' },
+          organizations: ['octo-org'],
           ...(warmPool && { warmPool }),
         },
       ],
@@ -83,7 +85,7 @@ const setup = async ({ spares = 1, warmPool = 'runners', failQueue = false } = {
     jobs,
     queue,
     clock,
-    submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock }),
+    submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock, access: internalAccess('test') }),
     requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
     claimSpare,
   });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { internalAccess } from '#shared/access/use-cases/access-guard';
 import type { CloneMessageInput } from '#shared/clones/model/clone-message';
 import { transition } from '#shared/clones/model/job-transition';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
@@ -23,6 +24,7 @@ const pools = parseRunnerPools(
         labels: ['self-hosted', 'Linux', 'x64'],
         source: { path: '/DC0/vm/runner-golden' },
         scope: 'org',
+        organizations: ['octo-org'],
       },
     ],
   }),
@@ -40,7 +42,7 @@ const setup = () => {
     jobs,
     queue,
     clock,
-    submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock }),
+    submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock, access: internalAccess('test') }),
     requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
   });
   return { jobs, sent, deliveries, clock, handle };
@@ -174,7 +176,7 @@ describe('Use case: handle GitHub webhook', () => {
       jobs,
       queue,
       clock,
-      submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock }),
+      submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock, access: internalAccess('test') }),
       requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
     });
     // Act

@@ -10,7 +10,15 @@ import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 const pools = parseRunnerPools(
   JSON.stringify({
     version: '1',
-    pools: [{ name: 'linux', labels: ['self-hosted'], source: { moref: 'vm-1' }, idleMinutes: 15 }],
+    pools: [
+      {
+        name: 'linux',
+        labels: ['self-hosted'],
+        source: { moref: 'vm-1' },
+        idleMinutes: 15,
+        organizations: ['octo-org'],
+      },
+    ],
   }),
 );
 

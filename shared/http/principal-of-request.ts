@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
-import { AuthenticationError } from '../model/access-errors.js';
-import { iamPrincipal, oidcPrincipal, type Principal, tokenPrincipal } from '../model/principal.js';
+import { AuthenticationError } from '../access/model/access-errors.js';
+import { iamPrincipal, oidcPrincipal, type Principal, tokenPrincipal } from '../access/model/principal.js';
 
 /**
  * What API Gateway (HTTP API, payload 2.0) puts in `requestContext.authorizer`: `iam` for IAM (SigV4) routes, `jwt`
