@@ -1,11 +1,10 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#local/stack';
 import { PolicySchema } from '#shared/access/model/policy';
-import { startLoopbackServer } from '#test/support/loopback-server';
+import { jitRequests, startGithubStandIn } from '#test/support/github-stand-in';
 import {
   GITHUB_ACTIONS_ISSUER,
   githubActionsClaims,
@@ -61,7 +60,7 @@ const TOKENS = {
 
 let stack: LocalStack;
 let idp: TestOidcIssuer;
-let github: Awaited<ReturnType<typeof startLoopbackServer>>;
+let github: Awaited<ReturnType<typeof startGithubStandIn>>;
 /** Bearer tokens by caller: the named tokens and three GitHub Actions OIDC tokens. */
 const bearer: Record<string, string> = { ...TOKENS };
 /** Jobs the read/list/destroy cases act on, by who made them. */
@@ -114,14 +113,7 @@ const jobCount = async (): Promise<number> => {
 
 beforeAll(async () => {
   idp = await startTestOidcIssuer();
-  github = await startLoopbackServer((req) =>
-    req.url.startsWith('/app/')
-      ? { status: 201, body: { token: 'ghs_x', expires_at: new Date(Date.now() + 3_600_000).toISOString() } }
-      : { status: 201, body: { runner: { id: 7 }, encoded_jit_config: 'JIT' } },
-  );
-  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .privateKey.export({ type: 'pkcs1', format: 'pem' })
-    .toString();
+  github = await startGithubStandIn();
   stack = await startTestStack({
     policy: policyFor(idp),
     tokens: TOKENS,
@@ -130,9 +122,7 @@ beforeAll(async () => {
       githubWebhookSecret: HOOK_SECRETS.github,
       slackSigningSecret: HOOK_SECRETS.slack,
       slackResponseOrigins: github.url,
-      githubAppId: '123',
-      githubAppPrivateKey: pem,
-      githubApiUrl: github.url,
+      ...github.app,
       runnerPools: JSON.stringify({
         version: '1',
         pools: [
@@ -402,6 +392,6 @@ describe('Authorization matrix through the real handlers (npm start’s stack wi
       status: 'SUCCEEDED',
       requestedBy: { id: `github:${INSTALLATION}` },
     });
-    expect(github.requests.filter((r) => r.url.endsWith('/generate-jitconfig'))).toHaveLength(1);
+    expect(jitRequests(github)).toHaveLength(1);
   });
 });

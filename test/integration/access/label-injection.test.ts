@@ -1,7 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#local/stack';
-import { startLoopbackServer } from '#test/support/loopback-server';
+import { startGithubStandIn } from '#test/support/github-stand-in';
 import { genericHookHeaders, HOOK_SECRETS, slackHookHeaders } from '#test/support/signed-requests';
 import { startTestStack } from '#test/support/test-stack';
 
@@ -12,7 +11,7 @@ const ATTACK = {
 };
 
 let stack: LocalStack;
-let github: Awaited<ReturnType<typeof startLoopbackServer>>;
+let github: Awaited<ReturnType<typeof startGithubStandIn>>;
 
 const post = async (path: string, body: string, headers: Record<string, string>) => {
   const res = await fetch(`${stack.apiUrl}${path}`, { method: 'POST', body, headers });
@@ -20,22 +19,13 @@ const post = async (path: string, body: string, headers: Record<string, string>)
 };
 
 beforeAll(async () => {
-  github = await startLoopbackServer((req) =>
-    req.url.startsWith('/app/')
-      ? { status: 201, body: { token: 'ghs_x', expires_at: new Date(Date.now() + 3_600_000).toISOString() } }
-      : { status: 201, body: { runner: { id: 7 }, encoded_jit_config: 'JIT-FOR-THE-VICTIM' } },
-  );
-  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .privateKey.export({ type: 'pkcs1', format: 'pem' })
-    .toString();
+  github = await startGithubStandIn('JIT-FOR-THE-VICTIM');
   // No policy at all: the namespaces hold regardless.
   stack = await startTestStack({
     integrations: {
       genericHookSecret: HOOK_SECRETS.generic,
       slackSigningSecret: HOOK_SECRETS.slack,
-      githubAppId: '123',
-      githubAppPrivateKey: pem,
-      githubApiUrl: github.url,
+      ...github.app,
       runnerPools: JSON.stringify({
         version: '1',
         pools: [

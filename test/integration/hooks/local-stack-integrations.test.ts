@@ -1,10 +1,11 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#local/stack';
 import { signTimestamped, verifyTimestamped } from '#shared/http/hmac-signatures';
+import { startGithubStandIn } from '#test/support/github-stand-in';
 import { startTestStack } from '#test/support/test-stack';
 import { startLoopbackServer } from '../../support/loopback-server.js';
 
@@ -13,13 +14,10 @@ const SECRETS = {
   github: 'github-secret-0123456789',
   slack: 'slack-secret-0123456789',
 };
-const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  .privateKey.export({ type: 'pkcs1', format: 'pem' })
-  .toString();
 
 let stack: LocalStack;
 let receiver: Awaited<ReturnType<typeof startLoopbackServer>>;
-let github: Awaited<ReturnType<typeof startLoopbackServer>>;
+let github: Awaited<ReturnType<typeof startGithubStandIn>>;
 
 const post = (path: string, body: string, headers: Record<string, string>) =>
   fetch(`${stack.apiUrl}${path}`, { method: 'POST', body, headers }).then(async (r) => ({
@@ -42,20 +40,14 @@ const until = async <T>(probe: () => Promise<T | undefined> | T | undefined, tim
 
 beforeAll(async () => {
   receiver = await startLoopbackServer(() => ({ status: 200 }));
-  github = await startLoopbackServer((req) =>
-    req.url.startsWith('/app/')
-      ? { status: 201, body: { token: 'ghs_x', expires_at: new Date(Date.now() + 3_600_000).toISOString() } }
-      : { status: 201, body: { runner: { id: 7 }, encoded_jit_config: 'JIT-CONFIG-FOR-TEST' } },
-  );
+  github = await startGithubStandIn();
   stack = await startTestStack({
     integrations: {
       genericHookSecret: SECRETS.generic,
       githubWebhookSecret: SECRETS.github,
       slackSigningSecret: SECRETS.slack,
       slackResponseOrigins: receiver.url,
-      githubAppId: '123',
-      githubAppPrivateKey: pem,
-      githubApiUrl: github.url,
+      ...github.app,
       runnerPools: JSON.stringify({
         version: '1',
         pools: [
