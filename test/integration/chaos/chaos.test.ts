@@ -24,7 +24,13 @@ describe('Chaos: exactly one VM per job under kills, restarts, duplicates and vC
       events_missing: report.events_missing,
       secretsInLogs: report.secretsInLogs,
     };
-    expect(figures, JSON.stringify(report.examples)).toEqual({
+    const evidence = {
+      examples: report.examples,
+      queues: report.queues,
+      byStatus: report.byStatus,
+      redriven: report.redriven,
+    };
+    expect(figures, JSON.stringify(evidence)).toEqual({
       lost: 0,
       duplicate_vms: 0,
       stuck: 0,
