@@ -1,8 +1,12 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Policy } from '#shared/access/model/policy';
+import type { RetryPolicy } from '#shared/clones/model/retry-policy';
+import type { FunctionName } from '#shared/composition/service-manifest';
+import type { Clock } from '#shared/runtime/runtime';
 import type { DynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import type { EventBus } from './emulators/event-bus.js';
 import type { SqsEmulator } from './emulators/sqs-emulator.js';
+import type { LocalHandler } from './lambda/async-invoker.js';
 import type { LocalLogger } from './local-logger.js';
 import type { VcSimHandle, VcSimOptions } from './vcsim/index.js';
 
@@ -61,6 +65,10 @@ export type LocalStackOptions = {
     /** Comma-separated origins the Slack notifier may post to; default Slack's only. */
     slackResponseOrigins?: string;
   };
+  /** The functions' clock (tests move it on to pass a deadline); the system clock by default. */
+  clock?: Clock;
+  /** How the worker retries failed clone attempts (tests shorten it); RETRY_POLICY by default. */
+  retryPolicy?: RetryPolicy;
   /** Powertools log level of the functions' own log lines; default `POWERTOOLS_LOG_LEVEL` of this process, else WARN. */
   logLevel?: string;
   /** Receives one short line per published event. */
@@ -83,6 +91,8 @@ export type LocalStack = {
   callbackSigningSecret: string;
   /** Jobs found unfinished on disk at start and re-enqueued. */
   redriven: string[];
+  /** Every function's handler as this stack serves it (tests invoke one directly, as Lambda would). */
+  handlers: Record<FunctionName, LocalHandler>;
   /** Resolves when the worker has nothing in flight and the queue looked empty. */
   idle(): Promise<void>;
   /** Stops the poller first (finishing in-flight batches), then the gateway, emulators and simulator. */

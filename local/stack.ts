@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { withMembers } from '#shared/composition/lazily';
 import { buildServiceDeps } from '#shared/composition/service-deps';
 import type { FunctionName } from '#shared/composition/service-functions';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
@@ -84,7 +85,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       VCENTER_MAX_CONCURRENCY: String(options.maxConcurrency ?? 8),
       ...(options.policy && { INSTACLONE_POLICY: JSON.stringify(options.policy) }),
     });
-    const deps = buildServiceDeps(config, { dynamo: dynamo.client(), sqs: sqs.client(), eventBridge: bus.client() });
+    const built = buildServiceDeps(config, { dynamo: dynamo.client(), sqs: sqs.client(), eventBridge: bus.client() });
+    const deps = withMembers(built, {
+      clock: options.clock ?? built.clock,
+      retryPolicy: options.retryPolicy ?? built.retryPolicy,
+    });
     const handlers = makeHandlers(deps);
     // Rules and schedules invoke their functions as Lambda's async invocation does; close waits for the runs.
     const invoker = makeAsyncInvoker({ logger, timeoutMs: 60_000 });
@@ -131,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(eventsFile && { eventsFile }),
       callbackSigningSecret,
       redriven,
+      handlers,
       idle: source.idle,
       close: closeAll,
     };

@@ -44,7 +44,7 @@ export interface SoapResponse {
   readonly status: number;
   readonly xml: string;
   readonly setCookie?: string;
-  readonly transport?: 'reset' | 'unavailable';
+  readonly transport?: 'reset' | 'unavailable' | 'garbage';
 }
 
 /**
@@ -137,13 +137,15 @@ async function applyRule(
       return { status: 0, xml: '', transport: 'reset' };
     case 'http503':
       return { status: 503, xml: '', transport: 'unavailable' };
+    case 'garbage':
+      return { status: 200, xml: '', transport: 'garbage' };
     case 'sessionDrop': {
       const session = state.sessions.lookup(request.cookie);
       if (session) state.sessions.end(session);
       return undefined;
     }
     case 'fault':
-      throw injectedFault(rule.fault, object);
+      throw injectedFault(rule, object);
     default:
       return undefined;
   }

@@ -27,13 +27,16 @@ export type InjectableFault = (typeof INJECTABLE_FAULTS)[number];
  * - `sessionDrop`: the caller's session ends before the call runs, so it faults NotAuthenticated;
  * - `connectionReset`: the TCP connection is destroyed without an answer;
  * - `http503`: an HTTP 503 with a plain-text body, as a load balancer in front of vCenter would send;
+ * - `garbage`: an HTTP 200 whose body is an HTML page, not SOAP (a captive proxy, a misrouted URL);
  * - `slow`: only the delay (`delayMs`, default 1000 ms).
+ * `message` replaces the fault's text (`fault`, `taskFault`, `orphan`), e.g. to send one of 1 MiB.
  */
 export interface FaultRule {
   method?: string;
   object?: string;
-  effect: 'fault' | 'taskFault' | 'orphan' | 'sessionDrop' | 'connectionReset' | 'http503' | 'slow';
+  effect: 'fault' | 'taskFault' | 'orphan' | 'sessionDrop' | 'connectionReset' | 'http503' | 'garbage' | 'slow';
   fault?: InjectableFault;
+  message?: string;
   probability?: number;
   count?: number;
   delayMs?: number;
@@ -72,8 +75,13 @@ export class FaultInjector {
   }
 }
 
-/** Builds the VimFault an injected rule raises. */
-export function injectedFault(type: InjectableFault | undefined, object: string | undefined): VimFault {
+/** Builds the VimFault an injected rule raises, with the rule's own message when it has one. */
+export function injectedFault(rule: Pick<FaultRule, 'fault' | 'message'>, object: string | undefined): VimFault {
+  const fault = faultOfType(rule.fault, object);
+  return rule.message === undefined ? fault : new VimFault(fault.faultType, fault.fields, rule.message);
+}
+
+function faultOfType(type: InjectableFault | undefined, object: string | undefined): VimFault {
   switch (type ?? 'SystemError') {
     case 'InsufficientResourcesFault':
       return faults.insufficientResources();
@@ -114,7 +122,16 @@ export function injectedFault(type: InjectableFault | undefined, object: string 
   }
 }
 
-const EFFECTS = new Set(['fault', 'taskFault', 'orphan', 'sessionDrop', 'connectionReset', 'http503', 'slow']);
+const EFFECTS = new Set([
+  'fault',
+  'taskFault',
+  'orphan',
+  'sessionDrop',
+  'connectionReset',
+  'http503',
+  'garbage',
+  'slow',
+]);
 
 /** Validates untrusted input (the admin endpoint) against the FaultRule shape. */
 export function isFaultRule(value: unknown): value is FaultRule {
@@ -127,6 +144,7 @@ export function isFaultRule(value: unknown): value is FaultRule {
     EFFECTS.has(rule['effect']) &&
     optionalString('method') &&
     optionalString('object') &&
+    optionalString('message') &&
     (rule['fault'] === undefined || (INJECTABLE_FAULTS as readonly unknown[]).includes(rule['fault'])) &&
     optionalNumber('probability') &&
     optionalNumber('count') &&

@@ -67,6 +67,11 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
     req.socket.destroy();
     return;
   }
+  if (answer.transport === 'garbage') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<html><head><title>Sign in</title></head><body><form action="/login">Proxy sign-in</form></body></html>');
+    return;
+  }
   if (answer.transport === 'unavailable') {
     res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
     res.end('Service Unavailable');

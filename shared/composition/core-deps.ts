@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { RETRY_POLICY, type RetryPolicy } from '../clones/model/retry-policy.js';
 import { METRICS_NAMESPACE } from '../observability/metrics.js';
 import { randomIds } from '../runtime/random-ids.js';
 import { type Clock, type IdGenerator, systemClock } from '../runtime/runtime.js';
@@ -16,6 +17,8 @@ export type CoreDeps = {
   readonly metrics: (serviceName: string) => Metrics | undefined;
   /** The reconciler re-drives jobs untouched this long in QUEUED, RUNNING or DESTROYING. */
   readonly stuckAfterMs: number;
+  /** How the worker retries a failed clone attempt (the budget and the backoff). */
+  readonly retryPolicy: RetryPolicy;
   /** The pool scaler's cap on jobs in flight (the vCenter concurrency cap) and its back-off for degraded pools. */
   readonly scalingPolicy: { maxInFlight: number; backoffBaseMs: number };
 };
@@ -29,6 +32,7 @@ export const coreFamily = family<CoreDeps>((config) => ({
     config.POWERTOOLS_METRICS_DISABLED
       ? undefined
       : new Metrics({ namespace: config.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE, serviceName }),
+  retryPolicy: () => RETRY_POLICY,
   stuckAfterMs: () => required(config.STUCK_AFTER_MINUTES, 'STUCK_AFTER_MINUTES') * 60_000,
   scalingPolicy: () => ({
     maxInFlight: required(config.VCENTER_MAX_CONCURRENCY, 'VCENTER_MAX_CONCURRENCY'),

@@ -29,7 +29,7 @@ export function entityTask(
       complete: () => {
         const current = state.inventory.get(entity.moref);
         if (!current) throw faults.managedObjectNotFound(entity.type, entity.moref);
-        if (ctx.injected?.effect === 'taskFault') throw injectedFault(ctx.injected.fault, entity.moref);
+        if (ctx.injected?.effect === 'taskFault') throw injectedFault(ctx.injected, entity.moref);
         effect(current);
         state.inventory.changed();
         return undefined;

@@ -79,10 +79,10 @@ function cloneWork(
     complete: () => {
       checkSource(state, source);
       if (!state.inventory.getFolder(folder)) throw faults.managedObjectNotFound('Folder', folder);
-      if (ctx.injected?.effect === 'taskFault') throw injectedFault(ctx.injected.fault, source.moref);
+      if (ctx.injected?.effect === 'taskFault') throw injectedFault(ctx.injected, source.moref);
       const clone = createClone(state, source, spec, folder);
       release();
-      if (ctx.injected?.effect === 'orphan') throw injectedFault(ctx.injected.fault, source.moref);
+      if (ctx.injected?.effect === 'orphan') throw injectedFault(ctx.injected, source.moref);
       return moref('VirtualMachine', clone.moref);
     },
     abandon: release,

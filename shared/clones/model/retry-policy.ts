@@ -7,16 +7,19 @@ import { DEFAULT_TIMEOUT_MINUTES } from './clone-request.js';
  * that is not SOAP) is retried after a short, growing wait, within a budget of attempts and always within the
  * job's deadline; then the job ends FAILED with `RETRIES_EXHAUSTED` or `DEADLINE_EXCEEDED` and the last error.
  */
-export const RETRY_POLICY = {
+export type RetryPolicy = {
   /** Attempts per job, the first one included. */
-  maxAttempts: 8,
+  readonly maxAttempts: number;
   /** Wait after the first failed attempt; it doubles with each further one. */
-  firstDelaySeconds: 2,
+  readonly firstDelaySeconds: number;
   /** The longest wait between two attempts. */
-  maxDelaySeconds: 60,
-  /** Each wait is spread by up to ±20 % (per job and attempt), so jobs that failed together do not retry together. */
-  jitter: 0.2,
-} as const;
+  readonly maxDelaySeconds: number;
+  /** Each wait is spread by up to this share (per job and attempt), so jobs that failed together do not retry together. */
+  readonly jitter: number;
+};
+
+/** The service's policy: 8 attempts, waits of 2, 4, 8, 16, 32, 60 and 60 s (±20 %): about 3 minutes in all. */
+export const RETRY_POLICY: RetryPolicy = { maxAttempts: 8, firstDelaySeconds: 2, maxDelaySeconds: 60, jitter: 0.2 };
 
 /** The job's deadline in epoch ms: its own `deadlineAt`, else `createdAt` + the request's (or default) minutes. */
 export const deadlineOf = (job: Pick<CloneJob, 'deadlineAt' | 'createdAt' | 'request'>): number =>
@@ -41,8 +44,8 @@ const spread = (seed: string): number => {
  * @example
  * backoffSeconds('job-1', 1); // 2 (1.6 to 2.4, rounded)
  */
-export const backoffSeconds = (jobId: string, attempt: number): number => {
-  const { firstDelaySeconds, maxDelaySeconds, jitter } = RETRY_POLICY;
+export const backoffSeconds = (jobId: string, attempt: number, policy: RetryPolicy = RETRY_POLICY): number => {
+  const { firstDelaySeconds, maxDelaySeconds, jitter } = policy;
   const base = Math.min(maxDelaySeconds, firstDelaySeconds * 2 ** Math.max(0, attempt - 1));
   const factor = 1 - jitter + 2 * jitter * spread(`${jobId}#${attempt}`);
   return Math.max(1, Math.round(base * factor));
@@ -60,11 +63,12 @@ export type RetryDecision =
 export const decideRetry = (
   job: Pick<CloneJob, 'jobId' | 'attempts' | 'deadlineAt' | 'createdAt' | 'request'>,
   now: Date,
+  policy: RetryPolicy = RETRY_POLICY,
 ): RetryDecision => {
   const attempts = job.attempts ?? 1;
-  if (attempts >= RETRY_POLICY.maxAttempts)
+  if (attempts >= policy.maxAttempts)
     return { kind: 'give-up', code: 'RETRIES_EXHAUSTED', reason: `gave up after ${attempts} attempts` };
-  const delaySeconds = backoffSeconds(job.jobId, attempts);
+  const delaySeconds = backoffSeconds(job.jobId, attempts, policy);
   const next = now.getTime() + delaySeconds * 1000;
   if (next >= deadlineOf(job))
     return {
@@ -79,9 +83,10 @@ export const decideRetry = (
 export const overdue = (
   job: Pick<CloneJob, 'attempts' | 'deadlineAt' | 'createdAt' | 'request'>,
   now: Date,
+  policy: RetryPolicy = RETRY_POLICY,
 ): 'DEADLINE_EXCEEDED' | 'RETRIES_EXHAUSTED' | undefined => {
   if (now.getTime() >= deadlineOf(job)) return 'DEADLINE_EXCEEDED';
-  if ((job.attempts ?? 0) > RETRY_POLICY.maxAttempts) return 'RETRIES_EXHAUSTED';
+  if ((job.attempts ?? 0) > policy.maxAttempts) return 'RETRIES_EXHAUSTED';
   return undefined;
 };
 

@@ -32,3 +32,28 @@ export const redeliveryDelaySeconds = (err: unknown): number | undefined => {
   if (err instanceof RetryScheduledError) return err.afterSeconds;
   return isAppError(err) ? policyFor(err.code).redeliverAfterSeconds : undefined;
 };
+
+/** Codes of a job that is fine but not done: its own backoff or a "look again in seconds". */
+const JOB_PACED = new Set(['RETRY_SCHEDULED', 'TASK_STILL_RUNNING', 'WAITING_FOR_GUEST', 'ATTEMPT_IN_PROGRESS']);
+
+/** SQS's longest DelaySeconds. */
+const MAX_DELAY_SECONDS = 900;
+
+/**
+ * How a record whose handling failed goes back to the queue:
+ * - `visibility`: ChangeMessageVisibility to `delaySeconds` (the error's own pace: a job's backoff, a "not yet");
+ * - `renew`: the job paces itself but this message is one receive short of the dead-letter queue: send a fresh copy
+ *   delayed by `delaySeconds` and acknowledge this one, so only deliveries that crash or time out ever count
+ *   towards the DLQ (the job's deadline and retry budget bound how long it goes round);
+ * - `timeout`: leave it to the queue's visibility timeout (an error with no pace of its own).
+ */
+export type HandBack = { kind: 'visibility' | 'renew'; delaySeconds: number } | { kind: 'timeout' };
+
+export const handBackOf = (err: unknown, receiveCount: number, maxReceiveCount: number): HandBack => {
+  const delaySeconds = redeliveryDelaySeconds(err);
+  if (delaySeconds === undefined) return { kind: 'timeout' };
+  const paced = isAppError(err) && JOB_PACED.has(err.code);
+  if (paced && receiveCount >= maxReceiveCount - 1)
+    return { kind: 'renew', delaySeconds: Math.min(delaySeconds, MAX_DELAY_SECONDS) };
+  return { kind: 'visibility', delaySeconds };
+};

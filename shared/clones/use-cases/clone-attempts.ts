@@ -1,10 +1,20 @@
 import { isAppError, RetryScheduledError } from '../../errors/app-error.js';
 import { type CloneJob, isCloneFinished, type JobErrorCause } from '../model/clone-job.js';
 import type { JobPatch } from '../model/job-transition.js';
-import { deadlineFor, decideRetry, type GiveUpCode, givingUp } from '../model/retry-policy.js';
+import {
+  deadlineFor,
+  decideRetry,
+  type GiveUpCode,
+  givingUp,
+  RETRY_POLICY,
+  type RetryPolicy,
+} from '../model/retry-policy.js';
 import { type JobWriterDeps, makeJobWriter } from './job-announcer.js';
 
-export type CloneAttemptsDeps = JobWriterDeps;
+export type CloneAttemptsDeps = JobWriterDeps & {
+  /** RETRY_POLICY unless given (tests shorten it). */
+  retryPolicy?: RetryPolicy | undefined;
+};
 
 /**
  * How long a delivery holds the right to start a clone. It only has to cover claim → InstantClone_Task answered
@@ -27,7 +37,7 @@ export const causeOf = (err: unknown): JobErrorCause => {
  * one starts, and the end of a job whose deadline passed or whose attempts are spent.
  */
 export const makeCloneAttempts = (deps: CloneAttemptsDeps) => {
-  const { jobs, clock } = deps;
+  const { jobs, clock, retryPolicy = RETRY_POLICY } = deps;
   const { update, announce, finish } = makeJobWriter(deps);
 
   /** Ends an unfinished job FAILED with `code` (see `givingUp`) and publishes `Clone Failed`. */
@@ -64,7 +74,7 @@ export const makeCloneAttempts = (deps: CloneAttemptsDeps) => {
     if (!job || isCloneFinished(job.status)) return job && announce(job);
     const now = clock.now();
     const last = causeOf(err);
-    const decision = decideRetry(job, now);
+    const decision = decideRetry(job, now, retryPolicy);
     if (decision.kind === 'give-up') return giveUp(job, decision.code, decision.reason, last);
     await update(job, undefined, {
       ...patch,

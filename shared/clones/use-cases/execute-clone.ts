@@ -11,7 +11,7 @@ import {
 import { type ClonedVm, type CloneJob, isCloneFinished } from '../model/clone-job.js';
 import type { CloneMessage } from '../model/clone-message.js';
 import type { JobPatch } from '../model/job-transition.js';
-import { deadlineOf, overdue, waitingFor } from '../model/retry-policy.js';
+import { deadlineOf, overdue, type RetryPolicy, waitingFor } from '../model/retry-policy.js';
 import type { GuestinfoResolver } from '../ports/guestinfo-resolver.js';
 import type { ClonePlan, FoundVm, VmCallOptions, VmCloner } from '../ports/vm-cloner.js';
 import { ATTEMPT_LEASE_MS, causeOf, makeCloneAttempts } from './clone-attempts.js';
@@ -25,6 +25,8 @@ export { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
 export type ExecuteCloneDeps = JobWriterDeps & {
   cloner: VmCloner;
   resolveGuestinfo?: GuestinfoResolver;
+  /** How failed attempts are retried; RETRY_POLICY unless given. */
+  retryPolicy?: RetryPolicy | undefined;
 };
 export type ExecuteCloneContext = { deadline: number; signal?: AbortSignal };
 
@@ -41,8 +43,8 @@ const isReconcileFault = (err: unknown): err is VcenterFaultError =>
 /**
  * Runs one delivery of a clone message, following design §6 and §13, so that at-least-once delivery yields exactly
  * one VM, by the job's deadline: a finished job is only (re-)announced; a job past its deadline ends FAILED
- * (`DEADLINE_EXCEEDED`); a job whose DELETE arrived is destroyed (DESTROYING → DESTROYED) as soon as its clone
- * exists; a job with a task waits on it; otherwise a VM of the job's deterministic name is looked up first and cloned
+ * (`DEADLINE_EXCEEDED`); a RUNNING job whose DELETE arrived moves to DESTROYING (and is resolved with it, for the
+ * destroy use case); a job with a task waits on it; otherwise a VM of the job's deterministic name is looked up first and cloned
  * only when absent, with the task recorded the moment it exists. With `waitFor: ip` the job succeeds only once the
  * guest reports an IP other than the source's. A failed attempt that may pass is retried with backoff within the
  * retry budget (RETRY_POLICY), then ends the job FAILED (`RETRIES_EXHAUSTED`) with the last error.
@@ -56,7 +58,6 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
   const { jobs, cloner, clock, resolveGuestinfo } = deps;
   const { update, announce, finish } = makeJobWriter(deps);
   const attempts = makeCloneAttempts(deps);
-  const executeDestroy = makeExecuteDestroy(deps);
 
   const succeed = (job: CloneJob, vm: ClonedVm): Promise<CloneJob> => {
     const now = clock.now();
@@ -216,12 +217,11 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
     if (!job) return undefined;
     if (isCloneFinished(job.status)) return announce(job);
     const now = clock.now();
-    const late = overdue(job, now);
+    const late = overdue(job, now, deps.retryPolicy);
     if (late) return attempts.giveUp(job, late, waitingFor(job));
-    if (job.destroyRequested && job.status === 'RUNNING') {
-      await update(job, 'DESTROYING', { nextAttemptAt: undefined, ...(!job.vm && { cleanupPending: true }) });
-      return executeDestroy(job.jobId, ctx);
-    }
+    // DELETE came while it ran: the destroy use case takes it from DESTROYING, finding the clone if it was not seen.
+    if (job.destroyRequested && job.status === 'RUNNING')
+      return update(job, 'DESTROYING', { nextAttemptAt: undefined, ...(!job.vm && { cleanupPending: true }) });
     const due = job.nextAttemptAt ? Date.parse(job.nextAttemptAt) - now.getTime() : 0;
     if (due > 1000) throw new RetryScheduledError(job.jobId, Math.ceil(due / 1000), {});
     const deadline = deadlineOf(job);

@@ -2,13 +2,13 @@ import { StaleTransitionError } from '../../errors/app-error.js';
 import type { CloneJob } from '../model/clone-job.js';
 import type { CloneMessage } from '../model/clone-message.js';
 import { makeCleanUpClone } from './clean-up-clone.js';
-import { makeExecuteClone } from './execute-clone.js';
+import { type ExecuteCloneDeps, makeExecuteClone } from './execute-clone.js';
 import { type ExecuteConfigureDeps, makeExecuteConfigure } from './execute-configure.js';
 import { makeExecuteDestroy } from './execute-destroy.js';
 import { makeRequestDestroy } from './request-destroy.js';
 
 /** Everything the worker's use cases need; `resolveGuestinfo` also serves `configure` messages. */
-export type HandleCloneMessageDeps = ExecuteConfigureDeps;
+export type HandleCloneMessageDeps = ExecuteConfigureDeps & Pick<ExecuteCloneDeps, 'retryPolicy'>;
 
 /** A delivery that lost a race (a DELETE, another delivery) reloads the job and decides again, this often at most. */
 const DECISIONS_PER_DELIVERY = 3;
@@ -33,6 +33,9 @@ export const makeHandleCloneMessage = (deps: HandleCloneMessageDeps) => {
       message.action === 'destroy' ? await executeDestroy(message.jobId, ctx) : await executeClone(message, ctx);
     if (job?.status === 'SUCCEEDED' && job.destroyRequested) {
       await requestDestroy(job.jobId);
+      job = await executeDestroy(job.jobId, ctx);
+    } else if (job?.status === 'DESTROYING') {
+      // A DELETE overtook the clone: destroy it now, whichever message brought the job here.
       job = await executeDestroy(job.jobId, ctx);
     }
     const ended = job?.status === 'FAILED' || job?.status === 'DESTROYED';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCloneMessage, redeliveryDelaySeconds } from '#shared/clones/model/sqs-delivery';
-import { TaskStillRunningError, VcenterFaultError } from '#shared/errors/app-error';
+import { handBackOf, parseCloneMessage, redeliveryDelaySeconds } from '#shared/clones/model/sqs-delivery';
+import { RetryScheduledError, TaskStillRunningError, VcenterFaultError } from '#shared/errors/app-error';
 
 describe('Domain: SQS delivery of clone messages', () => {
   it('parses a clone message and defaults its action', () => {
@@ -28,6 +28,26 @@ describe('Domain: SQS delivery of clone messages', () => {
     expect(redeliveryDelaySeconds(parseError())).toBe(0);
     expect(redeliveryDelaySeconds(new VcenterFaultError('TaskInProgress', 'busy', 'retryable'))).toBeUndefined();
     expect(redeliveryDelaySeconds(new Error('boom'))).toBeUndefined();
+  });
+
+  it('hands a failed attempt back after its own backoff, by visibility', () => {
+    // Act
+    const back = handBackOf(new RetryScheduledError('j', 8, { cause: new Error('x') }), 2, 5);
+    // Assess
+    expect(back).toEqual({ kind: 'visibility', delaySeconds: 8 });
+  });
+
+  it('renews a message one receive short of the DLQ when its job is only pacing itself, never a malformed one', () => {
+    // Act
+    const retry = handBackOf(new RetryScheduledError('j', 4, { cause: new Error('x') }), 4, 5);
+    const busy = handBackOf(new TaskStillRunningError('j', 't'), 5, 5);
+    const malformed = handBackOf(parseError(), 4, 5);
+    const unknown = handBackOf(new Error('boom'), 4, 5);
+    // Assess
+    expect(retry).toEqual({ kind: 'renew', delaySeconds: 4 });
+    expect(busy).toEqual({ kind: 'renew', delaySeconds: 5 });
+    expect(malformed).toEqual({ kind: 'visibility', delaySeconds: 0 });
+    expect(unknown).toEqual({ kind: 'timeout' });
   });
 });
 
