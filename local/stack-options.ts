@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Policy } from '#shared/access/model/policy';
 import type { RetryPolicy } from '#shared/clones/model/retry-policy';
-import type { FunctionName } from '#shared/composition/service-manifest';
+import type { FunctionName } from '#shared/composition/service-functions';
 import type { Clock } from '#shared/runtime/runtime';
 import type { DynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import type { EventBus } from './emulators/event-bus.js';
