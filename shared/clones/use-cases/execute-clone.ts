@@ -16,7 +16,6 @@ import type { GuestinfoResolver } from '../ports/guestinfo-resolver.js';
 import type { ClonePlan, FoundVm, VmCallOptions, VmCloner } from '../ports/vm-cloner.js';
 import { ATTEMPT_LEASE_MS, causeOf, makeCloneAttempts } from './clone-attempts.js';
 import { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
-import { makeExecuteDestroy } from './execute-destroy.js';
 import { type JobWriterDeps, makeJobWriter } from './job-announcer.js';
 
 export { ATTEMPT_LEASE_MS } from './clone-attempts.js';
