@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
+import { type MacRange, MacRangeSchema, MacRangesSchema, macRangesSetting } from '#shared/clones/model/mac-ranges';
+import { ENV } from '#shared/config/env-keys';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY, WORKER_TIMEOUT_SECONDS } from '#shared/config/resources';
 import { RunnerPoolSchema } from '#shared/runners/model/runner-pools';
 import { REPO_ROOT } from './paths.js';
@@ -149,6 +151,25 @@ export const runnerPoolsEnv = (github: Pick<z.infer<typeof GithubSchema>, 'runne
 export const githubApiPort = (github: Pick<z.infer<typeof GithubSchema>, 'apiUrl'>): number =>
   Number(new URL(github.apiUrl).port || 443);
 
+/**
+ * Managed MAC ranges (`"mac": "range:<name>"` in a clone request): named ranges inside VMware's manual range
+ * `00:50:56:00:00:00`-`00:50:56:3f:ff:ff`, e.g. the addresses a DHCP server has reservations for. Unique names, no
+ * overlaps (the functions' own MacRangesSchema checks the same).
+ */
+const MacRangesStageSchema = z
+  .array(MacRangeSchema)
+  .max(50)
+  .default([])
+  .superRefine((ranges, ctx) => {
+    const checked = MacRangesSchema.safeParse({ version: '1', ranges });
+    for (const issue of checked.success ? [] : checked.error.issues)
+      ctx.addIssue({ code: 'custom', path: issue.path.slice(1), message: issue.message });
+  });
+
+/** `INSTACLONE_MAC_RANGES` for the functions that submit clones; nothing when the stage has no ranges. */
+export const macRangesEnv = (ranges: readonly MacRange[]): Record<string, string> =>
+  ranges.length > 0 ? { [ENV.INSTACLONE_MAC_RANGES]: macRangesSetting(ranges) } : {};
+
 /** Per-stage deployment settings, validated before any construct is built. */
 export const StageConfigSchema = z
   .object({
@@ -172,6 +193,7 @@ export const StageConfigSchema = z
     alarms: AlarmsSchema,
     features: FeaturesSchema,
     github: GithubSchema,
+    macRanges: MacRangesStageSchema,
   })
   .refine((config) => !(config.vcenter.insecure && config.vcenter.caBundleFile), {
     path: ['vcenter', 'insecure'],

@@ -24,6 +24,8 @@ export const RunConfigSchema = z
     VCENTER_CA_FILE: z.string().min(1).optional(),
     VCENTER_INSECURE: flag,
     VCENTER_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(8),
+    /** Managed MAC ranges as JSON (MacRangesSchema), checked by the functions' own configuration. */
+    INSTACLONE_MAC_RANGES: z.string().min(1).optional(),
     // Signed routes and notifiers (examples/): a route is served only when its secret is set.
     GENERIC_HOOK_SECRET: z.string().min(16).optional(),
     GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),

@@ -32,6 +32,7 @@ const main = async (): Promise<void> => {
       },
     }),
     maxConcurrency: config.VCENTER_MAX_CONCURRENCY,
+    ...(config.INSTACLONE_MAC_RANGES && { macRanges: config.INSTACLONE_MAC_RANGES }),
     integrations: {
       ...(config.GENERIC_HOOK_SECRET && { genericHookSecret: config.GENERIC_HOOK_SECRET }),
       ...(config.GITHUB_WEBHOOK_SECRET && { githubWebhookSecret: config.GITHUB_WEBHOOK_SECRET }),
@@ -81,7 +82,6 @@ const printBanner = (stack: LocalStack, tokenFromEnv: boolean, callbackFromEnv: 
   const bearer = tokenFromEnv ? '$INSTACLONE_API_TOKEN' : stack.apiToken;
   const body = JSON.stringify({
     source: { path: '/DC0/vm/DC0_H0_VM0' },
-    nics: [{ key: 4000, mac: '00:50:56:3a:12:34' }],
     guestinfo: { 'ci.job': '42' },
   });
   const lines = [

@@ -69,6 +69,8 @@ export type LocalStackOptions = {
   clock?: Clock;
   /** How the worker retries failed clone attempts (tests shorten it); RETRY_POLICY by default. */
   retryPolicy?: RetryPolicy;
+  /** Managed MAC ranges (`INSTACLONE_MAC_RANGES` JSON, MacRangesSchema); none when absent. */
+  macRanges?: string;
   /** Powertools log level of the functions' own log lines; default `POWERTOOLS_LOG_LEVEL` of this process, else WARN. */
   logLevel?: string;
   /** Receives one short line per published event. */

@@ -84,6 +84,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...integrationEnv(integrations, callbackSigningSecret),
       VCENTER_MAX_CONCURRENCY: String(options.maxConcurrency ?? 8),
       ...(options.policy && { INSTACLONE_POLICY: JSON.stringify(options.policy) }),
+      ...(options.macRanges && { INSTACLONE_MAC_RANGES: options.macRanges }),
     });
     const built = buildServiceDeps(config, { dynamo: dynamo.client(), sqs: sqs.client(), eventBridge: bus.client() });
     const deps = withMembers(built, {

@@ -13,20 +13,21 @@ import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { idempotencyFamily } from '#shared/composition/idempotency-deps';
+import { macFamily } from '#shared/composition/mac-deps';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { ApiConfigSchema } from '#shared/config/service-config';
 import { dispatchRoute } from '#shared/http/dispatch-route';
 
 export type CloneApiDeps = Pick<
   ReturnType<typeof buildDeps>,
-  'jobs' | 'queue' | 'clock' | 'ids' | 'submissions' | 'logger' | 'accessFor'
+  'jobs' | 'queue' | 'clock' | 'ids' | 'macs' | 'submissions' | 'logger' | 'accessFor'
 >;
 
 /** What this function reads from its environment (validated once, at cold start), the policy included. */
 export const configSchema = ApiConfigSchema.safeExtend(AccessConfigSchema.shape);
 
 /** This function's families of the adapters factory: only their SDKs end up in its bundle. */
-export const buildDeps = composeFamilies(coreFamily, awsFamily, idempotencyFamily, accessFamily);
+export const buildDeps = composeFamilies(coreFamily, awsFamily, macFamily, idempotencyFamily, accessFamily);
 
 /**
  * The HTTP API: one function, routes dispatched on API Gateway's routeKey, each for the caller's principal and as the
@@ -34,10 +35,10 @@ export const buildDeps = composeFamilies(coreFamily, awsFamily, idempotencyFamil
  * body; denials are logged and counted.
  */
 export const makeHandler = (deps: CloneApiDeps) => {
-  const { jobs, queue, clock, ids } = deps;
+  const { jobs, queue, clock, ids, macs } = deps;
   const serviceName = serviceNameOf('clone-api');
   const access = deps.accessFor(serviceName);
-  const submit = makeSubmitClone({ jobs, queue, clock, ids, access });
+  const submit = makeSubmitClone({ jobs, queue, clock, ids, access, macs });
   const routes = makeCloneApiRoutes({
     submit: makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit, clock, ids, access }),
     getClone: makeGetClone({ jobs, access }),

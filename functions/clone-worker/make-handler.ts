@@ -11,6 +11,7 @@ import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { githubFamily } from '#shared/composition/github-deps';
+import { macFamily } from '#shared/composition/mac-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { vcenterFamily } from '#shared/composition/vcenter-deps';
@@ -29,6 +30,7 @@ export type CloneWorkerDeps = Pick<
   | 'events'
   | 'clock'
   | 'retryPolicy'
+  | 'macs'
   | 'redelivery'
   | 'runnerPools'
   | 'githubApp'
@@ -44,6 +46,7 @@ export const configSchema = WorkerConfigSchema.safeExtend(RunnerWorkerConfigSche
 export const buildDeps = composeFamilies(
   coreFamily,
   awsFamily,
+  macFamily,
   secretFamily,
   githubFamily,
   vcenterFamily,
@@ -86,6 +89,7 @@ export const makeHandler = (deps: CloneWorkerDeps) => {
     clock: deps.clock,
     quota: deps.quotaRelease,
     retryPolicy: deps.retryPolicy,
+    macs: deps.macs,
   });
   /** Hands a failed record back; resolves true when it was renewed (then this copy counts as handled). */
   const handBack = async (record: SQSRecord, back: HandBack): Promise<boolean> => {

@@ -12,6 +12,7 @@ import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
 import { githubFamily } from '#shared/composition/github-deps';
 import { idempotencyFamily } from '#shared/composition/idempotency-deps';
+import { macFamily } from '#shared/composition/mac-deps';
 import { poolFamily } from '#shared/composition/pool-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
 import { serviceNameOf } from '#shared/composition/service-functions';
@@ -36,6 +37,7 @@ export type HooksDeps = Pick<
   | 'submissions'
   | 'clock'
   | 'ids'
+  | 'macs'
   | 'logger'
   | 'accessFor'
 >;
@@ -47,6 +49,7 @@ export const configSchema = HooksConfigSchema.safeExtend(AccessConfigSchema.shap
 export const buildDeps = composeFamilies(
   coreFamily,
   awsFamily,
+  macFamily,
   poolFamily,
   idempotencyFamily,
   secretFamily,
@@ -59,10 +62,10 @@ export const buildDeps = composeFamilies(
  * warm claim only ever takes a ready spare (it never submits), so it needs no grant of its own.
  */
 const makeWarmClaims = (deps: HooksDeps) => {
-  const { optionalEvents, runnerPools, jobs, queue, clock, ids } = deps;
+  const { optionalEvents, runnerPools, jobs, queue, clock, ids, macs } = deps;
   if (!optionalEvents || !runnerPools.pools.some((p) => p.warmPool)) return undefined;
   const events = poolEventsVia(optionalEvents);
-  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool') });
+  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool'), macs });
   return makeClaimSpare({ pools: deps.pools, jobs, claims: deps.claims, submitClone, events, clock, ids });
 };
 
@@ -72,10 +75,10 @@ const makeWarmClaims = (deps: HooksDeps) => {
  * Secrets are read lazily (first request) and cached. Errors become the API's error body.
  */
 export const makeHandler = (deps: HooksDeps) => {
-  const { jobs, queue, clock, ids } = deps;
+  const { jobs, queue, clock, ids, macs } = deps;
   const serviceName = serviceNameOf('hooks');
   const access = deps.accessFor(serviceName);
-  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access });
+  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access, macs });
   const claimSpare = makeWarmClaims(deps);
   const submitOnce = makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit: submitClone, clock, ids, access });
   const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
@@ -88,7 +91,7 @@ export const makeHandler = (deps: HooksDeps) => {
       jobs,
       queue,
       clock,
-      submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock, access }),
+      submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock, access, macs }),
       requestDestroy,
       ...(claimSpare && { claimSpare }),
     }),

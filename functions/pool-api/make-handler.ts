@@ -9,6 +9,7 @@ import { accessFamily } from '#shared/composition/access-deps';
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
+import { macFamily } from '#shared/composition/mac-deps';
 import { poolFamily } from '#shared/composition/pool-deps';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { dispatchRoute } from '#shared/http/dispatch-route';
@@ -21,14 +22,14 @@ import { makeReleasePoolClone } from '#shared/pools/use-cases/release-pool-clone
 
 export type PoolApiDeps = Pick<
   ReturnType<typeof buildDeps>,
-  'jobs' | 'pools' | 'claims' | 'queue' | 'poolEvents' | 'clock' | 'ids' | 'logger' | 'accessFor'
+  'jobs' | 'pools' | 'claims' | 'queue' | 'poolEvents' | 'clock' | 'ids' | 'macs' | 'logger' | 'accessFor'
 >;
 
 /** What this function reads from its environment (validated once, at cold start), the policy included. */
 export const configSchema = PoolApiConfigSchema.safeExtend(AccessConfigSchema.shape);
 
 /** This function's families of the adapters factory: only their SDKs end up in its bundle. */
-export const buildDeps = composeFamilies(coreFamily, awsFamily, poolFamily, accessFamily);
+export const buildDeps = composeFamilies(coreFamily, awsFamily, macFamily, poolFamily, accessFamily);
 
 /**
  * The pool routes (`/v1/pools*`), dispatched on API Gateway's routeKey: `manage-pools` and `claim` as the policy
@@ -36,9 +37,9 @@ export const buildDeps = composeFamilies(coreFamily, awsFamily, poolFamily, acce
  * Errors become the API's error body.
  */
 export const makeHandler = (deps: PoolApiDeps) => {
-  const { jobs, pools, claims, queue, poolEvents: events, clock, ids } = deps;
+  const { jobs, pools, claims, queue, poolEvents: events, clock, ids, macs } = deps;
   const access = deps.accessFor(serviceNameOf('pool-api'));
-  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool') });
+  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool'), macs });
   const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
   const manage = makeManagePools({ pools, jobs, events, clock });
   const routes = makePoolApiRoutes({

@@ -6,6 +6,7 @@ import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
 import { composeFamilies } from '#shared/composition/family';
+import { macFamily } from '#shared/composition/mac-deps';
 import { poolFamily } from '#shared/composition/pool-deps';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { PoolScalerConfigSchema } from '#shared/pools/config';
@@ -15,7 +16,7 @@ import { makeScalePool } from '#shared/pools/use-cases/scale-pool';
 
 export type PoolScalerDeps = Pick<
   ReturnType<typeof buildDeps>,
-  'jobs' | 'pools' | 'claims' | 'queue' | 'poolEvents' | 'clock' | 'ids' | 'scalingPolicy' | 'logger'
+  'jobs' | 'pools' | 'claims' | 'queue' | 'poolEvents' | 'clock' | 'ids' | 'macs' | 'scalingPolicy' | 'logger'
 >;
 
 /** Who warm-pool spares are requested by. */
@@ -25,7 +26,7 @@ const POOL_SCALER = servicePrincipal('pool-scaler');
 export const configSchema = PoolScalerConfigSchema;
 
 /** This function's families of the adapters factory: only their SDKs end up in its bundle. */
-export const buildDeps = composeFamilies(coreFamily, awsFamily, poolFamily);
+export const buildDeps = composeFamilies(coreFamily, awsFamily, macFamily, poolFamily);
 
 /**
  * EventBridge target (pool clone completions, claims, releases, `Pool Scale Requested`) and schedule: scales the
@@ -40,11 +41,12 @@ export const makeHandler = ({
   poolEvents,
   clock,
   ids,
+  macs,
   scalingPolicy,
   logger,
 }: PoolScalerDeps) => {
   // Spares are the service's own clones: the pool's spec was authorized (`manage-pools`) when it was put.
-  const submitSpare = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool') });
+  const submitSpare = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool'), macs });
   const runScaler = makeRunScaler({
     pools,
     scalePool: makeScalePool({

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
-import type { StageConfig } from '../stage-config.js';
+import { macRangesEnv, type StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { addManifestRoutes } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
@@ -47,6 +47,7 @@ export class CloneApi extends Construct {
       environment: {
         [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName,
         [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,
+        ...macRangesEnv(config.macRanges),
       },
     });
     this.function = this.nodeFunction.function;

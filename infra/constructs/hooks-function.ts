@@ -7,7 +7,7 @@ import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import type { HooksConfig } from '#shared/hooks/config';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
-import { runnerPoolsEnv, type StageConfig } from '../stage-config.js';
+import { macRangesEnv, runnerPoolsEnv, type StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { addManifestRoutes } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
@@ -30,6 +30,8 @@ export type HooksFunctionProps = {
   readonly stateful: StatefulResources;
   /** With `github.enabled`, the function gets the runner pools (otherwise every workflow job is ignored). */
   readonly github: StageConfig['github'];
+  /** The stage's managed MAC ranges, for hook requests that allocate from one. */
+  readonly macRanges: StageConfig['macRanges'];
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 };
@@ -67,6 +69,7 @@ export class HooksFunction extends Construct {
         [HOOKS_ENV.slackSigningSecretArn]: slackSigning.secretArn,
         ...(props.github.enabled && { [HOOKS_ENV.githubRunnerPools]: runnerPoolsEnv(props.github) }),
         ...(warmRunners && { [ENV.EVENT_BUS_NAME]: stateful.eventBus.eventBusName }),
+        ...macRangesEnv(props.macRanges),
       },
     });
     const role = this.nodeFunction.role;

@@ -8,6 +8,7 @@ import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import { SCALING_LEASE_MS } from '#shared/pools/use-cases/scale-pool';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
+import { macRangesEnv, type StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { addManifestRoutes, addManifestRules, addManifestSchedule } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
@@ -29,6 +30,8 @@ export type WarmPoolsProps = {
   readonly maxConcurrency: number;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
+  /** The stage's managed MAC ranges, for pool templates that allocate from one. */
+  readonly macRanges: StageConfig['macRanges'];
 };
 
 /**
@@ -48,6 +51,7 @@ export class WarmPools extends Construct {
       [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName,
       [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,
       [ENV.EVENT_BUS_NAME]: stateful.eventBus.eventBusName,
+      ...macRangesEnv(props.macRanges),
     };
     const common = { logRetention: props.logRetention, logLevel: props.logLevel };
     this.api = new NodeFunction(this, 'Api', {

@@ -82,6 +82,7 @@ export class ServiceStack extends Stack {
         scalerEntry: entry('pool-scaler'),
         httpApi: this.api.api,
         maxConcurrency: config.vcenter.maxConcurrency,
+        macRanges: config.macRanges,
       });
     }
     const reconciler = on('reconciler')
@@ -110,6 +111,7 @@ export class ServiceStack extends Stack {
           entry: entry('hooks'),
           httpApi: this.api.api,
           github: config.github,
+          macRanges: config.macRanges,
         })
       : undefined;
     const slackNotifier = on('slack-notifier')

@@ -5,6 +5,7 @@ import { type AwsClients, composeFamilies } from './family.js';
 import type { ServiceConfig } from './function-config.js';
 import { type GithubDeps, githubFamily } from './github-deps.js';
 import { type IdempotencyDeps, idempotencyFamily } from './idempotency-deps.js';
+import { type MacDeps, macFamily } from './mac-deps.js';
 import { type NotifierDeps, notifierFamily } from './notifier-deps.js';
 import { type PoolDeps, poolFamily } from './pool-deps.js';
 import { type SecretDeps, secretFamily } from './secret-deps.js';
@@ -13,6 +14,7 @@ import { type VcenterDeps, vcenterFamily } from './vcenter-deps.js';
 /** Every dep any function takes: each function's `makeHandler` names the part it uses. */
 export type ServiceDeps = CoreDeps &
   AwsDeps &
+  MacDeps &
   PoolDeps &
   IdempotencyDeps &
   SecretDeps &
@@ -32,6 +34,7 @@ export const buildServiceDeps: (config: ServiceConfig, clients?: Partial<AwsClie
   coreFamily,
   githubFamily,
   idempotencyFamily,
+  macFamily,
   notifierFamily,
   poolFamily,
   secretFamily,

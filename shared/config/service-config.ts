@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MacRangesSettingSchema } from '../clones/model/mac-ranges.js';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY } from './resources.js';
 
 const required = (hint: string) => z.string({ error: `is required (${hint})` }).min(1, `is required (${hint})`);
@@ -39,6 +40,8 @@ export const FunctionBaseSchema = AwsEndpointsSchema.extend({
 export const ApiConfigSchema = FunctionBaseSchema.extend({
   JOBS_TABLE_NAME: required('the job table name'),
   CLONE_QUEUE_URL: required('the clone queue URL'),
+  /** Managed MAC ranges for `"mac": "range:<name>"` (MacRangesSchema JSON); absent: none. */
+  INSTACLONE_MAC_RANGES: MacRangesSettingSchema,
 });
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
 

@@ -42,7 +42,9 @@ export type AppErrorCode =
   | 'QUOTA_EXCEEDED'
   | 'RETRY_SCHEDULED'
   | 'RETRIES_EXHAUSTED'
-  | 'DEADLINE_EXCEEDED';
+  | 'DEADLINE_EXCEEDED'
+  | 'MAC_IN_USE'
+  | 'MAC_RANGE_EXHAUSTED';
 
 /** One problem with one field of an input, e.g. `{ field: 'nics.0.mac', message: 'Invalid MAC' }`. */
 export type FieldIssue = { field: string; message: string };

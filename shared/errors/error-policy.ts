@@ -59,6 +59,8 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
     case 'IDEMPOTENCY_CONFLICT':
     case 'STALE_TRANSITION':
     case 'NOT_CLAIMED':
+    case 'MAC_IN_USE':
+    case 'MAC_RANGE_EXHAUSTED':
       return answer(409);
     case 'BODY_TOO_LARGE':
       return answer(413, 'warn');

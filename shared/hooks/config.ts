@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MacRangesSettingSchema } from '../clones/model/mac-ranges.js';
 import { FunctionBaseSchema } from '../config/service-config.js';
 
 const optional = z.string().min(1).optional();
@@ -23,5 +24,7 @@ export const HooksConfigSchema = FunctionBaseSchema.extend({
   GITHUB_RUNNER_POOLS: optional,
   /** The service's bus, for `Pool Claimed` when a runner pool's `warmPool` serves a job; without it, no warm claims. */
   EVENT_BUS_NAME: optional,
+  /** Managed MAC ranges a hook's clone request may allocate from (`"mac": "range:<name>"`). */
+  INSTACLONE_MAC_RANGES: MacRangesSettingSchema,
 });
 export type HooksConfig = z.infer<typeof HooksConfigSchema>;

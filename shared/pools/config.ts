@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MacRangesSettingSchema } from '../clones/model/mac-ranges.js';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY } from '../config/resources.js';
 import { FunctionBaseSchema } from '../config/service-config.js';
 
@@ -9,6 +10,8 @@ export const PoolApiConfigSchema = FunctionBaseSchema.extend({
   JOBS_TABLE_NAME: required('the job table name; pools live in it too'),
   CLONE_QUEUE_URL: required('the clone queue URL'),
   EVENT_BUS_NAME: required('the event bus name'),
+  /** Managed MAC ranges a pool template's `"mac": "range:<name>"` allocates from. */
+  INSTACLONE_MAC_RANGES: MacRangesSettingSchema,
 });
 
 /** Environment of the pool scaler: the API's, plus the vCenter concurrency cap and the back-off of degraded pools. */

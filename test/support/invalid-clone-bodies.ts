@@ -11,6 +11,23 @@ export const INVALID_CLONE_BODIES: Array<[label: string, body: unknown, field: s
   ['a NIC key of the wrong type', { ...base, nics: [{ key: '4000' }] }, 'nics.0.key'],
   ['a MAC outside the manual range', { ...base, nics: [{ key: 4000, mac: '00:50:56:80:00:01' }] }, 'nics.0.mac'],
   ['a malformed MAC', { ...base, nics: [{ key: 4000, mac: 'zz' }] }, 'nics.0.mac'],
+  ['a managed range name that cannot be one', { ...base, nics: [{ key: 4000, mac: 'range:CI lab' }] }, 'nics.0.mac'],
+  [
+    'one manual MAC for count > 1 clones',
+    { ...base, count: 2, nics: [{ key: 4000, mac: '00:50:56:3a:12:34' }] },
+    'nics.0.mac',
+  ],
+  [
+    'one manual MAC on two NICs',
+    {
+      ...base,
+      nics: [
+        { key: 4000, mac: '00:50:56:3a:12:34' },
+        { key: 4001, mac: '00:50:56:3A:12:34' },
+      ],
+    },
+    'nics.1.mac',
+  ],
   ['a multicast MAC', { ...base, nics: [{ key: 4000, mac: '01:00:5e:00:00:01' }] }, 'nics.0.mac'],
   ['a name of 80 characters', { ...base, name: 'x'.repeat(80) }, 'name'],
   ['a name with a slash', { ...base, name: 'a/b' }, 'name'],

@@ -20,7 +20,7 @@ export const requestWithEverythingAtItsLimit = (count = 1): CloneRequest =>
     nics: Array.from({ length: 10 }, (_, key) => ({
       key,
       network: wide(80),
-      mac: '00:50:56:3a:12:34',
+      mac: `range:${'r'.repeat(40)}`,
       connected: false,
     })),
     serialPorts: Array.from({ length: 4 }, (_, key) => ({ key, file: `[${wide(10)}] ${wide(1010)}` })),

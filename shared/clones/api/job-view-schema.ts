@@ -49,6 +49,19 @@ export const JobViewSchema = z
       })
       .optional(),
     task: z.object({ moref: z.string() }).optional(),
+    macs: z
+      .array(
+        z.object({
+          key: z.number().optional(),
+          label: z.string().optional(),
+          mac: z.string(),
+          range: z.string().optional().describe('The managed range it was allocated from (`"mac": "range:<name>"`)'),
+        }),
+      )
+      .optional()
+      .describe(
+        'The MACs the job holds for its NICs from submit until it ends without a clone or its clone is destroyed',
+      ),
     error: z
       .object({
         code: z.string(),

@@ -26,6 +26,11 @@ export const isTerminal = (status: JobStatus): boolean => TRANSITIONS[status].le
 export const canTransition = (from: JobStatus, to: JobStatus): boolean => TRANSITIONS[from].includes(to);
 
 export type ClonedNic = { key: number; mac: string; addressType: string };
+/**
+ * A MAC the job holds for one NIC of its request (by the NIC's key or label): a manual one, or one allocated from
+ * managed range `range`. No other live job of the service holds the same MAC.
+ */
+export type JobMac = { key?: number; label?: string; mac: string; range?: string };
 export type ClonedVm = { moref: string; name: string; nics: ClonedNic[]; ipAddress?: string };
 
 /**
@@ -89,6 +94,8 @@ export type CloneJob = {
   /** Deterministic VM name: a repeated attempt finds the first attempt's VM. */
   vmName: string;
   task?: { moref: string };
+  /** The MACs the job holds (manual and range-allocated), claimed at submit; absent when it asked for none. */
+  macs?: JobMac[];
   vm?: ClonedVm;
   error?: JobError;
   /** When the job must have ended (ISO time): `createdAt` + `timeoutMinutes`. Absent on jobs older than deadlines. */
@@ -139,6 +146,7 @@ export type CloneJobView = Pick<
   | 'requestedBy'
   | 'vmName'
   | 'vm'
+  | 'macs'
   | 'task'
   | 'error'
   | 'deadlineAt'
@@ -161,6 +169,7 @@ export const toJobView = (job: CloneJob): CloneJobView => ({
   vmName: job.vmName,
   ...(job.task && { task: job.task }),
   ...(job.vm && { vm: job.vm }),
+  ...(job.macs && { macs: job.macs }),
   ...(job.error && { error: job.error }),
   ...(job.deadlineAt && { deadlineAt: job.deadlineAt }),
   ...(job.attempts !== undefined && { attempts: job.attempts }),
@@ -174,6 +183,13 @@ export const toJobView = (job: CloneJob): CloneJobView => ({
   ...(job.configuredAt && { configuredAt: job.configuredAt }),
   ...(job.callbacks && { callbacks: job.callbacks }),
 });
+
+/**
+ * Whether the job still holds its MACs: while its clone is wanted or may exist. A FAILED job holds them only while
+ * its clone may still exist (a failed job's VM awaiting destruction); a DESTROYED one never does.
+ */
+export const holdsMacs = (job: Pick<CloneJob, 'status'> & { cleanupPending?: boolean }): boolean =>
+  job.status === 'DESTROYED' ? false : job.status === 'FAILED' ? job.cleanupPending === true : true;
 
 /** The VM name a job clones to: the request's name, or one derived from the job id. */
 export const vmNameFor = (jobId: string, request: CloneRequest): string => request.name ?? `instaclone-${jobId}`;

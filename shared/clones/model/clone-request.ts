@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isManualVmwareMac, MAC_PATTERN, MAC_RANGE_PREFIX } from './mac-ranges.js';
 
 /** vSphere rejects VM names of 80 characters or more. */
 export const MAX_VM_NAME_LENGTH = 79;
@@ -10,15 +11,11 @@ export const MAX_TIMEOUT_MINUTES = 24 * 60;
 /** extraConfig keys and labels the service owns; a caller may not set them. */
 export const RESERVED_EXTRA_CONFIG_PREFIX = 'instaclone.';
 
-const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 /**
  * A vSphere BIOS UUID: any 128-bit value as 32 hex digits in 8-4-4-4-12 form, in any case. Not RFC 4122: the UUIDs
  * VMware generates (`42xxxxxx-…` from the host) do not carry RFC variant or version bits.
  */
 const BIOS_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** VMware's OUI range for manually assigned MACs: 00:50:56:00:00:00 to 00:50:56:3f:ff:ff (all unicast). */
-const isManualVmwareMac = (mac: string): boolean =>
-  mac.startsWith('00:50:56:') && Number.parseInt(mac.slice(9, 11), 16) <= 0x3f;
 
 /** vSphere stores "/", "\\" and "%" escaped in names; control characters are never wanted. */
 const hasForbiddenNameCharacter = (name: string): boolean =>
@@ -53,11 +50,25 @@ export const PlacementSchema = z.union([InventoryPathSchema, MoRefIdSchema], {
   error: 'must be an inventory path such as /DC0/vm/ci or a moref such as group-v4',
 });
 
+const RANGE_MAC = /^range:[a-z0-9][a-z0-9-]{0,39}$/;
+const isManualMac = (mac: string | undefined): mac is string =>
+  mac !== undefined && mac !== 'auto' && !mac.startsWith(MAC_RANGE_PREFIX);
+
+/**
+ * A NIC's MAC: `auto` (vCenter assigns one), a manual MAC in VMware's range (lower-cased), or `range:<name>`: a free
+ * MAC of the operator's managed range `<name>`, allocated at submit (whether the range exists is checked there).
+ */
 export const MacSchema = z
   .string()
-  .transform((s) => s.toLowerCase())
-  .refine((s) => s === 'auto' || MAC.test(s), 'must be "auto" or a MAC such as 00:50:56:3a:12:34')
-  .refine((s) => s === 'auto' || isManualVmwareMac(s), 'manual MACs must be in 00:50:56:00:00:00-00:50:56:3f:ff:ff');
+  .transform((s) => (s.startsWith(MAC_RANGE_PREFIX) ? s : s.toLowerCase()))
+  .refine(
+    (s) => s === 'auto' || MAC_PATTERN.test(s) || RANGE_MAC.test(s),
+    'must be "auto", a MAC such as 00:50:56:3a:12:34 or a managed range such as range:ci',
+  )
+  .refine(
+    (s) => !MAC_PATTERN.test(s) || isManualVmwareMac(s),
+    'manual MACs must be in 00:50:56:00:00:00-00:50:56:3f:ff:ff',
+  );
 
 const DeviceKeySchema = z.number().int().min(0).max(2_147_483_647);
 const DeviceLabelSchema = z.string().min(1).max(80);
@@ -166,6 +177,16 @@ export const CloneRequestSchema = z
   .refine((r) => r.count === 1 || r.name === undefined, {
     path: ['name'],
     message: 'cannot be given with count > 1: each clone gets a name derived from its job id',
+  })
+  .superRefine((r, ctx) => {
+    const seen = new Set<string>();
+    (r.nics ?? []).forEach((nic, i) => {
+      if (!isManualMac(nic.mac)) return;
+      const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['nics', i, 'mac'], message });
+      if (r.count > 1) issue('a manual MAC cannot go to count > 1 clones: use "range:<name>" for one MAC each');
+      else if (seen.has(nic.mac)) issue('is given to another NIC of this request too');
+      seen.add(nic.mac);
+    });
   });
 
 /**

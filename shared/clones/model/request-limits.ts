@@ -27,7 +27,10 @@ export const JOB_STATE_LIMITS = {
   errorMessageBytes: 6 * 1024,
   /** `callbacks.<event>.reason`. */
   callbackReasonBytes: 1024,
-  /** Everything else a job gains after it is queued: ids, times, task, the VM with up to 10 NICs and its IP. */
+  /**
+   * Everything else a job gains after it is queued, or at submit beside its request: ids, times, task, the MACs of
+   * up to 10 NICs, the VM with up to 10 NICs and its IP.
+   */
   otherStateBytes: 4 * 1024,
 } as const;
 

@@ -11,6 +11,13 @@ const objectRef = (placement: string | undefined): ObjectRef | undefined =>
 const deviceRef = (d: { key?: number; label?: string }) =>
   d.key !== undefined ? { key: d.key } : { label: d.label ?? '' };
 
+/**
+ * The MAC the job holds for a NIC (a `range:<name>` NIC's allocated MAC); a manual MAC of a job stored before jobs
+ * held their MACs is the request's own.
+ */
+const macOf = (job: CloneJob, nic: { key?: number; label?: string; mac?: string }): string | undefined =>
+  job.macs?.find((m) => (nic.key !== undefined ? m.key === nic.key : m.label === nic.label))?.mac ?? nic.mac;
+
 /** The plan is a pure function of the job, so every attempt asks vCenter for the same VM. */
 export const clonePlanFor = (job: CloneJob): ClonePlan => {
   const r = job.request;
@@ -32,7 +39,7 @@ export const clonePlanFor = (job: CloneJob): ClonePlan => {
     ...(datastore && { datastore }),
     nics: (r.nics ?? []).map((n) => ({
       ...deviceRef(n),
-      ...(n.mac !== undefined && n.mac !== 'auto' && { mac: n.mac }),
+      ...(n.mac !== undefined && n.mac !== 'auto' && { mac: macOf(job, n) }),
       ...(n.network !== undefined && { network: n.network }),
       ...(n.connected !== undefined && { connected: n.connected }),
     })),

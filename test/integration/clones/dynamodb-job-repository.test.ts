@@ -186,7 +186,12 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
     // Prepare: every request field at its limit, guestinfo filling the rest of the budget, then the largest state
     const base = requestWithEverythingAtItsLimit();
     const request = withGuestinfoBytes(base, largestGuestinfoBytes(base));
-    const job = { ...newJob('job-largest-1'), request, vmName: request.name ?? 'x' };
+    const macs = (request.nics ?? []).map((nic, i) => ({
+      key: nic.key,
+      mac: `00:50:56:3a:00:0${i}`,
+      range: 'r'.repeat(40),
+    }));
+    const job = { ...newJob('job-largest-1'), request, vmName: request.name ?? 'x', macs };
     await jobs.create(job);
     const running = await jobs.save(
       transition(job, { to: 'RUNNING', now, patch: { task: { moref: 'task-1234567' } } }),

@@ -38,6 +38,17 @@ describe('Domain: clone request schema', () => {
     expect(request.biosUuid).toBe(biosUuid.toLowerCase());
   });
 
+  it('accepts a managed range for every clone of a count, and keeps its name as given', () => {
+    // Act
+    const request = CloneRequestSchema.parse({
+      source: { moref: 'vm-1' },
+      count: 3,
+      nics: [{ key: 4000, mac: 'range:ci-lab' }],
+    });
+    // Assess
+    expect(request.nics).toEqual([{ key: 4000, mac: 'range:ci-lab' }]);
+  });
+
   it('prefixes guestinfo keys that lack it and keeps those that have it', () => {
     // Act
     const extra = guestinfoExtraConfig({ 'ci.job': '1', 'guestinfo.ip': '10.0.0.1' });

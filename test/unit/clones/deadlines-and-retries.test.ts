@@ -14,6 +14,7 @@ import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { RetryScheduledError, VcenterFaultError, VcenterUnavailableError } from '#shared/errors/app-error';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+import { inMemoryJobMacs } from '#test/fakes/in-memory-mac-registry';
 import { RecordingEventPublisher } from '#test/fakes/recording-event-publisher';
 import { RecordingQuotaRelease } from '#test/fakes/recording-quota-release';
 import { ScriptedVmCloner } from '#test/fakes/scripted-vm-cloner';
@@ -31,6 +32,7 @@ const setup = async (body: Partial<CloneRequestInput> = {}) => {
     clock,
     ids: { jobId: () => 'job-0003-cccc' },
     access: internalAccess('test'),
+    macs: inMemoryJobMacs(jobs, clock).macs,
   });
   const [job] = await submit(
     CloneRequestSchema.parse({ source: { path: '/DC0/vm/src' }, ...body }),

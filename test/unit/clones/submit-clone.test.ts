@@ -7,6 +7,7 @@ import { CloneRequestSchema } from '#shared/clones/model/clone-request';
 import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+import { inMemoryJobMacs } from '#test/fakes/in-memory-mac-registry';
 import { InMemoryQuotaLedger } from '#test/fakes/in-memory-quota-ledger';
 
 const policy = PolicySchema.parse({
@@ -23,10 +24,12 @@ const policy = PolicySchema.parse({
 });
 const guarded = (jobs: InMemoryJobRepository, ledger: InMemoryQuotaLedger, sent: string[]) => {
   let n = 0;
+  const clock = fixedClock();
   return makeSubmitClone({
     jobs,
     queue: { enqueue: async (m) => void sent.push(m.jobId) },
-    clock: fixedClock(),
+    clock,
+    macs: inMemoryJobMacs(jobs, clock).macs,
     ids: { jobId: () => `job-${++n}` },
     access: makeAccessGuard({ policy, ledger, recorder: { denied: () => {} }, clock: fixedClock() }),
   });
@@ -36,11 +39,13 @@ describe('Use case: submitClone', () => {
   it('stores a QUEUED job before enqueueing its id', async () => {
     // Prepare
     const jobs = new InMemoryJobRepository();
+    const clock = fixedClock();
     const sent: Array<CloneMessageInput & { stored: boolean }> = [];
     const submit = makeSubmitClone({
       jobs,
       queue: { enqueue: async (m) => void sent.push({ ...m, stored: jobs.items.has(m.jobId) }) },
-      clock: fixedClock(),
+      clock,
+      macs: inMemoryJobMacs(jobs, clock).macs,
       ids: { jobId: () => 'job-0001' },
       access: internalAccess('test'),
     });
@@ -61,10 +66,12 @@ describe('Use case: submitClone', () => {
   it('keeps the job QUEUED when the queue is down, so the reconciler can re-drive it', async () => {
     // Prepare
     const jobs = new InMemoryJobRepository();
+    const clock = fixedClock();
     const submit = makeSubmitClone({
       jobs,
       queue: { enqueue: async () => Promise.reject(new Error('queue down')) },
-      clock: fixedClock(),
+      clock,
+      macs: inMemoryJobMacs(jobs, clock).macs,
       ids: { jobId: () => 'job-0002' },
       access: internalAccess('test'),
     });

@@ -8,6 +8,7 @@ import { makeSubmitClone } from '#shared/clones/use-cases/submit-clone';
 import { makeSubmitOnce } from '#shared/clones/use-cases/submit-once';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+import { inMemoryJobMacs } from '#test/fakes/in-memory-mac-registry';
 import { InMemoryQuotaLedger } from '#test/fakes/in-memory-quota-ledger';
 import { InMemorySubmissionLedger } from '#test/fakes/in-memory-submission-ledger';
 
@@ -49,7 +50,7 @@ const world = (options: { failEnqueueAfter?: number } = {}) => {
   };
   const quota = new InMemoryQuotaLedger();
   const access = makeAccessGuard({ policy, ledger: quota, recorder: { denied: () => {} }, clock });
-  const submit = makeSubmitClone({ jobs, queue, clock, ids, access });
+  const submit = makeSubmitClone({ jobs, queue, clock, ids, access, macs: inMemoryJobMacs(jobs, clock).macs });
   const submitOnce = makeSubmitOnce({ ledger, jobs, queue, submit, clock, ids, access });
   return { jobs, ledger, quota, clock, enqueued, submitOnce, heal: () => (failAfter = undefined) };
 };

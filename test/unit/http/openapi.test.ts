@@ -24,6 +24,7 @@ const everyField: CloneJob = {
   grant: { rule: 'ci', quotaKey: 'rule#ci#token:alice' },
   vmName: 'instaclone-job-0001-aaaa',
   task: { moref: 'task-1' },
+  macs: [{ key: 4000, mac: '00:50:56:10:00:00', range: 'ci' }],
   vm: { moref: 'vm-1', name: 'instaclone-job-0001-aaaa', nics: [], ipAddress: '10.0.0.7' },
   error: {
     code: 'DEADLINE_EXCEEDED',

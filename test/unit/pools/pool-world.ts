@@ -8,6 +8,7 @@ import type { ScalingPolicy } from '#shared/pools/model/scaling-plan';
 import { makeScalePool } from '#shared/pools/use-cases/scale-pool';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+import { inMemoryJobMacs } from '#test/fakes/in-memory-mac-registry';
 import { InMemoryPoolClaims, RecordingPoolEvents } from '#test/fakes/in-memory-pool-claims';
 import { InMemoryPoolRepository } from '#test/fakes/in-memory-pool-repository';
 
@@ -22,7 +23,14 @@ export const poolWorld = (policy: Partial<ScalingPolicy> = {}) => {
   const queue = { enqueue: async (m: { jobId: string; action?: string }) => void enqueued.push(m) };
   let next = 0;
   const ids = { jobId: () => `job-${String(++next).padStart(4, '0')}` };
-  const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool') });
+  const submitClone = makeSubmitClone({
+    jobs,
+    queue,
+    clock,
+    ids,
+    access: internalAccess('warm-pool'),
+    macs: inMemoryJobMacs(jobs, clock).macs,
+  });
   const submitSpare = (request: Parameters<typeof submitClone>[0]) =>
     submitClone(request, servicePrincipal('pool-scaler'));
   const requestDestroy = makeRequestDestroy({ jobs, queue, clock });

@@ -14,6 +14,7 @@ import { InMemoryDeliveryLedger } from '#shared/runners/ports/delivery-ledger';
 import { makeHandleGithubWebhook } from '#shared/runners/use-cases/handle-github-webhook';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+import { inMemoryJobMacs } from '#test/fakes/in-memory-mac-registry';
 import { InMemoryPoolClaims, RecordingPoolEvents } from '#test/fakes/in-memory-pool-claims';
 import { InMemoryPoolRepository } from '#test/fakes/in-memory-pool-repository';
 
@@ -85,7 +86,13 @@ const setup = async ({ spares = 1, warmPool = 'runners', failQueue = false } = {
     jobs,
     queue,
     clock,
-    submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock, access: internalAccess('test') }),
+    submitCloneAs: makeSubmitCloneAs({
+      jobs,
+      queue,
+      clock,
+      access: internalAccess('test'),
+      macs: inMemoryJobMacs(jobs, clock).macs,
+    }),
     requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
     claimSpare,
   });

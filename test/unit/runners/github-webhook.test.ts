@@ -11,6 +11,7 @@ import { InMemoryDeliveryLedger } from '#shared/runners/ports/delivery-ledger';
 import { makeHandleGithubWebhook } from '#shared/runners/use-cases/handle-github-webhook';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+import { inMemoryJobMacs } from '#test/fakes/in-memory-mac-registry';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/github', `${name}.json`), 'utf8'));
@@ -42,7 +43,13 @@ const setup = () => {
     jobs,
     queue,
     clock,
-    submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock, access: internalAccess('test') }),
+    submitCloneAs: makeSubmitCloneAs({
+      jobs,
+      queue,
+      clock,
+      access: internalAccess('test'),
+      macs: inMemoryJobMacs(jobs, clock).macs,
+    }),
     requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
   });
   return { jobs, sent, deliveries, clock, handle };
@@ -176,7 +183,13 @@ describe('Use case: handle GitHub webhook', () => {
       jobs,
       queue,
       clock,
-      submitCloneAs: makeSubmitCloneAs({ jobs, queue, clock, access: internalAccess('test') }),
+      submitCloneAs: makeSubmitCloneAs({
+        jobs,
+        queue,
+        clock,
+        access: internalAccess('test'),
+        macs: inMemoryJobMacs(jobs, clock).macs,
+      }),
       requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
     });
     // Act
