@@ -109,4 +109,21 @@ describe('Use case: submitClone', () => {
     await expect(attempt).rejects.toThrow('table down');
     expect(await ledger.usage('rule#ci#token:ci')).toMatchObject({ live: [], active: [] });
   });
+
+  it('gives back the quota when a MAC is refused, and stores nothing', async () => {
+    // Prepare
+    const jobs = new InMemoryJobRepository();
+    const ledger = new InMemoryQuotaLedger();
+    const sent: string[] = [];
+    const submit = guarded(jobs, ledger, sent);
+    const body = { source: { moref: 'vm-57' }, nics: [{ key: 4000, mac: '00:50:56:3a:12:35' }] };
+    await submit(CloneRequestSchema.parse(body), tokenPrincipal('ci'));
+    // Act
+    const refused = submit(CloneRequestSchema.parse(body), tokenPrincipal('ci'));
+    // Assess
+    await expect(refused).rejects.toMatchObject({ code: 'MAC_IN_USE' });
+    expect([...jobs.items.keys()]).toEqual(['job-1']);
+    expect(sent).toEqual(['job-1']);
+    expect(await ledger.usage('rule#ci#token:ci')).toMatchObject({ live: ['job-1'], active: ['job-1'] });
+  });
 });
