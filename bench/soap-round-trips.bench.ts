@@ -3,7 +3,7 @@
  * Prints JSON lines: the machine, one line per clone, then a summary per flow.
  * - `clone`: instantClone (given the source's facts) + waitForTask (the client's own cost; the budget is ≤ 4)
  * - `worker`: the worker's adapter (VsphereVmCloner) on a job's first delivery, as execute-clone calls it:
- *   startClone + waitForClone (which reads the new VM's NICs and MACs)
+ *   startClone + waitForClone (which reads the new VM's NICs, MACs and extraConfig in one read, to check them)
  * - `redelivery`: the same on a later delivery that found no task recorded: findClone (reconcile by name) first
  *
  * Usage: `npx tsx bench/soap-round-trips.bench.ts [clones=100] [taskDurationMs=10]`

@@ -47,6 +47,9 @@ export interface SoapResponse {
   readonly transport?: 'reset' | 'unavailable' | 'garbage';
 }
 
+/** Rule effects the method itself honours (at the task's end). */
+const TASK_EFFECTS: ReadonlySet<string> = new Set(['taskFault', 'orphan', 'dropSpec']);
+
 /**
  * Turns one SOAP request into one SOAP response: parse, find the method and `_this`, apply fault injection,
  * check the session (NotAuthenticated except for anonymous methods), run, and serialise. Every failure, hostile
@@ -82,7 +85,7 @@ export async function dispatch(state: SimState, request: SoapRequest): Promise<S
       request: call.node,
       client: { ipAddress: request.ipAddress, userAgent: request.userAgent },
       clientVersion,
-      injected: rule && (rule.effect === 'taskFault' || rule.effect === 'orphan') ? rule : undefined,
+      injected: rule && TASK_EFFECTS.has(rule.effect) ? rule : undefined,
       signal: request.signal,
       startSession: (s: Session) => {
         setCookie = sessionSetCookie(s, request.secure);

@@ -28,14 +28,30 @@ export type InjectableFault = (typeof INJECTABLE_FAULTS)[number];
  * - `connectionReset`: the TCP connection is destroyed without an answer;
  * - `http503`: an HTTP 503 with a plain-text body, as a load balancer in front of vCenter would send;
  * - `garbage`: an HTTP 200 whose body is an HTML page, not SOAP (a captive proxy, a misrouted URL);
- * - `slow`: only the delay (`delayMs`, default 1000 ms).
+ * - `slow`: only the delay (`delayMs`, default 1000 ms);
+ * - `dropSpec`: InstantClone_Task succeeds, but the clone lacks the `config` keys named in `keys` (exact keys, or
+ *   prefixes ending in `*`; every key when absent) and, with `macs`, gets generated MACs instead of manual ones: a
+ *   server whose decoder silently skipped typed values (issue 18). Not vCenter behaviour: a client robustness mode.
  * `message` replaces the fault's text (`fault`, `taskFault`, `orphan`), e.g. to send one of 1 MiB.
  */
 export interface FaultRule {
   method?: string;
   object?: string;
-  effect: 'fault' | 'taskFault' | 'orphan' | 'sessionDrop' | 'connectionReset' | 'http503' | 'garbage' | 'slow';
+  effect:
+    | 'fault'
+    | 'taskFault'
+    | 'orphan'
+    | 'sessionDrop'
+    | 'connectionReset'
+    | 'http503'
+    | 'garbage'
+    | 'slow'
+    | 'dropSpec';
   fault?: InjectableFault;
+  /** `dropSpec`: the config keys (or `prefix*`) the clone does not get; all when absent. */
+  keys?: string[];
+  /** `dropSpec`: manual MACs are ignored too. */
+  macs?: boolean;
   message?: string;
   probability?: number;
   count?: number;
@@ -131,6 +147,7 @@ const EFFECTS = new Set([
   'http503',
   'garbage',
   'slow',
+  'dropSpec',
 ]);
 
 /** Validates untrusted input (the admin endpoint) against the FaultRule shape. */
@@ -148,6 +165,15 @@ export function isFaultRule(value: unknown): value is FaultRule {
     (rule['fault'] === undefined || (INJECTABLE_FAULTS as readonly unknown[]).includes(rule['fault'])) &&
     optionalNumber('probability') &&
     optionalNumber('count') &&
-    optionalNumber('delayMs')
+    optionalNumber('delayMs') &&
+    (rule['keys'] === undefined ||
+      (Array.isArray(rule['keys']) && rule['keys'].every((k: unknown) => typeof k === 'string'))) &&
+    (rule['macs'] === undefined || typeof rule['macs'] === 'boolean')
   );
+}
+
+/** Whether a `dropSpec` rule drops this config key (see FaultRule). */
+export function dropsKey(rule: Pick<FaultRule, 'keys'>, key: string): boolean {
+  if (rule.keys === undefined) return true;
+  return rule.keys.some((k) => (k.endsWith('*') ? key.startsWith(k.slice(0, -1)) : key === k));
 }

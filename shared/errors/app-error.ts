@@ -43,6 +43,7 @@ export type AppErrorCode =
   | 'RETRY_SCHEDULED'
   | 'RETRIES_EXHAUSTED'
   | 'DEADLINE_EXCEEDED'
+  | 'SPEC_NOT_APPLIED'
   | 'MAC_IN_USE'
   | 'MAC_RANGE_EXHAUSTED';
 

@@ -87,6 +87,7 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
       return { ...notYet };
     case 'RETRIES_EXHAUSTED':
     case 'DEADLINE_EXCEEDED':
+    case 'SPEC_NOT_APPLIED':
       // Endings of a job, recorded on it; never thrown at a caller.
       return internal;
     case 'MALFORMED_MESSAGE':

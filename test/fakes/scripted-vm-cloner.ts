@@ -1,4 +1,3 @@
-import type { ClonedVm } from '#shared/clones/model/clone-job';
 import type {
   ClonePlan,
   CloneTaskOutcome,
@@ -6,16 +5,17 @@ import type {
   FoundVm,
   GuestIdentity,
   VmCloner,
+  VmOwner,
 } from '#shared/clones/ports/vm-cloner';
 
 /**
  * A VmCloner whose answers the test scripts. It records every call, and by default behaves like a healthy
- * vCenter: a clone task succeeds and creates a findable VM carrying the plan's extraConfig; the clone's guest
- * reports the source's IP until `reidentify()` is called.
+ * vCenter: a clone task succeeds and creates a findable VM carrying the plan's extraConfig and manual MACs; the
+ * clone's guest reports the source's IP until `reidentify()` is called.
  */
 export class ScriptedVmCloner implements VmCloner {
   readonly calls: string[] = [];
-  readonly vms = new Map<string, FoundVm & { ipAddress?: string }>();
+  readonly vms = new Map<string, FoundVm & { ipAddress?: string; task?: string }>();
   startError?: unknown;
   /** Runs inside startClone after vCenter has the task, before it is answered: something may happen meanwhile. */
   whileStarting?: () => Promise<void>;
@@ -42,7 +42,7 @@ export class ScriptedVmCloner implements VmCloner {
     this.calls.push(`waitForClone ${taskRef}`);
     const plan = this.tasks.get(taskRef);
     if (!plan) throw new Error(`unknown task ${taskRef}`);
-    return this.outcome?.(plan) ?? { state: 'succeeded', vm: this.createVm(plan) };
+    return this.outcome?.(plan) ?? { state: 'succeeded', vm: this.createVm(plan, plan.extraConfig, taskRef) };
   }
 
   async findClone(plan: ClonePlan): Promise<FoundVm | undefined> {
@@ -74,23 +74,32 @@ export class ScriptedVmCloner implements VmCloner {
     if (vm) vm.extraConfig = { ...vm.extraConfig, ...values };
   }
 
-  async destroyClone(vmRef: string, owner: { key: string; value: string }): Promise<'destroyed' | 'gone' | 'foreign'> {
-    this.calls.push(`destroyClone ${vmRef}`);
+  async destroyClone(vmRef: string, owner: VmOwner): Promise<'destroyed' | 'gone' | 'foreign'> {
+    this.calls.push(`destroyClone ${vmRef}${'task' in owner ? ` by ${owner.task}` : ''}`);
     const vm = this.vms.get(vmRef);
     if (!vm) return 'gone';
-    if (vm.extraConfig[owner.key] !== owner.value) return 'foreign';
+    if ('task' in owner ? vm.task !== owner.task : vm.extraConfig[owner.key] !== owner.value) return 'foreign';
     this.vms.delete(vmRef);
     return 'destroyed';
   }
 
-  /** Makes a VM as a clone task would; its guest still reports the source's IP. */
-  createVm(plan: ClonePlan, extraConfig = plan.extraConfig): ClonedVm {
+  /** Makes a VM as a clone task (`task`) would, with `extraConfig`; its guest still reports the source's IP. */
+  createVm(plan: ClonePlan, extraConfig = plan.extraConfig, task?: string): FoundVm {
+    const manual = plan.nics.find((n) => ('key' in n ? n.key === 4000 : n.label === 'Network adapter 1'))?.mac;
     const vm = {
       moref: `vm-${100 + this.vms.size}`,
       name: plan.name,
-      nics: [{ key: 4000, mac: '00:50:56:80:00:01', addressType: 'assigned' }],
+      nics: [
+        {
+          key: 4000,
+          label: 'Network adapter 1',
+          mac: manual ?? '00:50:56:80:00:01',
+          addressType: manual ? 'manual' : 'assigned',
+        },
+      ],
+      extraConfig,
     };
-    this.vms.set(vm.moref, { ...vm, extraConfig, ipAddress: this.sourceIp });
+    this.vms.set(vm.moref, { ...vm, ipAddress: this.sourceIp, ...(task && { task }) });
     return vm;
   }
 

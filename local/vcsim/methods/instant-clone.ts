@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { injectedFault } from '../fault-injection.js';
+import { dropsKey, type FaultRule, injectedFault } from '../fault-injection.js';
 import type { NicRecord, VmRecord } from '../model.js';
 import { faults } from '../soap/faults.js';
 import { moref } from '../soap/vim-value.js';
@@ -80,12 +80,24 @@ function cloneWork(
       checkSource(state, source);
       if (!state.inventory.getFolder(folder)) throw faults.managedObjectNotFound('Folder', folder);
       if (ctx.injected?.effect === 'taskFault') throw injectedFault(ctx.injected, source.moref);
-      const clone = createClone(state, source, spec, folder);
+      const applied = ctx.injected?.effect === 'dropSpec' ? dropSpec(spec, ctx.injected) : spec;
+      const clone = createClone(state, source, applied, folder);
       release();
       if (ctx.injected?.effect === 'orphan') throw injectedFault(ctx.injected, source.moref);
       return moref('VirtualMachine', clone.moref);
     },
     abandon: release,
+  };
+}
+
+/** The spec as a server that skipped some of its typed values applies it (fault injection `dropSpec`). */
+function dropSpec(spec: InstantCloneSpec, rule: FaultRule): InstantCloneSpec {
+  return {
+    ...spec,
+    config: spec.config.filter(([key]) => !dropsKey(rule, key)),
+    deviceEdits: rule.macs
+      ? spec.deviceEdits.map(({ addressType: _a, macAddress: _m, ...edit }) => edit)
+      : spec.deviceEdits,
   };
 }
 

@@ -17,7 +17,7 @@ export interface MethodContext {
   readonly client: { readonly ipAddress: string; readonly userAgent: string };
   /** The API version the client asked for in SOAPAction (the server's own when it named none). */
   readonly clientVersion: ApiVersion;
-  /** A fault-injection rule with a task-level effect (`taskFault`, `orphan`) that this call must honour. */
+  /** A fault-injection rule with a task-level effect (`taskFault`, `orphan`, `dropSpec`) that this call must honour. */
   readonly injected?: FaultRule;
   /** Aborted when the client goes away (ends blocking waits). */
   readonly signal: AbortSignal;

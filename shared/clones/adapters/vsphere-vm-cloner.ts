@@ -10,7 +10,6 @@ import {
   VimTransportError,
   type VmFacts,
 } from '../../vsphere/index.js';
-import type { ClonedVm } from '../model/clone-job.js';
 import type {
   ClonePlan,
   CloneTaskOutcome,
@@ -19,6 +18,7 @@ import type {
   GuestIdentity,
   VmCallOptions,
   VmCloner,
+  VmOwner,
 } from '../ports/vm-cloner.js';
 import { withAdvice } from './vcenter-advice.js';
 import { buildInstantCloneSpec, placementRef } from './vsphere-clone-spec.js';
@@ -47,13 +47,9 @@ export const toDomainError = (err: unknown): unknown => {
 const toFoundVm = (facts: VmFacts): FoundVm => ({
   moref: facts.moref.value,
   name: facts.name,
-  nics: facts.nics.map((n) => ({ key: n.key, mac: n.macAddress, addressType: n.addressType })),
+  nics: facts.nics.map((n) => ({ key: n.key, mac: n.macAddress, addressType: n.addressType, label: n.label })),
   extraConfig: facts.extraConfig,
 });
-const toClonedVm = (facts: VmFacts): ClonedVm => {
-  const { extraConfig: _omitted, ...vm } = toFoundVm(facts);
-  return vm;
-};
 
 const notFound = (what: string, path: string) =>
   new VcenterFaultError('ManagedObjectNotFound', `${what} ${path} was not found in vCenter`, 'terminal', { path });
@@ -124,7 +120,8 @@ export class VsphereVmCloner implements VmCloner {
       if (info.state === 'error') return { state: 'failed', error: toDomainError(info.error) };
       if (!info.result)
         throw new VcenterFaultError('InvalidResponse', `Task ${taskRef} succeeded without a VM`, 'terminal');
-      return { state: 'succeeded', vm: toClonedVm(await this.vim.getVm(vmRef(info.result.value), options)) };
+      // The same read that gives the VM's NICs gives its extraConfig: the spec is checked without another trip.
+      return { state: 'succeeded', vm: toFoundVm(await this.vim.getVm(vmRef(info.result.value), options)) };
     });
   }
 
@@ -173,7 +170,7 @@ export class VsphereVmCloner implements VmCloner {
 
   destroyClone(
     vm: string,
-    owner: { key: string; value: string },
+    owner: VmOwner,
     options: VmCallOptions & { deadline: number },
   ): Promise<'destroyed' | 'gone' | 'foreign'> {
     return mapped(async () => {
@@ -184,12 +181,19 @@ export class VsphereVmCloner implements VmCloner {
         if (isFault(err, 'ManagedObjectNotFound')) return 'gone';
         throw err;
       }
-      if (facts.extraConfig[owner.key] !== owner.value) return 'foreign';
+      if (!(await this.owns(facts, owner, options))) return 'foreign';
       if (facts.powerState !== 'poweredOff')
         await this.completed(await this.vim.powerOff(facts.moref, options), options);
       await this.completed(await this.vim.destroy(facts.moref, options), options);
       return 'destroyed';
     });
+  }
+
+  /** Whether the VM is the owner's: by its extraConfig marker, or as the result of the owner's clone task. */
+  private async owns(facts: VmFacts, owner: VmOwner, options: VmCallOptions): Promise<boolean> {
+    if ('key' in owner) return facts.extraConfig[owner.key] === owner.value;
+    const info = await this.vim.waitForTask({ type: 'Task', value: owner.task }, { ...options, deadline: 0 });
+    return info.state === 'success' && info.result?.value === facts.moref.value;
   }
 
   /** Waits for a task and turns its error into a throw; a task outliving the deadline is a retryable error. */

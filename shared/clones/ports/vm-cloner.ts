@@ -1,4 +1,4 @@
-import type { ClonedVm } from '../model/clone-job.js';
+import type { ClonedNic, ClonedVm } from '../model/clone-job.js';
 
 /** A vCenter object named by inventory path or by moref. */
 export type ObjectRef = { path: string } | { moref: string };
@@ -22,13 +22,24 @@ export type ClonePlan = {
   biosUuid?: string;
 };
 
+/**
+ * A VM as vCenter reports it now, read in one RetrievePropertiesEx: what a clone is checked against (its NICs with
+ * their labels, its whole extraConfig). Only {@link ClonedVm}'s fields are ever stored on a job.
+ */
+export type FoundVm = Omit<ClonedVm, 'nics' | 'ipAddress'> & {
+  nics: Array<ClonedNic & { label?: string }>;
+  extraConfig: Record<string, string>;
+};
+
 export type CloneTaskOutcome =
   | { state: 'running' }
-  | { state: 'succeeded'; vm: ClonedVm }
+  | { state: 'succeeded'; vm: FoundVm }
   | { state: 'failed'; error: unknown };
 
+/** How a VM is known to be a job's: its extraConfig marker, or the clone task that made it. */
+export type VmOwner = { key: string; value: string } | { task: string };
+
 export type VmCallOptions = { signal?: AbortSignal; operationId?: string };
-export type FoundVm = ClonedVm & { extraConfig: Record<string, string> };
 export type GuestIdentity = { ipAddress?: string; hostName?: string };
 
 /**
@@ -40,7 +51,10 @@ export interface VmCloner {
   sourceIdentity(plan: ClonePlan, options: VmCallOptions): Promise<GuestIdentity>;
   /** Starts InstantClone_Task and returns the task moref as soon as vCenter has it. */
   startClone(plan: ClonePlan, options: VmCallOptions): Promise<{ taskRef: string }>;
-  /** Waits for the task until `deadline` (epoch ms); `running` when it is still going then. */
+  /**
+   * Waits for the task until `deadline` (epoch ms); `running` when it is still going then. A succeeded task comes
+   * with its VM as vCenter reports it (one read, no more: the NICs and extraConfig the job's spec is checked against).
+   */
   waitForClone(taskRef: string, options: VmCallOptions & { deadline: number }): Promise<CloneTaskOutcome>;
   /** The VM of that name in the plan's folder, with its extraConfig, or undefined. */
   findClone(plan: ClonePlan, options: VmCallOptions): Promise<FoundVm | undefined>;
@@ -57,12 +71,13 @@ export interface VmCloner {
     options: VmCallOptions & { deadline: number },
   ): Promise<void>;
   /**
-   * Powers off and destroys the VM, only if its extraConfig carries `ownerKey = ownerValue`.
+   * Powers off and destroys the VM, only if it is the job's: its extraConfig carries `owner.key = owner.value`, or
+   * (`owner.task`) it is the result of that clone task, for a clone whose marker vCenter did not apply.
    * `gone` when no such VM exists any more; `foreign` when the moref now names someone else's VM (untouched).
    */
   destroyClone(
     vmRef: string,
-    owner: { key: string; value: string },
+    owner: VmOwner,
     options: VmCallOptions & { deadline: number },
   ): Promise<'destroyed' | 'gone' | 'foreign'>;
 }

@@ -37,7 +37,16 @@ export const makeDestroyJobClone =
     const options = { ...(ctx.signal && { signal: ctx.signal }), operationId: operationIdOf(job) };
     const destroy = (moref: string) =>
       cloner.destroyClone(moref, { key: JOB_ID_EXTRA_CONFIG_KEY, value: job.jobId }, { ...options, ...ctx });
-    if (job.vm) return destroy(job.vm.moref);
+    if (job.vm) {
+      const outcome = await destroy(job.vm.moref);
+      if (outcome !== 'foreign' || !job.task) return outcome;
+      // A clone vCenter made without our marker (SPEC_NOT_APPLIED) is still ours when our task made it.
+      const byTask = cloner.destroyClone(job.vm.moref, { task: job.task.moref }, { ...options, ...ctx });
+      return byTask.catch((err: unknown) => {
+        if (isFaultOf(err, 'ManagedObjectNotFound')) return 'foreign' as const;
+        throw err;
+      });
+    }
     if (job.task) {
       try {
         const outcome = await cloner.waitForClone(job.task.moref, { ...options, deadline: ctx.deadline });

@@ -14,6 +14,7 @@ import type { JobPatch } from '../model/job-transition.js';
 import { deadlineOf, overdue, type RetryPolicy, waitingFor } from '../model/retry-policy.js';
 import type { GuestinfoResolver } from '../ports/guestinfo-resolver.js';
 import type { ClonePlan, FoundVm, VmCallOptions, VmCloner } from '../ports/vm-cloner.js';
+import { clonedVmOf, unappliedMessage, unappliedSpec } from './applied-spec.js';
 import { ATTEMPT_LEASE_MS, causeOf, makeCloneAttempts } from './clone-attempts.js';
 import { clonePlanFor, JOB_ID_EXTRA_CONFIG_KEY } from './clone-plan.js';
 import { type JobWriterDeps, makeJobWriter } from './job-announcer.js';
@@ -69,10 +70,31 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
     });
   };
 
-  const adopt = (job: CloneJob, vm: FoundVm, ctx: ExecuteCloneContext, options: VmCallOptions): Promise<CloneJob> => {
-    if (vm.extraConfig[JOB_ID_EXTRA_CONFIG_KEY] === job.jobId) {
-      return cloned(job, { moref: vm.moref, name: vm.name, nics: vm.nics }, ctx, options);
-    }
+  /**
+   * The clone vCenter made is checked against its plan before anything relies on it: one that lacks an extraConfig
+   * key (its `instaclone.jobId` or `guestinfo.*`) or a NIC's MAC ends FAILED `SPEC_NOT_APPLIED`, naming them, and is
+   * destroyed (`cleanupPending`: the clean-up after this delivery finds it by the task that made it).
+   */
+  const verified = (job: CloneJob, plan: ClonePlan, vm: FoundVm, ctx: ExecuteCloneContext, options: VmCallOptions) => {
+    const missing = unappliedSpec(plan, vm);
+    if (!missing) return cloned(job, clonedVmOf(vm), ctx, options);
+    return finish(job, 'FAILED', {
+      error: { code: 'SPEC_NOT_APPLIED', message: unappliedMessage(vm, missing), retryable: false },
+      vm: clonedVmOf(vm),
+      cleanupPending: true,
+      nextAttemptAt: undefined,
+      attempt: undefined,
+    });
+  };
+
+  const adopt = (
+    job: CloneJob,
+    plan: ClonePlan,
+    vm: FoundVm,
+    ctx: ExecuteCloneContext,
+    options: VmCallOptions,
+  ): Promise<CloneJob> => {
+    if (vm.extraConfig[JOB_ID_EXTRA_CONFIG_KEY] === job.jobId) return verified(job, plan, vm, ctx, options);
     const message = `A VM named '${job.vmName}' already exists in the target folder and was not made by this job`;
     return finish(job, 'FAILED', {
       error: { code: 'VCENTER_FAULT', fault: 'DuplicateName', message, retryable: false },
@@ -113,7 +135,7 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
   ) => {
     if (taskFailed || isReconcileFault(err)) {
       const existing = await cloner.findClone(plan, options);
-      if (existing) return adopt(job, existing, ctx, options);
+      if (existing) return adopt(job, plan, existing, ctx, options);
     }
     if (isAppError(err) && !err.retryable) return failed(job.jobId, err);
     // A failed task cannot be waited on again: forget it so the next attempt starts afresh.
@@ -156,7 +178,7 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
     options: VmCallOptions,
   ) => {
     const existing = firstDelivery ? undefined : await cloner.findClone(plan, options);
-    if (existing) return adopt(job, existing, ctx, options);
+    if (existing) return adopt(job, plan, existing, ctx, options);
     try {
       const sourceIp =
         job.request.waitFor === 'ip' ? (await cloner.sourceIdentity(plan, options)).ipAddress : undefined;
@@ -193,7 +215,7 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
     const taskRef = job.task?.moref ?? '';
     const outcome = await cloner.waitForClone(taskRef, { ...options, deadline: ctx.deadline });
     if (outcome.state === 'running') throw new TaskStillRunningError(job.jobId, taskRef);
-    if (outcome.state === 'succeeded') return cloned(job, outcome.vm, ctx, options);
+    if (outcome.state === 'succeeded') return verified(job, plan, outcome.vm, ctx, options);
     return onFault(job, plan, outcome.error, ctx, options, true);
   };
 
