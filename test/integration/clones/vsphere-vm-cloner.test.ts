@@ -39,7 +39,12 @@ describe('Adapter: VsphereVmCloner against the simulator', () => {
     // Act
     const vm = await clone(plan('adapter-label', { nics: [{ label: 'Network adapter 1', mac: '00:50:56:00:aa:01' }] }));
     // Assess
-    expect(vm.nics).toContainEqual({ key: 4000, mac: '00:50:56:00:aa:01', addressType: 'manual' });
+    expect(vm.nics).toContainEqual({
+      key: 4000,
+      label: 'Network adapter 1',
+      mac: '00:50:56:00:aa:01',
+      addressType: 'manual',
+    });
   });
 
   it('moves a NIC to a distributed portgroup by name', async () => {
