@@ -26,6 +26,7 @@ export {
   type InventoryCacheOptions,
   type InventoryLookups,
 } from './inventory-cache.js';
+export type { MacHolder } from './mac-scan.js';
 export { DEFAULT_MAX_ANSWER_BYTES } from './soap/answer-bounds.js';
 export type {
   CallOptions,

@@ -7,6 +7,7 @@
  * inventory answers: {@link InventoryCache} is the one owner of lookups that may go stale.
  */
 import { VimFaultError, VimTransportError } from './errors.js';
+import { findVmsWithMacs, type MacHolder } from './mac-scan.js';
 import { readNetwork } from './network.js';
 import { DEFAULT_RETRY, type RetryPolicy, withRetry } from './retry.js';
 import { withSession } from './session.js';
@@ -39,6 +40,11 @@ export interface VimClient {
   findByInventoryPath(path: string, opts?: CallOptions): Promise<MoRef | undefined>;
   /** `FindChild`: an immediate child of a folder/datacenter/pool by name. Never cached (reconcile reads it). */
   findChild(parent: MoRef, name: string, opts?: CallOptions): Promise<MoRef | undefined>;
+  /**
+   * The VMs of the whole inventory whose NICs carry any of `macs` (any case): RetrievePropertiesEx over every VM's
+   * devices, one answer per 500 VMs (see `mac-scan.ts`). No call at all for no MACs.
+   */
+  findVmsWithMacs(macs: readonly string[], opts?: CallOptions): Promise<MacHolder[]>;
   /** One RetrievePropertiesEx. Rejects with `ManagedObjectNotFound` when the VM does not exist. */
   getVm(vm: MoRef<'VirtualMachine'>, opts?: CallOptions): Promise<VmFacts>;
   /**
@@ -149,6 +155,11 @@ export function createVimClient(
       const sc = await session.serviceContent(opts);
       const answer = await call('FindChild', { _this: mo(sc.searchIndex), entity: mo(parent), name }, opts);
       return moRef(returnval(answer));
+    },
+    async findVmsWithMacs(macs, opts) {
+      if (macs.length === 0) return [];
+      const sc = await session.serviceContent(opts);
+      return findVmsWithMacs(call, sc.propertyCollector, sc.rootFolder, macs, opts);
     },
     async getVm(vm, opts) {
       return readVmFacts(vm, await retrieve(vm, VM_FACT_PATHS, opts));

@@ -22,11 +22,23 @@ export class ScriptedVmCloner implements VmCloner {
   setExtraConfigError?: unknown;
   outcome?: (plan: ClonePlan) => CloneTaskOutcome;
   sourceIp = '10.0.0.10';
+  /** VMs outside the service that carry a MAC (lower case), as vCenter's inventory would show them. */
+  readonly inventoryMacs = new Map<string, { moref: string; name: string }>();
   private readonly tasks = new Map<string, ClonePlan>();
 
   async sourceIdentity(): Promise<GuestIdentity> {
     this.calls.push('sourceIdentity');
     return { ipAddress: this.sourceIp };
+  }
+
+  async vmsWithMacs(macs: readonly string[]) {
+    this.calls.push(`vmsWithMacs ${macs.join(',')}`);
+    const wanted = new Set(macs.map((m) => m.toLowerCase()));
+    const ours = [...this.vms.values()].flatMap((vm) =>
+      vm.nics.filter((n) => wanted.has(n.mac)).map((n) => ({ mac: n.mac, moref: vm.moref, name: vm.name })),
+    );
+    const others = [...this.inventoryMacs].filter(([mac]) => wanted.has(mac)).map(([mac, vm]) => ({ mac, ...vm }));
+    return [...ours, ...others];
   }
 
   async startClone(plan: ClonePlan): Promise<{ taskRef: string }> {

@@ -101,6 +101,12 @@ export class VsphereVmCloner implements VmCloner {
     return this.withLookups(async (at) => (await this.vim.getVm(await at.source(plan), options)).guest, options);
   }
 
+  vmsWithMacs(macs: readonly string[], options: VmCallOptions) {
+    return mapped(async () =>
+      (await this.vim.findVmsWithMacs(macs, options)).map((h) => ({ mac: h.mac, moref: h.vm.value, name: h.name })),
+    );
+  }
+
   startClone(plan: ClonePlan, options: VmCallOptions): Promise<{ taskRef: string }> {
     return this.withLookups(async (at) => {
       const facts = await at.sourceFacts(plan);

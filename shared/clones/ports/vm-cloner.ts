@@ -49,6 +49,14 @@ export type GuestIdentity = { ipAddress?: string; hostName?: string };
 export interface VmCloner {
   /** The source VM's guest identity now (its IP is what a fresh clone reports until it re-identifies). */
   sourceIdentity(plan: ClonePlan, options: VmCallOptions): Promise<GuestIdentity>;
+  /**
+   * The VMs in vCenter's inventory whose NICs carry any of `macs` (lower case in the answer). Costs a scan of the
+   * inventory's devices (one read per 500 VMs), so it is asked only for jobs that want particular MACs.
+   */
+  vmsWithMacs(
+    macs: readonly string[],
+    options: VmCallOptions,
+  ): Promise<Array<{ mac: string; moref: string; name: string }>>;
   /** Starts InstantClone_Task and returns the task moref as soon as vCenter has it. */
   startClone(plan: ClonePlan, options: VmCallOptions): Promise<{ taskRef: string }>;
   /**

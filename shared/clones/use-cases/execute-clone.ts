@@ -8,6 +8,7 @@ import {
   type VcenterFaultError,
   WaitingForGuestError,
 } from '../../errors/app-error.js';
+import { MacInUseError } from '../model/clone-errors.js';
 import { type ClonedVm, type CloneJob, isCloneFinished } from '../model/clone-job.js';
 import type { CloneMessage } from '../model/clone-message.js';
 import type { JobPatch } from '../model/job-transition.js';
@@ -180,6 +181,7 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
     const existing = firstDelivery ? undefined : await cloner.findClone(plan, options);
     if (existing) return adopt(job, plan, existing, ctx, options);
     try {
+      await refuseMacsInUse(plan, options);
       const sourceIp =
         job.request.waitFor === 'ip' ? (await cloner.sourceIdentity(plan, options)).ipAddress : undefined;
       const secret = resolveGuestinfo ? await resolveGuestinfo(job, ctx.signal ? { signal: ctx.signal } : {}) : {};
@@ -192,6 +194,19 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
       if (err instanceof StaleTransitionError) throw err;
       return onFault(job, plan, err, ctx, options);
     }
+  };
+
+  /**
+   * A MAC the job wants that a VM in vCenter's inventory already carries (one the service could not know of at
+   * submit: not a clone of its own) would clash on the network: MacInUseError, and the job ends FAILED `MAC_IN_USE`.
+   */
+  const refuseMacsInUse = async (plan: ClonePlan, options: VmCallOptions): Promise<void> => {
+    const macs = plan.nics.flatMap((nic) => (nic.mac ? [nic.mac.toLowerCase()] : []));
+    if (macs.length === 0) return;
+    const [held] = await cloner.vmsWithMacs(macs, options);
+    if (!held) return;
+    const index = plan.nics.findIndex((nic) => nic.mac?.toLowerCase() === held.mac);
+    throw new MacInUseError(held.mac, `nics.${index}.mac`, `VM ${held.name} (${held.moref}) in vCenter`);
   };
 
   /** One attempt (or its continuation) on a RUNNING job. */

@@ -25,6 +25,7 @@ export type VimMethod =
   | 'FindByInventoryPath'
   | 'FindChild'
   | 'RetrievePropertiesEx'
+  | 'ContinueRetrievePropertiesEx'
   | 'CreatePropertyCollector'
   | 'CreateFilter'
   | 'WaitForUpdatesEx'

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalStack } from '#local/stack';
 import type { CloneJobView } from '#shared/clones/model/clone-job';
+import { createVimClient, type MoRef } from '#shared/vsphere/index';
 import { apiClient } from '#test/support/api-client';
 import { startTestStack } from '#test/support/test-stack';
 
@@ -64,6 +65,34 @@ describe('What vCenter applied is checked after each clone, through the worker a
     // Assess
     expect(job.error?.code).toBe('SPEC_NOT_APPLIED');
     expect(job.error?.message).toMatch(/NIC 4000 has MAC 00:50:56:[0-9a-f:]+, not 00:50:56:3a:77:01/);
+  });
+
+  it('fails a job whose manual MAC another VM in vCenter carries with MAC_IN_USE naming that VM, and clones nothing', async () => {
+    // Prepare: someone else clones a VM with that MAC straight through vCenter (the service cannot know at submit)
+    const url = stack.vcsim?.url ?? '';
+    const vim = createVimClient({ url, credentials: async () => ({ username: 'lab', password: 'lab' }) });
+    const sourceVm = (await vim.findByInventoryPath(source.path)) as MoRef<'VirtualMachine'>;
+    const task = await vim.instantClone(sourceVm, {
+      name: 'lab-db',
+      nics: [{ key: 4000, macAddress: '00:50:56:3a:77:10' }],
+      extraConfig: {},
+    });
+    await vim.waitForTask(task, { deadline: Date.now() + 10_000 });
+    const labDb = sim().findVmByName('lab-db');
+    // Act
+    const { jobId, vmName } = await submit({ nics: [{ key: 4000, mac: '00:50:56:3A:77:10' }] });
+    const job = await api.waitForFinished(jobId);
+    // Assess
+    expect(job).toMatchObject({
+      status: 'FAILED',
+      error: {
+        code: 'MAC_IN_USE',
+        retryable: false,
+        message: `MAC 00:50:56:3a:77:10 is already used by VM lab-db (${labDb?.moref}) in vCenter`,
+      },
+    });
+    expect(sim().findVmByName(vmName)).toBeUndefined();
+    await vim.logout();
   });
 
   it('succeeds when vCenter applied everything', async () => {

@@ -70,7 +70,7 @@ describe('Use case: a clone is checked against the spec it was made from', () =>
     expect(cloner.vms.size).toBe(0);
   });
 
-  it('succeeds when everything landed, reading nothing more than the task and its VM', async () => {
+  it('succeeds when everything landed, reading nothing more than the MAC check, the task and its VM', async () => {
     // Prepare
     const { cloner, deliver } = await setup({ nics: [{ label: 'Network adapter 1', mac: '00:50:56:3a:12:36' }] });
     // Act
@@ -78,7 +78,7 @@ describe('Use case: a clone is checked against the spec it was made from', () =>
     // Assess
     expect(job).toMatchObject({ status: 'SUCCEEDED', vm: { nics: [{ key: 4000, mac: '00:50:56:3a:12:36' }] } });
     expect(job.vm).not.toHaveProperty('extraConfig');
-    expect(cloner.calls).toEqual(['startClone ci-1', 'waitForClone task-1']);
+    expect(cloner.calls).toEqual(['vmsWithMacs 00:50:56:3a:12:36', 'startClone ci-1', 'waitForClone task-1']);
   });
 
   it('compares values, MACs in any case, NICs by key or label, and takes an absent key for an empty value', () => {
