@@ -11,6 +11,10 @@ export type StackProcessConfig = Pick<
   | 'visibilityTimeoutSeconds'
   | 'maxReceiveCount'
   | 'maxConcurrency'
+  | 'integrations'
+  | 'logLevel'
+  | 'policy'
+  | 'tokens'
 > & {
   apiToken: string;
   /** How long SIGTERM waits for a clean close before exiting anyway; default 5 s. */

@@ -23,6 +23,10 @@ const main = async (): Promise<void> => {
     ...(config.visibilityTimeoutSeconds !== undefined && { visibilityTimeoutSeconds: config.visibilityTimeoutSeconds }),
     ...(config.maxReceiveCount !== undefined && { maxReceiveCount: config.maxReceiveCount }),
     ...(config.maxConcurrency !== undefined && { maxConcurrency: config.maxConcurrency }),
+    ...(config.integrations && { integrations: config.integrations }),
+    ...(config.logLevel && { logLevel: config.logLevel }),
+    ...(config.policy && { policy: config.policy }),
+    ...(config.tokens && { tokens: config.tokens }),
     // Events go to <dataDir>/events.ndjson; one printed line per event would only slow the child down.
     printEvent: () => {},
   });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Context } from 'aws-lambda';
 import type { LocalLogger } from '../local-logger.js';
 import { makeLambdaContext } from './lambda-context.js';
@@ -20,6 +21,8 @@ export type AsyncInvoker = {
 export const makeAsyncInvoker = (options: { logger: LocalLogger; timeoutMs: number }): AsyncInvoker => {
   const running = new Set<Promise<unknown>>();
   const abort = new AbortController();
+  // Every run listens on this one signal (a notifier's request and its sleeps): dozens at once is normal, not a leak.
+  setMaxListeners(0, abort.signal);
   return {
     invoke: (functionName, handler, event) => {
       if (abort.signal.aborted) return;

@@ -57,9 +57,10 @@ const DEFAULT_TIMEOUT_MS = 29_000;
 /**
  * Serves Lambda handlers over HTTP as an API Gateway HTTP API would, feeding them payload v2.0 events
  * and mapping their results back. Errors use the API's shape `{ error: { code, message } }`:
- * 404 NOT_FOUND (no route), 405 METHOD_NOT_ALLOWED, 401 UNAUTHORIZED (`authorize` refused the credentials; the
- * message says why), 413 PAYLOAD_TOO_LARGE (> 1 MiB), 500 INTERNAL (handler threw; the message is logged, never
- * sent), 504 TIMEOUT (handler outlived `timeoutMs`; it keeps running).
+ * 404 NOT_FOUND (no route), 405 METHOD_NOT_ALLOWED, 417 EXPECTATION_FAILED (an `Expect` other than 100-continue),
+ * 401 UNAUTHORIZED (`authorize` refused the credentials; the message says why), 413 PAYLOAD_TOO_LARGE (> 1 MiB),
+ * 500 INTERNAL (handler threw; the message is logged, never sent), 504 TIMEOUT (handler outlived `timeoutMs`; it
+ * keeps running).
  *
  * Deviations from AWS: bearer tokens (named tokens, OIDC JWTs) stand in for IAM and the JWT authorizer, and the
  * principal reaches the handler in `requestContext.authorizer` as AWS would put it; 405 instead of API Gateway's 404
@@ -119,6 +120,10 @@ export async function startHttpGateway(options: HttpGatewayOptions): Promise<Htt
       else res.destroy();
     });
   });
+  // Node answers other expectations with a bare 417; this gives it the API's error body like every other refusal.
+  server.on('checkExpectation', (_req, res: ServerResponse) =>
+    sendError(res, 417, 'EXPECTATION_FAILED', 'only "Expect: 100-continue" is supported'),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

@@ -1,0 +1,158 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { spawnStack } from '#local/chaos/spawn-stack';
+import { HOOK_SECRETS } from '../signed-requests.js';
+import { startTestStack } from '../test-stack.js';
+import { type Caller, FUZZ_GITHUB, FUZZ_TOKENS, startFuzzIdentities } from './fuzz-principals.js';
+import { tapProcessOutput } from './refusal-logs.js';
+
+/** The labels of the fuzz stack's one GitHub runner pool. */
+export const FUZZ_RUNNER_LABELS = ['self-hosted', 'linux', 'x64'];
+
+/**
+ * A loopback server standing in for everything the stack calls out to: GitHub's API (installation tokens and JIT
+ * runner configs) and the receivers of callbacks and Slack replies. It keeps nothing, so a long run does not grow.
+ */
+const startOutsideWorld = async (): Promise<{ url: string; close(): Promise<void> }> => {
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const [status, body] = /^\/app\/installations\/\d+\/access_tokens$/.test(path)
+        ? [201, { token: 'ghs_fuzz', expires_at: new Date(Date.now() + 3_600_000).toISOString() }]
+        : path.endsWith('/generate-jitconfig')
+          ? [201, { runner: { id: 1 }, encoded_jit_config: 'FUZZ-JIT-CONFIG' }]
+          : [200, {}];
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};
+
+/** The stack under fuzz: where it answers, a credential per caller, the loopback world it calls, its memory. */
+export type FuzzTarget = {
+  apiUrl: string;
+  bearer: Record<Caller, string>;
+  outsideUrl: string;
+  /** What the process that runs the stack is: this one (with the fuzzer in it) or a child of its own. */
+  process: 'this' | 'child';
+  /** Resident set size of that process now, in bytes. */
+  rssBytes(): number;
+  /** Calls `read` with each line the stack's functions log from now on (info and up here, warn and up in a child). */
+  onLogLine(read: (line: string) => void): void;
+  close(): Promise<void>;
+};
+
+const integrationsFor = (outsideUrl: string, pem: string) => ({
+  genericHookSecret: HOOK_SECRETS.generic,
+  githubWebhookSecret: HOOK_SECRETS.github,
+  slackSigningSecret: HOOK_SECRETS.slack,
+  slackResponseOrigins: outsideUrl,
+  githubAppId: '123',
+  githubAppPrivateKey: pem,
+  githubApiUrl: outsideUrl,
+  runnerPools: JSON.stringify({
+    version: '1',
+    pools: [
+      {
+        name: 'linux',
+        labels: FUZZ_RUNNER_LABELS,
+        source: { path: '/DC0/vm/DC0_H0_VM0' },
+        organizations: [FUZZ_GITHUB.organization],
+      },
+    ],
+  }),
+});
+
+/** VmRSS of a Linux process, in bytes (0 once it is gone). */
+const rssOf = (pid: number): number => {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return Number(kb ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+};
+
+/**
+ * `npm start`'s stack with a policy (`fuzzPolicy`: named tokens, OIDC, quotas), every signed route served (the
+ * secrets of `HOOK_SECRETS`), a GitHub runner pool whose App talks to a loopback stand-in, and Slack replies allowed to that stand-in only: nothing the fuzz makes the service
+ * do leaves the machine. In this process (quick to start), or in a child process (`child`), so its memory is the
+ * service's alone, as `npm start` runs it (`local/chaos/stack-process.ts`).
+ */
+export const startFuzzTarget = async (where: 'this' | 'child' = 'this'): Promise<FuzzTarget> => {
+  const outside = await startOutsideWorld();
+  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ type: 'pkcs1', format: 'pem' })
+    .toString();
+  const apiToken = randomBytes(24).toString('base64url');
+  const identities = await startFuzzIdentities(apiToken);
+  const options = {
+    apiToken,
+    policy: identities.policy,
+    tokens: FUZZ_TOKENS,
+    integrations: integrationsFor(outside.url, pem),
+  };
+  const common = { bearer: identities.bearer, outsideUrl: outside.url };
+  const closeWorld = async () => {
+    await identities.close();
+    await outside.close();
+  };
+  if (where === 'child') {
+    const child = await spawnStack({
+      ...options,
+      simulator: { taskDurationMs: 20 },
+      workerTimeoutMs: 10_000,
+      visibilityTimeoutSeconds: 2,
+      // Warn and up: refusals at warn and failures are seen, without a line per info refusal crossing the pipe.
+      logLevel: 'WARN',
+    });
+    return {
+      ...common,
+      apiUrl: child.ready.apiUrl,
+      process: 'child',
+      rssBytes: () => rssOf(child.ready.pid),
+      onLogLine: (read) => {
+        for (const stream of [child.process.stdout, child.process.stderr])
+          if (stream) createInterface({ input: stream }).on('line', read);
+      },
+      close: async () => {
+        await child.stop();
+        await closeWorld();
+      },
+    };
+  }
+  // Tapped before the stack starts, so none of its info lines reach the terminal.
+  const readers: Array<(line: string) => void> = [];
+  const untap = tapProcessOutput((line) => {
+    for (const read of readers) read(line);
+  });
+  const stack = await startTestStack({ ...options, logLevel: 'INFO' }).catch((err: unknown) => {
+    untap();
+    throw err;
+  });
+  return {
+    ...common,
+    apiUrl: stack.apiUrl,
+    process: 'this',
+    rssBytes: () => process.memoryUsage.rss(),
+    onLogLine: (read) => void readers.push(read),
+    close: async () => {
+      await stack.close();
+      untap();
+      await closeWorld();
+    },
+  };
+};
