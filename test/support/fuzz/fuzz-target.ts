@@ -1,9 +1,8 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { spawnStack } from '#local/chaos/spawn-stack';
+import { startGithubStandIn } from '../github-stand-in.js';
 import { HOOK_SECRETS } from '../signed-requests.js';
 import { startTestStack } from '../test-stack.js';
 import { type Caller, FUZZ_GITHUB, FUZZ_TOKENS, startFuzzIdentities } from './fuzz-principals.js';
@@ -11,35 +10,6 @@ import { tapProcessOutput } from './refusal-logs.js';
 
 /** The labels of the fuzz stack's one GitHub runner pool. */
 export const FUZZ_RUNNER_LABELS = ['self-hosted', 'linux', 'x64'];
-
-/**
- * A loopback server standing in for everything the stack calls out to: GitHub's API (installation tokens and JIT
- * runner configs) and the receivers of callbacks and Slack replies. It keeps nothing, so a long run does not grow.
- */
-const startOutsideWorld = async (): Promise<{ url: string; close(): Promise<void> }> => {
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0] ?? '';
-      const [status, body] = /^\/app\/installations\/\d+\/access_tokens$/.test(path)
-        ? [201, { token: 'ghs_fuzz', expires_at: new Date(Date.now() + 3_600_000).toISOString() }]
-        : path.endsWith('/generate-jitconfig')
-          ? [201, { runner: { id: 1 }, encoded_jit_config: 'FUZZ-JIT-CONFIG' }]
-          : [200, {}];
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-};
 
 /** The stack under fuzz: where it answers, a credential per caller, the loopback world it calls, its memory. */
 export type FuzzTarget = {
@@ -55,14 +25,12 @@ export type FuzzTarget = {
   close(): Promise<void>;
 };
 
-const integrationsFor = (outsideUrl: string, pem: string) => ({
+const integrationsFor = (outside: Awaited<ReturnType<typeof startGithubStandIn>>) => ({
   genericHookSecret: HOOK_SECRETS.generic,
   githubWebhookSecret: HOOK_SECRETS.github,
   slackSigningSecret: HOOK_SECRETS.slack,
-  slackResponseOrigins: outsideUrl,
-  githubAppId: '123',
-  githubAppPrivateKey: pem,
-  githubApiUrl: outsideUrl,
+  slackResponseOrigins: outside.url,
+  ...outside.app,
   runnerPools: JSON.stringify({
     version: '1',
     pools: [
@@ -88,22 +56,21 @@ const rssOf = (pid: number): number => {
 
 /**
  * `npm start`'s stack with a policy (`fuzzPolicy`: named tokens, OIDC, quotas), every signed route served (the
- * secrets of `HOOK_SECRETS`), a GitHub runner pool whose App talks to a loopback stand-in, and Slack replies allowed to that stand-in only: nothing the fuzz makes the service
- * do leaves the machine. In this process (quick to start), or in a child process (`child`), so its memory is the
- * service's alone, as `npm start` runs it (`local/chaos/stack-process.ts`).
+ * secrets of `HOOK_SECRETS`), a GitHub runner pool whose App talks to a loopback stand-in, and Slack replies allowed
+ * to that stand-in only: nothing the fuzz makes the service do leaves the machine. In this process (quick to start),
+ * or in a child process (`child`), so its memory is the service's alone, as `npm start` runs it
+ * (`local/chaos/stack-process.ts`).
  */
 export const startFuzzTarget = async (where: 'this' | 'child' = 'this'): Promise<FuzzTarget> => {
-  const outside = await startOutsideWorld();
-  const pem = generateKeyPairSync('rsa', { modulusLength: 2048 })
-    .privateKey.export({ type: 'pkcs1', format: 'pem' })
-    .toString();
+  // GitHub's API, and the receiver of callbacks and Slack replies (it answers anything else with a 201).
+  const outside = await startGithubStandIn('FUZZ-JIT-CONFIG');
   const apiToken = randomBytes(24).toString('base64url');
   const identities = await startFuzzIdentities(apiToken);
   const options = {
     apiToken,
     policy: identities.policy,
     tokens: FUZZ_TOKENS,
-    integrations: integrationsFor(outside.url, pem),
+    integrations: integrationsFor(outside),
   };
   const common = { bearer: identities.bearer, outsideUrl: outside.url };
   const closeWorld = async () => {
