@@ -1,19 +1,21 @@
 /**
- * Resident memory of the process under test over a run, in MiB: at start, at its peak, at the end, the growth (end
- * minus start), and every {@link MARK_EVERY} inputs (to tell a leak, which climbs to the end, from a heap that grows
- * to its working size and stays).
+ * Resident memory of the process under test over a run, in MiB: at start, at its peak, at the last input, once the
+ * service has been idle a while (what it kept: in-flight work done, its heap shrunk), the growth (idle minus start),
+ * and every 1,000 inputs (a leak climbs to the end; a heap growing to its working size levels off).
  */
 export type RssFigures = {
   rssStartMb: number;
   rssPeakMb: number;
-  rssEndMb: number;
+  rssAtLastInputMb: number;
+  rssIdleMb: number;
   rssGrowthMb: number;
   rssMbEvery1000Inputs: number[];
 };
 export type RssProbe = {
   /** Notes that `inputs` have been sent (the RSS is recorded at every 1000th). */
   mark(inputs: number): void;
-  stop(): RssFigures;
+  /** Waits `idleMs` with nothing sent, then stops sampling and gives the figures. */
+  stop(idleMs: number): Promise<RssFigures>;
 };
 
 const MARK_EVERY = 1000;
@@ -32,15 +34,17 @@ export const startRssProbe = (rssBytes: () => number, everyMs = 250): RssProbe =
     mark: (inputs) => {
       if (inputs % MARK_EVERY === 0) marks.push(mib(rssBytes()));
     },
-    stop: () => {
+    stop: async (idleMs) => {
+      const atLastInput = rssBytes();
+      await new Promise((resolve) => setTimeout(resolve, idleMs));
       clearInterval(timer);
-      const end = rssBytes();
-      peak = Math.max(peak, end);
+      const idle = rssBytes();
       return {
         rssStartMb: mib(start),
-        rssPeakMb: mib(peak),
-        rssEndMb: mib(end),
-        rssGrowthMb: mib(end - start),
+        rssPeakMb: mib(Math.max(peak, atLastInput, idle)),
+        rssAtLastInputMb: mib(atLastInput),
+        rssIdleMb: mib(idle),
+        rssGrowthMb: mib(idle - start),
         rssMbEvery1000Inputs: marks,
       };
     },
