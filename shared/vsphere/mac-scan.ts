@@ -18,7 +18,8 @@ export type MacHolder = { mac: string; vm: MoRef<'VirtualMachine'>; name: string
 
 type Call = (method: VimMethod, args: VimArgs, options?: TransportCallOptions) => Promise<Node>;
 
-const selection = (name: string): XmlObject => typed('SelectionSpec', { name });
+/** A reference to a TraversalSpec by name: the declared SelectionSpec, so no `xsi:type` (as pyVmomi writes it). */
+const selection = (name: string): XmlObject => ({ name });
 
 /** Every VM under `root`: folders recurse into their children, datacenters into their VM folder, vApps into VMs. */
 export function everyVmSpec(root: MoRef): XmlObject {

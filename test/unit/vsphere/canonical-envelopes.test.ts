@@ -17,9 +17,9 @@ describe('vim25 client: requests byte for byte as pyVmomi sends them', () => {
     await vc?.close();
   });
 
-  it.each(CASES)('$fixture', async ({ fixture: name, method, act }) => {
+  it.each(CASES)('$fixture', async ({ fixture: name, method, act, routes }) => {
     // Prepare
-    vc = await startFakeVcenter(caseRoutes());
+    vc = await startFakeVcenter({ ...caseRoutes(), ...routes?.() });
     const vim = createVimClient({ url: vc.url, credentials: countingCredentials() });
 
     // Act

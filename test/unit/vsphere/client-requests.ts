@@ -42,7 +42,25 @@ export interface Case {
   fixture: string;
   method: string;
   act: (vim: VimClient) => Promise<unknown>;
+  /** Answers this case needs besides {@link caseRoutes}. */
+  routes?: () => Record<string, Route>;
 }
+
+/** A RetrievePropertiesEx answer that says more pages follow (`token` 1), and the last page. */
+const paged = (): Record<string, Route> => ({
+  RetrievePropertiesEx: {
+    body: fixture('retrieve-properties-vm.xml').replace(
+      '</objects></returnval>',
+      '</objects><token>1</token></returnval>',
+    ),
+  },
+  ContinueRetrievePropertiesEx: {
+    body: fixture('retrieve-properties-vm.xml').replaceAll(
+      'RetrievePropertiesExResponse',
+      'ContinueRetrievePropertiesExResponse',
+    ),
+  },
+});
 
 export const CASES: Case[] = [
   { fixture: 'retrieve-service-content', method: 'RetrieveServiceContent', act: (vim) => vim.getVm(VM_1001) },
@@ -58,6 +76,17 @@ export const CASES: Case[] = [
     act: (vim) => vim.findChild({ type: 'Folder', value: 'group-v4' }, 'web-ic-001', { operationId: 'job-<7>' }),
   },
   { fixture: 'retrieve-properties-vm', method: 'RetrievePropertiesEx', act: (vim) => vim.getVm(VM_1001) },
+  {
+    fixture: 'retrieve-properties-mac-scan',
+    method: 'RetrievePropertiesEx',
+    act: (vim) => vim.findVmsWithMacs(['00:50:56:3A:12:35']),
+  },
+  {
+    fixture: 'continue-retrieve-properties',
+    method: 'ContinueRetrievePropertiesEx',
+    act: (vim) => vim.findVmsWithMacs(['00:50:56:3a:12:35']),
+    routes: paged,
+  },
   {
     fixture: 'instant-clone-full',
     method: 'InstantClone_Task',

@@ -68,8 +68,8 @@ describe('vim25 client: a server that matches type names by their literal prefix
   let vc: FakeVcenter;
   const sent: Recorded[] = [];
   beforeAll(async () => {
-    for (const { act } of CASES) {
-      vc = await startFakeVcenter(caseRoutes());
+    for (const { act, routes } of CASES) {
+      vc = await startFakeVcenter({ ...caseRoutes(), ...routes?.() });
       await act(createVimClient({ url: vc.url, credentials: countingCredentials() }));
       sent.push(...vc.requests);
       await vc.close();
