@@ -17,6 +17,8 @@ import { macFamily } from '#shared/composition/mac-deps';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { ApiConfigSchema } from '#shared/config/service-config';
 import { dispatchRoute } from '#shared/http/dispatch-route';
+import { makeStatsRoutes } from '#shared/stats/api/stats-routes';
+import { makeGetStats } from '#shared/stats/use-cases/get-stats';
 
 export type CloneApiDeps = Pick<
   ReturnType<typeof buildDeps>,
@@ -39,12 +41,15 @@ export const makeHandler = (deps: CloneApiDeps) => {
   const serviceName = serviceNameOf('clone-api');
   const access = deps.accessFor(serviceName);
   const submit = makeSubmitClone({ jobs, queue, clock, ids, access, macs });
-  const routes = makeCloneApiRoutes({
-    submit: makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit, clock, ids, access }),
-    getClone: makeGetClone({ jobs, access }),
-    listClones: makeListClones({ jobs, access }),
-    requestDestroy: makeDestroyClone({ jobs, queue, clock, access }),
-  });
+  const routes = {
+    ...makeCloneApiRoutes({
+      submit: makeSubmitOnce({ ledger: deps.submissions, jobs, queue, submit, clock, ids, access }),
+      getClone: makeGetClone({ jobs, access }),
+      listClones: makeListClones({ jobs, access }),
+      requestDestroy: makeDestroyClone({ jobs, queue, clock, access }),
+    }),
+    ...makeStatsRoutes({ getStats: makeGetStats({ jobs, clock, access }) }),
+  };
   const log = deps.logger(serviceName);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())

@@ -115,7 +115,11 @@ export const makeHandler = (deps: CloneWorkerDeps) => {
       const keys = { messageId: record.messageId, receiveCount };
       try {
         const message = parseCloneMessage(record.messageId, record.body);
-        const job = await handleMessage(message, { deadline });
+        const sentAt = Number(record.attributes.SentTimestamp);
+        const job = await handleMessage(message, {
+          deadline,
+          ...(sentAt > 0 && { sentAt: new Date(sentAt).toISOString() }),
+        });
         logger.info('clone message done', { ...keys, jobId: message.jobId, status: job?.status ?? 'NO_SUCH_JOB' });
         if (metrics) recordJobOutcome(metrics, job);
       } catch (err) {

@@ -39,6 +39,7 @@ const ROUTES: readonly HttpRouteEntry[] = [
   { routeKey: 'GET /v1/clones', function: 'clone-api', auth: 'iam' },
   { routeKey: 'GET /v1/clones/{jobId}', function: 'clone-api', auth: 'iam' },
   { routeKey: 'DELETE /v1/clones/{jobId}', function: 'clone-api', auth: 'iam' },
+  { routeKey: 'GET /v1/stats', function: 'clone-api', auth: 'iam' },
   { routeKey: 'GET /v1/health', function: 'clone-api', auth: 'none' },
   { routeKey: 'GET /v1/openapi.json', function: 'clone-api', auth: 'none' },
   { routeKey: 'POST /v1/hooks/generic', function: 'hooks', auth: 'signed' },

@@ -3,6 +3,8 @@ import { JobViewSchema } from '../clones/api/job-view-schema.js';
 import { ListQuerySchema } from '../clones/api/list-query.js';
 import { CloneRequestSchema } from '../clones/model/clone-request.js';
 import { PoolViewSchema, poolPaths } from '../pools/api/openapi-pool-paths.js';
+import { StatsQuerySchema } from '../stats/api/stats-query.js';
+import { StatsViewSchema } from '../stats/api/stats-view-schema.js';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
@@ -41,7 +43,8 @@ export const openApiDocument = () => ({
     '/v1/clones': {
       get: {
         operationId: 'listClones',
-        summary: 'List jobs, oldest first, by status and label; follow `cursor` until it is absent',
+        summary:
+          'List jobs by status and label, oldest (or with `order=newest`, newest) first; follow `cursor` until it is absent',
         parameters: Object.entries(jsonSchema(ListQuerySchema, 'input').properties as Record<string, unknown>).map(
           ([name, schema]) => ({ name, in: 'query', required: false, schema }),
         ),
@@ -126,6 +129,17 @@ export const openApiDocument = () => ({
       },
     },
     ...poolPaths(json, jsonSchema, errors),
+    '/v1/stats': {
+      get: {
+        operationId: 'getStats',
+        summary:
+          'Figures of the last `window` from job timestamps: accept → SUCCEEDED percentiles, queue depth, pools, GitHub runners',
+        parameters: Object.entries(jsonSchema(StatsQuerySchema, 'input').properties as Record<string, unknown>).map(
+          ([name, schema]) => ({ name, in: 'query', required: false, schema }),
+        ),
+        responses: { '200': { description: 'The figures', ...json('Stats') }, ...errors },
+      },
+    },
     '/v1/health': { get: { operationId: 'health', security: [], responses: { '200': { description: 'Up' } } } },
     '/v1/openapi.json': {
       get: { operationId: 'openapi', security: [], responses: { '200': { description: 'This document' } } },
@@ -136,6 +150,7 @@ export const openApiDocument = () => ({
       CloneRequest: jsonSchema(CloneRequestSchema, 'input'),
       CloneJob: jsonSchema(JobViewSchema, 'output'),
       Pool: jsonSchema(PoolViewSchema, 'output'),
+      Stats: jsonSchema(StatsViewSchema, 'output'),
       Error: jsonSchema(ErrorSchema, 'output'),
     },
     securitySchemes: {

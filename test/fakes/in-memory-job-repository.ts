@@ -1,7 +1,7 @@
 import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '#shared/clones/model/clone-job';
 import { applyChange, type JobChange } from '#shared/clones/model/job-transition';
 import { boundCallback, boundJobFields } from '#shared/clones/model/stored-text';
-import type { JobPage, JobRepository } from '#shared/clones/ports/job-repository';
+import type { JobPage, JobRepository, ListPageRequest } from '#shared/clones/ports/job-repository';
 import { StaleTransitionError } from '#shared/errors/app-error';
 
 /**
@@ -22,10 +22,13 @@ export class InMemoryJobRepository implements JobRepository {
     return job && structuredClone(job);
   }
 
-  async listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage> {
+  async listByStatus(status: JobStatus, page: ListPageRequest): Promise<JobPage> {
+    const position = (j: Pick<CloneJob, 'createdAt' | 'jobId'>) => `${j.createdAt}#${j.jobId}`;
     const all = [...this.items.values()]
       .filter((j) => j.status === status)
-      .sort((a, b) => `${a.createdAt}#${a.jobId}`.localeCompare(`${b.createdAt}#${b.jobId}`));
+      .filter((j) => page.createdSince === undefined || position(j) >= page.createdSince)
+      .filter((j) => page.before === undefined || position(j) < position(page.before))
+      .sort((a, b) => position(a).localeCompare(position(b)) * (page.newestFirst ? -1 : 1));
     const start = page.cursor ? Number(page.cursor) : 0;
     const jobs = all.slice(start, start + page.limit).map((j) => structuredClone(j));
     return { jobs, ...(start + page.limit < all.length && { cursor: String(start + page.limit) }) };

@@ -24,6 +24,7 @@ export class InMemoryPoolClaims implements PoolClaims {
       request: { ...job.request, labels: { ...claim.labels, ...labels, [CLAIMED_BY_LABEL]: claim.claimedBy } },
       ...(claim.requestedBy && { requestedBy: claim.requestedBy }),
       leaseExpiresAt: claim.leaseExpiresAt,
+      claimedAt: claim.now.toISOString(),
       updatedAt: claim.now.toISOString(),
       version: job.version + 1,
     };

@@ -16,14 +16,38 @@ import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '../model/c
 import { isJobId } from '../model/job-id.js';
 import type { JobChange } from '../model/job-transition.js';
 import { boundCallback, boundJobFields } from '../model/stored-text.js';
-import type { JobPage, JobRepository } from '../ports/job-repository.js';
+import type { JobPage, JobRepository, ListPageRequest, ListPosition } from '../ports/job-repository.js';
 
 /** The table key of job `jobId`. */
 export const keyOf = (jobId: string) => ({ [JOB_TABLE.partitionKey]: `JOB#${jobId}` });
-const statusKeys = (status: JobStatus, job: Pick<CloneJob, 'createdAt' | 'jobId'>) => ({
+const sortKeyOf = (job: ListPosition): string => `${job.createdAt}#${job.jobId}`;
+const statusKeys = (status: JobStatus, job: ListPosition) => ({
   [JOB_TABLE.statusIndex.partitionKey]: `STATUS#${status}`,
-  [JOB_TABLE.statusIndex.sortKey]: `${job.createdAt}#${job.jobId}`,
+  [JOB_TABLE.statusIndex.sortKey]: sortKeyOf(job),
 });
+
+/** The status index's key condition for one status, bounded by `createdSince` and `before` when given. */
+const statusKeyCondition = (status: JobStatus, page: ListPageRequest) => {
+  const values: Record<string, string> = { ':gpk': `STATUS#${status}` };
+  let range = '';
+  if (page.createdSince !== undefined && page.before !== undefined) {
+    // BETWEEN is inclusive: the `before` job itself is dropped from the answer.
+    range = ' AND #gsk BETWEEN :since AND :before';
+    Object.assign(values, { ':since': page.createdSince, ':before': sortKeyOf(page.before) });
+  } else if (page.createdSince !== undefined) {
+    range = ' AND #gsk >= :since';
+    values[':since'] = page.createdSince;
+  } else if (page.before !== undefined) {
+    range = ' AND #gsk < :before';
+    values[':before'] = sortKeyOf(page.before);
+  }
+  const names = { '#gpk': JOB_TABLE.statusIndex.partitionKey, ...(range && { '#gsk': JOB_TABLE.statusIndex.sortKey }) };
+  return {
+    KeyConditionExpression: `#gpk = :gpk${range}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+};
 const INTERNAL = new Set<string>([
   JOB_TABLE.partitionKey,
   JOB_TABLE.statusIndex.partitionKey,
@@ -109,20 +133,21 @@ export class DynamoDbJobRepository implements JobRepository {
     return Item ? toJob(Item) : undefined;
   }
 
-  async listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage> {
+  async listByStatus(status: JobStatus, page: ListPageRequest): Promise<JobPage> {
     const { Items = [], LastEvaluatedKey } = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: JOB_TABLE.statusIndex.name,
-        KeyConditionExpression: '#gpk = :gpk',
-        ExpressionAttributeNames: { '#gpk': JOB_TABLE.statusIndex.partitionKey },
-        ExpressionAttributeValues: { ':gpk': `STATUS#${status}` },
+        ...statusKeyCondition(status, page),
+        ScanIndexForward: !page.newestFirst,
         Limit: page.limit,
         ...(page.cursor !== undefined && { ExclusiveStartKey: statusStartKey(status, page.cursor) }),
       }),
     );
     const last = LastEvaluatedKey?.[JOB_TABLE.statusIndex.sortKey];
-    return { jobs: Items.map(toJob), ...(typeof last === 'string' && { cursor: encodeCursor(last) }) };
+    const before = page.before && sortKeyOf(page.before);
+    const jobs = Items.filter((item) => item[JOB_TABLE.statusIndex.sortKey] !== before).map(toJob);
+    return { jobs, ...(typeof last === 'string' && { cursor: encodeCursor(last) }) };
   }
 
   async listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage> {

@@ -44,7 +44,7 @@ export class DynamoDbPoolClaims implements PoolClaims {
           TableName: this.tableName,
           Key: keyOf(jobId),
           UpdateExpression:
-            'SET #request.#labels.#claimedBy = :claimedBy, #leaseExpiresAt = :lease, #updatedAt = :now, #version = #version + :one' +
+            'SET #request.#labels.#claimedBy = :claimedBy, #leaseExpiresAt = :lease, #claimedAt = :now, #updatedAt = :now, #version = #version + :one' +
             (claim.requestedBy ? ', #requestedBy = :requestedBy' : '') +
             setExtra.join(''),
           ConditionExpression: CLAIMABLE,
@@ -57,6 +57,7 @@ export class DynamoDbPoolClaims implements PoolClaims {
             '#claimedBy': CLAIMED_BY_LABEL,
             '#destroyRequested': 'destroyRequested',
             '#leaseExpiresAt': 'leaseExpiresAt',
+            '#claimedAt': 'claimedAt',
             ...(claim.requestedBy && { '#requestedBy': 'requestedBy' }),
             '#updatedAt': 'updatedAt',
             '#version': 'version',

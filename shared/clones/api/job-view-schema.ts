@@ -80,6 +80,15 @@ export const JobViewSchema = z
     updatedAt: z.string(),
     readyAt: z.string().optional().describe('When the clone was ready (task done, or guest IP known)'),
     configuredAt: z.string().optional().describe('When late guestinfo (a warm runner’s JIT config) was set'),
+    queuedAt: z.string().optional().describe('When the message that started the clone was sent to the queue'),
+    startedAt: z
+      .string()
+      .optional()
+      .describe('When a worker took the job (QUEUED → RUNNING): the end of its queue time'),
+    taskStartedAt: z.string().optional().describe('When the latest InstantClone_Task was created'),
+    taskEndedAt: z.string().optional().describe('When that task ended, in success or in error'),
+    claimedAt: z.string().optional().describe('When a warm-pool clone was claimed'),
+    destroyedAt: z.string().optional().describe('When the clone was destroyed'),
     callbacks: z
       .partialRecord(z.enum(CALLBACK_EVENTS), JobCallbackSchema)
       .optional()

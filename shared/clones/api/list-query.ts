@@ -13,7 +13,8 @@ const LabelFilterSchema = z
 /**
  * Query string of `GET /v1/clones`. `status` and `label` may repeat: `status=SUCCEEDED&status=FAILED` (or
  * `status=SUCCEEDED,FAILED`) is any of them, `label=team=ci&label=env=dev` is all of them. `cursor` continues a
- * listing with the same filter; `requestedBy` keeps the jobs of one principal; `limit` 1-100, default 50. Each parameter is a list of the values it was given.
+ * listing with the same filter and `order` (`oldest`, the default, or `newest`); `requestedBy` keeps the jobs of one
+ * principal; `limit` 1-100, default 50. Each parameter is a list of the values it was given.
  */
 export const ListQuerySchema = z
   .object({
@@ -32,6 +33,11 @@ export const ListQuerySchema = z
       .max(1, 'give one requestedBy')
       .optional()
       .describe('A principal id (`token:alice`, an IAM ARN, `oidc:<issuer>#<sub>`, …): only the jobs it requested'),
+    order: z
+      .array(z.enum(['oldest', 'newest']))
+      .max(1, 'give one order')
+      .optional()
+      .describe('oldest (the default): status by status, oldest first; newest: every status merged, newest first'),
     cursor: z.array(z.string().max(2048)).max(1, 'give one cursor').optional(),
     limit: z.array(z.coerce.number().int().min(1).max(100)).max(1, 'give one limit').optional(),
   })
@@ -62,9 +68,10 @@ export const parseListQuery = (
 ): ListClonesQuery => {
   const result = ListQuerySchema.safeParse(parametersOf(event));
   if (!result.success) throw new ValidationError(toFieldIssues(result.error, 'query'));
-  const { status, label, requestedBy, cursor, limit } = result.data;
+  const { status, label, requestedBy, cursor, limit, order } = result.data;
   return {
     limit: limit?.[0] ?? 50,
+    ...(order?.[0] && { order: order[0] }),
     ...(status && { statuses: status }),
     ...(label && { labels: label }),
     ...(requestedBy?.[0] && { requestedBy: requestedBy[0] }),

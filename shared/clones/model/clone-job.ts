@@ -130,6 +130,18 @@ export type CloneJob = {
   readyAt?: string;
   /** When late guestinfo (a `configure` message, e.g. a warm runner's JIT config) was set on the running clone. */
   configuredAt?: string;
+  /** When the message that started the clone was sent to the queue (SQS `SentTimestamp` of that delivery). */
+  queuedAt?: string;
+  /** When a worker took the job (QUEUED → RUNNING): the end of its queue time. */
+  startedAt?: string;
+  /** When the latest InstantClone_Task was created (recorded with its moref). */
+  taskStartedAt?: string;
+  /** When that task ended, in success or in error. */
+  taskEndedAt?: string;
+  /** When a warm-pool spare was claimed (a clone made for a claim is claimed from its start). */
+  claimedAt?: string;
+  /** When the clone was destroyed (DESTROYING → DESTROYED). */
+  destroyedAt?: string;
   /**
    * Callback outcomes, written only by the callback notifier and outside the versioned transitions (see
    * `JobRepository.recordCallback`), so a late callback never conflicts with the worker.
@@ -158,6 +170,12 @@ export type CloneJobView = Pick<
   | 'updatedAt'
   | 'readyAt'
   | 'configuredAt'
+  | 'queuedAt'
+  | 'startedAt'
+  | 'taskStartedAt'
+  | 'taskEndedAt'
+  | 'claimedAt'
+  | 'destroyedAt'
   | 'callbacks'
 > & { labels: Record<string, string> };
 
@@ -181,6 +199,12 @@ export const toJobView = (job: CloneJob): CloneJobView => ({
   updatedAt: job.updatedAt,
   ...(job.readyAt && { readyAt: job.readyAt }),
   ...(job.configuredAt && { configuredAt: job.configuredAt }),
+  ...(job.queuedAt && { queuedAt: job.queuedAt }),
+  ...(job.startedAt && { startedAt: job.startedAt }),
+  ...(job.taskStartedAt && { taskStartedAt: job.taskStartedAt }),
+  ...(job.taskEndedAt && { taskEndedAt: job.taskEndedAt }),
+  ...(job.claimedAt && { claimedAt: job.claimedAt }),
+  ...(job.destroyedAt && { destroyedAt: job.destroyedAt }),
   ...(job.callbacks && { callbacks: job.callbacks }),
 });
 

@@ -20,6 +20,11 @@ export type JobPatch = Partial<
     | 'readyAt'
     | 'destroyRequested'
     | 'configuredAt'
+    | 'queuedAt'
+    | 'startedAt'
+    | 'taskStartedAt'
+    | 'taskEndedAt'
+    | 'destroyedAt'
   >
 >;
 

@@ -4,6 +4,21 @@ import type { JobChange } from '../model/job-transition.js';
 /** One page of a listing; `cursor` is opaque and absent on the last page. */
 export type JobPage = { jobs: CloneJob[]; cursor?: string };
 
+/** A job's place in a status listing: by `createdAt`, then `jobId`. */
+export type ListPosition = Pick<CloneJob, 'createdAt' | 'jobId'>;
+
+/**
+ * One page of a status listing. `newestFirst` reverses the order; `createdSince` (ISO time, inclusive) and `before`
+ * (exclusive) bound it by position, so a window of recent jobs is read without touching older ones.
+ */
+export type ListPageRequest = {
+  limit: number;
+  cursor?: string;
+  newestFirst?: boolean;
+  createdSince?: string;
+  before?: ListPosition;
+};
+
 /** Persistence of clone jobs. The table is the source of truth; every write is conditional. */
 export interface JobRepository {
   /**
@@ -14,10 +29,10 @@ export interface JobRepository {
   /** The job, or undefined when there is none. */
   get(jobId: string): Promise<CloneJob | undefined>;
   /**
-   * Jobs in `status`, oldest first. Rejects with InvalidCursorError, before reading anything, on a cursor that is not
-   * one it issued (any well-formed position is a valid place to start).
+   * Jobs in `status`, oldest first (see ListPageRequest for the order and bounds). Rejects with InvalidCursorError,
+   * before reading anything, on a cursor that is not one it issued (any well-formed position is a valid place to start).
    */
-  listByStatus(status: JobStatus, page: { limit: number; cursor?: string }): Promise<JobPage>;
+  listByStatus(status: JobStatus, page: ListPageRequest): Promise<JobPage>;
   /**
    * Jobs that still need the worker: QUEUED, RUNNING or DESTROYING, finished but not yet announced, or ended with a
    * clone to destroy (`cleanupPending`). Read from the

@@ -46,13 +46,14 @@ export const makeCloneAttempts = (deps: CloneAttemptsDeps) => {
 
   /**
    * Starts this delivery's attempt: QUEUED → RUNNING as attempt 1, or the next attempt of a RUNNING job whose
-   * retry is due; `lease` (the right to start a clone) is taken in the same conditional write. A delivery that
+   * retry is due; `lease` (the right to start a clone) and, for QUEUED → RUNNING, `taken` (the moments the worker took
+   * the job) are written in the same conditional write. A delivery that
    * continues an attempt (a task or a guest still being waited for) writes only the lease, if it needs one.
    */
-  const begin = (job: CloneJob, lease: CloneJob['attempt'] | undefined): Promise<CloneJob> => {
+  const begin = (job: CloneJob, lease: CloneJob['attempt'] | undefined, taken: JobPatch = {}): Promise<CloneJob> => {
     if (job.status === 'QUEUED') {
       const deadlineAt = job.deadlineAt ?? deadlineFor(job.request, new Date(job.createdAt));
-      return update(job, 'RUNNING', { attempts: 1, deadlineAt, ...(lease && { attempt: lease }) });
+      return update(job, 'RUNNING', { attempts: 1, deadlineAt, ...taken, ...(lease && { attempt: lease }) });
     }
     if (job.nextAttemptAt !== undefined)
       return update(job, undefined, {

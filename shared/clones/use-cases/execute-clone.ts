@@ -29,7 +29,8 @@ export type ExecuteCloneDeps = JobWriterDeps & {
   /** How failed attempts are retried; RETRY_POLICY unless given. */
   retryPolicy?: RetryPolicy | undefined;
 };
-export type ExecuteCloneContext = { deadline: number; signal?: AbortSignal };
+/** `sentAt`: when the delivered message was sent to the queue (ISO time), recorded as the job's `queuedAt`. */
+export type ExecuteCloneContext = { deadline: number; signal?: AbortSignal; sentAt?: string };
 
 /** How often a `waitFor: ip` job asks vCenter for the guest's IP. */
 export const GUEST_POLL_MS = 500;
@@ -60,13 +61,14 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
   const { update, announce, finish } = makeJobWriter(deps);
   const attempts = makeCloneAttempts(deps);
 
-  const succeed = (job: CloneJob, vm: ClonedVm): Promise<CloneJob> => {
+  const succeed = (job: CloneJob, vm: ClonedVm, taskEndedAt?: string): Promise<CloneJob> => {
     const now = clock.now();
     const ttl = job.request.ttlMinutes;
     return finish(job, 'SUCCEEDED', {
       vm,
       readyAt: now.toISOString(),
       attempt: undefined,
+      ...(taskEndedAt && { taskEndedAt }),
       ...(ttl !== undefined && { leaseExpiresAt: new Date(now.getTime() + ttl * 60_000).toISOString() }),
     });
   };
@@ -74,14 +76,23 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
   /**
    * The clone vCenter made is checked against its plan before anything relies on it: one that lacks an extraConfig
    * key (its `instaclone.jobId` or `guestinfo.*`) or a NIC's MAC ends FAILED `SPEC_NOT_APPLIED`, naming them, and is
-   * destroyed (`cleanupPending`: the clean-up after this delivery finds it by the task that made it).
+   * destroyed (`cleanupPending`: the clean-up after this delivery finds it by the task that made it). `taskEndedAt`: as
+   * for `cloned`.
    */
-  const verified = (job: CloneJob, plan: ClonePlan, vm: FoundVm, ctx: ExecuteCloneContext, options: VmCallOptions) => {
+  const verified = (
+    job: CloneJob,
+    plan: ClonePlan,
+    vm: FoundVm,
+    ctx: ExecuteCloneContext,
+    options: VmCallOptions,
+    taskEndedAt?: string,
+  ) => {
     const missing = unappliedSpec(plan, vm);
-    if (!missing) return cloned(job, clonedVmOf(vm), ctx, options);
+    if (!missing) return cloned(job, clonedVmOf(vm), ctx, options, taskEndedAt);
     return finish(job, 'FAILED', {
       error: { code: 'SPEC_NOT_APPLIED', message: unappliedMessage(vm, missing), retryable: false },
       vm: clonedVmOf(vm),
+      ...(taskEndedAt && { taskEndedAt }),
       cleanupPending: true,
       nextAttemptAt: undefined,
       attempt: undefined,
@@ -103,10 +114,19 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
     });
   };
 
-  /** The clone exists: done, or (waitFor ip) wait for its guest to take an IP other than the source's. */
-  const cloned = async (job: CloneJob, vm: ClonedVm, ctx: ExecuteCloneContext, options: VmCallOptions) => {
-    if (job.request.waitFor !== 'ip') return succeed(job, vm);
-    let current = job.vm ? job : await update(job, undefined, { vm });
+  /**
+   * The clone exists: done, or (waitFor ip) wait for its guest to take an IP other than the source's. `taskEndedAt`:
+   * when this delivery saw its task end (absent for a clone found by name or already recorded).
+   */
+  const cloned = async (
+    job: CloneJob,
+    vm: ClonedVm,
+    ctx: ExecuteCloneContext,
+    options: VmCallOptions,
+    taskEndedAt?: string,
+  ) => {
+    if (job.request.waitFor !== 'ip') return succeed(job, vm, taskEndedAt);
+    let current = job.vm ? job : await update(job, undefined, { vm, ...(taskEndedAt && { taskEndedAt }) });
     for (;;) {
       const { ipAddress } = await cloner.guestIdentity(vm.moref, options);
       if (ipAddress && ipAddress !== current.sourceIp) {
@@ -138,17 +158,18 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
       const existing = await cloner.findClone(plan, options);
       if (existing) return adopt(job, plan, existing, ctx, options);
     }
-    if (isAppError(err) && !err.retryable) return failed(job.jobId, err);
+    const ended: JobPatch = taskFailed ? { taskEndedAt: clock.now().toISOString() } : {};
+    if (isAppError(err) && !err.retryable) return failed(job.jobId, err, ended);
     // A failed task cannot be waited on again: forget it so the next attempt starts afresh.
-    return attempts.fail(job.jobId, err, taskFailed ? { task: undefined } : {});
+    return attempts.fail(job.jobId, err, taskFailed ? { task: undefined, ...ended } : {});
   };
 
-  /** The attempt hit an error retrying cannot fix: FAILED with it. */
-  const failed = async (jobId: string, err: unknown): Promise<CloneJob | undefined> => {
+  /** The attempt hit an error retrying cannot fix: FAILED with it (and `patch`, e.g. when its task ended). */
+  const failed = async (jobId: string, err: unknown, patch: JobPatch = {}): Promise<CloneJob | undefined> => {
     const job = await jobs.get(jobId);
     if (!job || isCloneFinished(job.status)) return job && announce(job);
     const error = { ...causeOf(err), retryable: false };
-    return finish(job, 'FAILED', { error, nextAttemptAt: undefined, attempt: undefined });
+    return finish(job, 'FAILED', { error, nextAttemptAt: undefined, attempt: undefined, ...patch });
   };
 
   /**
@@ -189,7 +210,12 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
         { ...plan, extraConfig: { ...plan.extraConfig, ...secret } },
         options,
       );
-      return recordTask(job, { task: { moref: taskRef }, ...(sourceIp && { sourceIp }) });
+      return recordTask(job, {
+        task: { moref: taskRef },
+        taskStartedAt: clock.now().toISOString(),
+        ...(job.taskEndedAt && { taskEndedAt: undefined }),
+        ...(sourceIp && { sourceIp }),
+      });
     } catch (err) {
       if (err instanceof StaleTransitionError) throw err;
       return onFault(job, plan, err, ctx, options);
@@ -215,9 +241,12 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
     const mayStart = !stored.vm && !stored.task;
     if (mayStart && stored.status === 'RUNNING' && stored.attempt && Date.parse(stored.attempt.until) > now)
       throw new AttemptInProgressError(stored.jobId);
+    // Taken by a worker: recorded with QUEUED → RUNNING, the end of the job's queue time.
+    const taken = { startedAt: new Date(now).toISOString(), ...(ctx.sentAt && { queuedAt: ctx.sentAt }) };
     let job = await attempts.begin(
       stored,
       mayStart ? { until: new Date(now + ATTEMPT_LEASE_MS).toISOString() } : undefined,
+      taken,
     );
     const plan = clonePlanFor(job);
     const options: VmCallOptions = { ...(ctx.signal && { signal: ctx.signal }), operationId: operationIdOf(job) };
@@ -230,7 +259,7 @@ export const makeExecuteClone = (deps: ExecuteCloneDeps) => {
     const taskRef = job.task?.moref ?? '';
     const outcome = await cloner.waitForClone(taskRef, { ...options, deadline: ctx.deadline });
     if (outcome.state === 'running') throw new TaskStillRunningError(job.jobId, taskRef);
-    if (outcome.state === 'succeeded') return verified(job, plan, outcome.vm, ctx, options);
+    if (outcome.state === 'succeeded') return verified(job, plan, outcome.vm, ctx, options, clock.now().toISOString());
     return onFault(job, plan, outcome.error, ctx, options, true);
   };
 

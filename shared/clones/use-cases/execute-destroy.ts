@@ -23,6 +23,10 @@ export const makeExecuteDestroy = (deps: ExecuteDestroyDeps) => {
     if (job.status === 'DESTROYED') return announce(job);
     if (job.status !== 'DESTROYING') return job;
     if (job.vm || job.cleanupPending) await destroyJobClone(job, ctx);
-    return finish(job, 'DESTROYED', { cleanupPending: undefined, attempt: undefined });
+    return finish(job, 'DESTROYED', {
+      cleanupPending: undefined,
+      attempt: undefined,
+      destroyedAt: clock.now().toISOString(),
+    });
   };
 };

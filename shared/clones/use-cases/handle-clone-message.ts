@@ -2,7 +2,7 @@ import { StaleTransitionError } from '../../errors/app-error.js';
 import type { CloneJob } from '../model/clone-job.js';
 import type { CloneMessage } from '../model/clone-message.js';
 import { makeCleanUpClone } from './clean-up-clone.js';
-import { type ExecuteCloneDeps, makeExecuteClone } from './execute-clone.js';
+import { type ExecuteCloneContext, type ExecuteCloneDeps, makeExecuteClone } from './execute-clone.js';
 import { type ExecuteConfigureDeps, makeExecuteConfigure } from './execute-configure.js';
 import { makeExecuteDestroy } from './execute-destroy.js';
 import { makeRequestDestroy } from './request-destroy.js';
@@ -27,7 +27,7 @@ export const makeHandleCloneMessage = (deps: HandleCloneMessageDeps) => {
   const requestDestroy = makeRequestDestroy(deps);
   const cleanUpClone = makeCleanUpClone(deps);
 
-  const decide = async (message: CloneMessage, ctx: { deadline: number; signal?: AbortSignal }) => {
+  const decide = async (message: CloneMessage, ctx: ExecuteCloneContext) => {
     if (message.action === 'configure') return executeConfigure(message, ctx);
     let job =
       message.action === 'destroy' ? await executeDestroy(message.jobId, ctx) : await executeClone(message, ctx);
@@ -42,10 +42,7 @@ export const makeHandleCloneMessage = (deps: HandleCloneMessageDeps) => {
     return job && ended && job.cleanupPending ? cleanUpClone(job, ctx) : job;
   };
 
-  return async (
-    message: CloneMessage,
-    ctx: { deadline: number; signal?: AbortSignal },
-  ): Promise<CloneJob | undefined> => {
+  return async (message: CloneMessage, ctx: ExecuteCloneContext): Promise<CloneJob | undefined> => {
     for (let decision = 1; ; decision++) {
       try {
         return await decide(message, ctx);

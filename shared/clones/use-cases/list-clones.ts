@@ -4,7 +4,7 @@ import { InvalidCursorError } from '../../errors/app-error.js';
 import { type CloneJob, JOB_STATUSES, type JobStatus } from '../model/clone-job.js';
 import { jsonBytes } from '../model/request-limits.js';
 import type { CloneAccess } from '../ports/clone-access.js';
-import type { JobRepository } from '../ports/job-repository.js';
+import type { JobRepository, ListPosition } from '../ports/job-repository.js';
 
 export type LabelFilter = { key: string; value: string };
 export type ListClonesQuery = {
@@ -16,6 +16,8 @@ export type ListClonesQuery = {
   requestedBy?: string;
   cursor?: string;
   limit: number;
+  /** `oldest` (default): status by status, oldest first. `newest`: every status asked for, merged, newest first. */
+  order?: 'oldest' | 'newest';
 };
 export type ListClonesPage = { jobs: CloneJob[]; cursor?: string };
 
@@ -25,8 +27,12 @@ export type ListClonesPage = { jobs: CloneJob[]; cursor?: string };
  */
 export const LIST_PAGE_BYTES = 3 * 1024 * 1024;
 
-/** Where a listing goes on: the filter it was made for (a fingerprint), a status of that filter, a position in it. */
+/**
+ * Where a listing goes on: the filter it was made for (a fingerprint) and, oldest first, a status of that filter and
+ * a position in it; newest first, the last job shown (`b`).
+ */
 type Position = { f: string; s: number; c?: string };
+type NewestPosition = { f: string; b: ListPosition };
 
 /** The filter as a short fingerprint: statuses in their fixed order, labels sorted, so equal filters match. */
 const fingerprintOf = (
@@ -45,16 +51,31 @@ const fingerprintOf = (
     .digest('base64url')
     .slice(0, 16);
 
-const encode = (p: Position): string => Buffer.from(JSON.stringify(p)).toString('base64url');
+const encode = (p: Position | NewestPosition): string => Buffer.from(JSON.stringify(p)).toString('base64url');
+const parse = (cursor: string): Record<string, unknown> | undefined => {
+  try {
+    const p: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return p !== null && typeof p === 'object' ? (p as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+const OTHER_FILTER =
+  'was made for another filter: repeat the status and label parameters it was made with, or start without a cursor';
+
+/** Reads a newest-first cursor; throws InvalidCursorError for one this API did not issue for this filter and order. */
+const decodeNewest = (cursor: string, fingerprint: string): NewestPosition => {
+  const p = parse(cursor);
+  const b = p?.b as Record<string, unknown> | undefined;
+  if (typeof p?.f !== 'string' || typeof b?.createdAt !== 'string' || typeof b.jobId !== 'string')
+    throw new InvalidCursorError('is not a cursor this API issued for order=newest');
+  if (p.f !== fingerprint) throw new InvalidCursorError(OTHER_FILTER);
+  return { f: p.f, b: { createdAt: b.createdAt, jobId: b.jobId } };
+};
 
 /** Reads a cursor; throws InvalidCursorError for one this API did not issue, or issued for another filter. */
 const decode = (cursor: string, fingerprint: string, statusCount: number): Position => {
-  let p: Partial<Position> | undefined;
-  try {
-    p = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Position>;
-  } catch {
-    p = undefined;
-  }
+  const p = parse(cursor) as Partial<Position> | undefined;
   const wellFormed =
     p !== null &&
     typeof p === 'object' &&
@@ -62,11 +83,7 @@ const decode = (cursor: string, fingerprint: string, statusCount: number): Posit
     Number.isInteger(p.s) &&
     (p.c === undefined || typeof p.c === 'string');
   if (!wellFormed) throw new InvalidCursorError('is not a cursor this API issued');
-  if (p?.f !== fingerprint) {
-    throw new InvalidCursorError(
-      'was made for another filter: repeat the status and label parameters it was made with, or start without a cursor',
-    );
-  }
+  if (p?.f !== fingerprint) throw new InvalidCursorError(OTHER_FILTER);
   if ((p.s ?? -1) < 0 || (p.s ?? 0) >= statusCount) throw new InvalidCursorError('is not a cursor this API issued');
   return p as Position;
 };
@@ -74,12 +91,47 @@ const decode = (cursor: string, fingerprint: string, statusCount: number): Posit
 const hasLabels = (job: CloneJob, labels: readonly LabelFilter[]): boolean =>
   labels.every(({ key, value }) => Object.hasOwn(job.request.labels ?? {}, key) && job.request.labels?.[key] === value);
 
+const byNewest = (a: CloneJob, b: CloneJob) => `${b.createdAt}#${b.jobId}`.localeCompare(`${a.createdAt}#${a.jobId}`);
+
 /**
- * `GET /v1/clones`: jobs of the given statuses (or of every status, one after the other), oldest first, only those
- * with every label asked for, of the requester asked for, and that `principal` may read. Pages may hold fewer than
- * `limit` jobs when filters leave some out, or when a page reached {@link LIST_PAGE_BYTES}; follow `cursor` until it
- * is absent. A cursor belongs to its filter: used with another one it is refused. Rejects with AccessDeniedError
- * (403) when the principal may not list at all, InvalidCursorError, both before reading anything.
+ * Newest first: the newest `limit` jobs of each status (one bounded query each, before the cursor's job), merged;
+ * the page is cut at `limit` jobs or {@link LIST_PAGE_BYTES} before the filter (`shows`), so the next page starts right
+ * after the last job shown.
+ */
+const listNewest = async (
+  jobs: JobRepository,
+  query: ListClonesQuery,
+  statuses: readonly JobStatus[],
+  shows: (job: CloneJob) => boolean,
+  f: string,
+): Promise<ListClonesPage> => {
+  const before = query.cursor ? decodeNewest(query.cursor, f).b : undefined;
+  const pages = await Promise.all(
+    statuses.map((status) =>
+      jobs.listByStatus(status, { limit: query.limit, newestFirst: true, ...(before && { before }) }),
+    ),
+  );
+  const merged = pages.flatMap((page) => page.jobs).sort(byNewest);
+  const shown: CloneJob[] = [];
+  let bytes = 0;
+  for (const job of merged) {
+    if (shown.length >= query.limit || bytes >= LIST_PAGE_BYTES) break;
+    shown.push(job);
+    bytes += jsonBytes(job);
+  }
+  const more = merged.length > shown.length || pages.some((page) => page.cursor !== undefined);
+  const last = shown.at(-1);
+  const cursor = more && last ? encode({ f, b: { createdAt: last.createdAt, jobId: last.jobId } }) : undefined;
+  return { jobs: shown.filter(shows), ...(cursor && { cursor }) };
+};
+
+/**
+ * `GET /v1/clones`: jobs of the given statuses (or of every status), only those with every label asked for, of the
+ * requester asked for, and that `principal` may read. Oldest first goes one status after the other; newest first
+ * merges them (see listNewest). Pages may hold fewer than `limit` jobs when filters leave some out, or when a page
+ * reached {@link LIST_PAGE_BYTES}; follow `cursor` until it is absent. A cursor belongs to its filter and order: used
+ * with another one it is refused. Rejects with AccessDeniedError (403) when the principal may not list at all,
+ * InvalidCursorError, both before reading anything.
  */
 export const makeListClones =
   ({ jobs, access }: { jobs: JobRepository; access: Pick<CloneAccess, 'authorize' | 'mayRead'> }) =>
@@ -90,6 +142,11 @@ export const makeListClones =
     const statuses = JOB_STATUSES.filter((s) => wanted.has(s));
     const labels = query.labels ?? [];
     const f = fingerprintOf(statuses, labels, requestedBy);
+    const shows = (job: CloneJob) =>
+      hasLabels(job, labels) &&
+      (requestedBy === undefined || job.requestedBy?.id === requestedBy) &&
+      access.mayRead(principal, job);
+    if (query.order === 'newest') return listNewest(jobs, query, statuses, shows, f);
     let position: Position | undefined = query.cursor ? decode(query.cursor, f, statuses.length) : { f, s: 0 };
     const found: CloneJob[] = [];
     let bytes = 0;
@@ -99,12 +156,7 @@ export const makeListClones =
         limit: query.limit - found.length,
         ...(position.c !== undefined && { cursor: position.c }),
       });
-      const matching = page.jobs.filter(
-        (job) =>
-          hasLabels(job, labels) &&
-          (requestedBy === undefined || job.requestedBy?.id === requestedBy) &&
-          access.mayRead(principal, job),
-      );
+      const matching = page.jobs.filter(shows);
       found.push(...matching);
       bytes += matching.reduce((sum, job) => sum + jsonBytes(job), 0);
       position = page.cursor

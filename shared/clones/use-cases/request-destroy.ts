@@ -38,7 +38,11 @@ export const makeRequestDestroy = ({ jobs, queue, clock }: RequestDestroyDeps) =
         return job;
       case 'QUEUED': {
         const destroyed = await jobs.save(
-          transition(job, { to: 'DESTROYED', patch: { destroyRequested: true }, now: clock.now() }),
+          transition(job, {
+            to: 'DESTROYED',
+            patch: { destroyRequested: true, destroyedAt: clock.now().toISOString() },
+            now: clock.now(),
+          }),
         );
         await queue.enqueue({ version: '1', jobId, action: 'destroy' });
         return destroyed;

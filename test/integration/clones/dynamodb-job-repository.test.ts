@@ -137,6 +137,29 @@ describe('Adapter: DynamoDbJobRepository on dynalite', () => {
     expect(ids).not.toContain('job-f-0001');
   });
 
+  it('lists one status newest first within a window of positions, from the status index', async () => {
+    // Prepare: four failed jobs an hour apart on a day no other test uses.
+    const failed = ['01', '02', '03', '04'].map(
+      (hour): CloneJob => ({
+        ...newJob(`job-w-${hour}`),
+        status: 'FAILED',
+        createdAt: `2026-11-20T${hour}:00:00.000Z`,
+      }),
+    );
+    for (const job of failed) await jobs.create(job);
+    // Act
+    const since = await jobs.listByStatus('FAILED', { limit: 10, createdSince: '2026-11-20T02:00:00.000Z' });
+    const window = await jobs.listByStatus('FAILED', {
+      limit: 10,
+      newestFirst: true,
+      createdSince: '2026-11-20T00:00:00.000Z',
+      before: failed[3]!,
+    });
+    // Assess
+    expect(since.jobs.map((job) => job.jobId).slice(0, 3)).toEqual(['job-w-02', 'job-w-03', 'job-w-04']);
+    expect(window.jobs.map((job) => job.jobId)).toEqual(['job-w-03', 'job-w-02', 'job-w-01']);
+  });
+
   it('answers undefined for a job that does not exist', async () => {
     // Act
     const job = await jobs.get('no-such-job');

@@ -4,6 +4,7 @@ import type { FunctionName } from '#shared/composition/service-functions';
 import { routesOf, SERVICE_MANIFEST } from '#shared/composition/service-manifest';
 import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { makePoolApiRoutes } from '#shared/pools/api/pool-api-routes';
+import { makeStatsRoutes } from '#shared/stats/api/stats-routes';
 
 /** Never called: the route tables are built only to read their keys. */
 const unused = async (): Promise<never> => {
@@ -12,9 +13,12 @@ const unused = async (): Promise<never> => {
 
 /** The route keys each HTTP function dispatches on. */
 const served: Partial<Record<FunctionName, string[]>> = {
-  'clone-api': Object.keys(
-    makeCloneApiRoutes({ submit: unused, getClone: unused, listClones: unused, requestDestroy: unused }),
-  ),
+  'clone-api': [
+    ...Object.keys(
+      makeCloneApiRoutes({ submit: unused, getClone: unused, listClones: unused, requestDestroy: unused }),
+    ),
+    ...Object.keys(makeStatsRoutes({ getStats: unused })),
+  ],
   'pool-api': Object.keys(
     makePoolApiRoutes({
       access: { authorize: unused, mayView: () => true },

@@ -8,6 +8,9 @@ import { openApiDocument } from '#shared/http/openapi';
 import { PoolViewSchema } from '#shared/pools/api/openapi-pool-paths';
 import { type Pool, PoolSpecSchema } from '#shared/pools/model/pool';
 import { toPoolView } from '#shared/pools/model/pool-view';
+import { RUNNER_LABELS } from '#shared/runners/model/github-webhook';
+import { StatsViewSchema } from '#shared/stats/api/stats-view-schema';
+import { computeJobStats } from '#shared/stats/model/job-stats';
 
 type CallbacksSchema = { propertyNames?: { enum: string[] }; additionalProperties?: { required: string[] } };
 type JobSchema = { properties: Record<string, unknown> & { callbacks: CallbacksSchema; status: { enum: string[] } } };
@@ -46,6 +49,12 @@ const everyField: CloneJob = {
   destroyRequested: true,
   readyAt: at,
   configuredAt: at,
+  queuedAt: at,
+  startedAt: at,
+  taskStartedAt: at,
+  taskEndedAt: at,
+  claimedAt: at,
+  destroyedAt: at,
   callbacks: { succeeded: { ...callback, state: 'delivered' } },
 };
 
@@ -97,6 +106,30 @@ describe('HTTP: the OpenAPI document', () => {
     expect(PoolViewSchema.safeParse(view).success).toBe(true);
     expect(Object.keys(view.status).sort()).toEqual(Object.keys(PoolViewSchema.shape.status.shape).sort());
     expect(Object.keys(view).sort()).toEqual(Object.keys(PoolViewSchema.shape).sort());
+  });
+
+  it('documents every field of the statistics, and no field they lack', () => {
+    // Prepare: a ready runner clone from a pool, with every timestamp, so every optional figure is present.
+    const labels = { 'instaclone.pool': 'ci', [RUNNER_LABELS.pool]: 'linux' };
+    const job: CloneJob = {
+      ...everyField,
+      status: 'SUCCEEDED',
+      request: { ...everyField.request, labels },
+      createdAt: '2026-11-25T11:59:00.000Z',
+      readyAt: '2026-11-25T11:59:01.000Z',
+    };
+    const window = { from: new Date('2026-11-25T11:00:00Z'), to: new Date(at), bucketMs: 60_000 };
+    // Act
+    const stats = computeJobStats([job], window);
+    const parsed = StatsViewSchema.safeParse(stats);
+    // Assess
+    expect(parsed.success).toBe(true);
+    const withFigures = stats.series.find((bucket) => bucket.succeededP50Ms !== undefined);
+    expect(Object.keys(withFigures ?? {}).sort()).toEqual(
+      Object.keys(StatsViewSchema.shape.series.element.shape).sort(),
+    );
+    expect(Object.keys(stats.totals.acceptToSucceeded).sort()).toEqual(['count', 'maxMs', 'p50Ms', 'p95Ms']);
+    expect(Object.keys(stats).sort()).toEqual(Object.keys(StatsViewSchema.shape).sort());
   });
 
   it('documents exactly the routes of the service manifest that the gateway lets in (all but the signed webhooks)', () => {
