@@ -152,6 +152,22 @@ module.exports = {
       to: { path: EDGE },
     },
     {
+      name: 'console-page-imports-little',
+      comment:
+        "The console's browser code (shared/console/web and view) becomes the page's one script: only Preact, its " +
+        "own code and the features' models (types and small constants), never an SDK, a Node built-in or an adapter.",
+      severity: 'error',
+      from: { path: '^shared/console/(web|view)/' },
+      to: { pathNot: ['^shared/console/(web|view)/', MODEL, '(^|/)node_modules/preact/'] },
+    },
+    {
+      name: 'console-build-never-deployed',
+      comment: 'The console build (esbuild) runs in CDK bundling and npm start only: nothing deployed imports it.',
+      severity: 'error',
+      from: { path: '^(shared|functions)/', pathNot: '^shared/console/build/' },
+      to: { path: ['^shared/console/build/', '(^|/)node_modules/esbuild/'] },
+    },
+    {
       name: 'functions-are-entry-points',
       comment: 'Nothing deployed imports a function: each is a composition root.',
       severity: 'error',
@@ -168,7 +184,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.d.ts'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.d.ts'],
     },
     skipAnalysisNotInRules: true,
   },

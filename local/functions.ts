@@ -1,6 +1,7 @@
 import * as callbackNotifier from '#functions/callback-notifier/make-handler';
 import * as cloneApi from '#functions/clone-api/make-handler';
 import * as cloneWorker from '#functions/clone-worker/make-handler';
+import * as consoleSite from '#functions/console/make-handler';
 import * as hooks from '#functions/hooks/make-handler';
 import * as poolApi from '#functions/pool-api/make-handler';
 import * as poolScaler from '#functions/pool-scaler/make-handler';
@@ -25,6 +26,7 @@ export const FUNCTIONS = {
   'slack-notifier': slackNotifier,
   'pool-api': poolApi,
   'pool-scaler': poolScaler,
+  console: consoleSite,
 } as const satisfies Record<FunctionName, { configSchema: unknown; makeHandler: unknown }>;
 
 /**

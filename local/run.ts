@@ -86,6 +86,7 @@ const printBanner = (stack: LocalStack, tokenFromEnv: boolean, callbackFromEnv: 
   });
   const lines = [
     'instaclone is running locally',
+    `  console      ${stack.consoleUrl}#token=${tokenFromEnv ? '<INSTACLONE_API_TOKEN>' : encodeURIComponent(stack.apiToken)}`,
     `  API          ${stack.apiUrl}/v1`,
     `  token        ${tokenFromEnv ? '(from INSTACLONE_API_TOKEN)' : `${stack.apiToken}  (kept in ${stack.dataDir}/api-token)`}, token:default; more: npm run tokens -- add <name>`,
     `  vCenter      ${stack.vcenterUrl}${stack.vcsim ? '  (embedded simulator)' : ''}`,

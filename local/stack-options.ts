@@ -80,6 +80,8 @@ export type LocalStackOptions = {
 
 export type LocalStack = {
   apiUrl: string;
+  /** The web console (`GET /`); it asks for `apiToken`, or takes it from the URL fragment `#token=…`. */
+  consoleUrl: string;
   dataDir?: string;
   apiToken: string;
   vcenterUrl: string;

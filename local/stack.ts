@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withMembers } from '#shared/composition/lazily';
 import { buildServiceDeps } from '#shared/composition/service-deps';
 import type { FunctionName } from '#shared/composition/service-functions';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
+import { buildConsoleAssets } from '#shared/console/build/build-console';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { localAuthorizer } from './auth/local-authorizer.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
@@ -41,6 +44,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const close of closers.splice(0).reverse()) await close().catch(() => {});
   };
   try {
+    // The console is built on demand (nothing generated is committed), while the emulators start.
+    const consoleDir = await mkdtemp(join(tmpdir(), 'instaclone-console-'));
+    closers.push(() => rm(consoleDir, { recursive: true, force: true }));
+    const consoleBuilt = buildConsoleAssets(consoleDir);
+    consoleBuilt.catch(() => undefined);
     const dynamo = await startDynamoDbEmulator(options.dataDir ? { path: join(options.dataDir, 'dynamodb') } : {});
     closers.push(dynamo.close);
     const sqs = await startSqsEmulator({
@@ -85,12 +93,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       VCENTER_MAX_CONCURRENCY: String(options.maxConcurrency ?? 8),
       ...(options.policy && { INSTACLONE_POLICY: JSON.stringify(options.policy) }),
       ...(options.macRanges && { INSTACLONE_MAC_RANGES: options.macRanges }),
+      CONSOLE_ASSETS_DIR: consoleDir,
     });
     const built = buildServiceDeps(config, { dynamo: dynamo.client(), sqs: sqs.client(), eventBridge: bus.client() });
     const deps = withMembers(built, {
       clock: options.clock ?? built.clock,
       retryPolicy: options.retryPolicy ?? built.retryPolicy,
     });
+    await consoleBuilt;
     const handlers = makeHandlers(deps);
     // Rules and schedules invoke their functions as Lambda's async invocation does; close waits for the runs.
     const invoker = makeAsyncInvoker({ logger, timeoutMs: 60_000 });
@@ -127,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (redriven.length > 0) logger.info('re-drove unfinished jobs from the last run', { count: redriven.length });
     return {
       apiUrl: gateway.url,
+      consoleUrl: `${gateway.url}/`,
       ...(options.dataDir && { dataDir: options.dataDir }),
       apiToken,
       vcenterUrl: vcenter.url,

@@ -61,6 +61,12 @@ export type NodeFunctionProps = {
   readonly vpc?: { readonly vpc: IVpc; readonly subnets: SubnetSelection; readonly securityGroup: ISecurityGroup };
   /** Files or folders copied into the bundle after esbuild ran. @default none */
   readonly bundledFiles?: readonly BundledFile[];
+  /**
+   * Shell commands run after esbuild bundled the handler, given the bundle's output folder: for files built at
+   * bundling time (the console's). They run only when CDK bundles (`cdk synth`/`deploy`), not in the infra tests.
+   * @default none
+   */
+  readonly afterBundling?: (outputDir: string) => string[];
 };
 
 /**
@@ -97,6 +103,13 @@ export class NodeFunction extends Construct {
       reason: 'Pinned to nodejs22.x on purpose (design §3): bundles target node20, which is what the tests run on',
     });
     const bundledFiles = props.bundledFiles ?? [];
+    const afterBundling = (outputDir: string): string[] => [
+      ...bundledFiles.map((file) => {
+        const target = join(outputDir, file.target);
+        return `mkdir -p "${dirname(target)}" && cp -R "${join(REPO_ROOT, file.source)}" "${target}"`;
+      }),
+      ...(props.afterBundling?.(outputDir) ?? []),
+    ];
     this.function = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
@@ -136,15 +149,11 @@ export class NodeFunction extends Construct {
         // Bundle the pinned SDK v3 instead of trusting whichever version the runtime ships.
         externalModules: [],
         esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
-        ...(bundledFiles.length > 0 && {
+        ...((bundledFiles.length > 0 || props.afterBundling) && {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            afterBundling: (_inputDir: string, outputDir: string) =>
-              bundledFiles.map((file) => {
-                const target = join(outputDir, file.target);
-                return `mkdir -p "${dirname(target)}" && cp -R "${join(REPO_ROOT, file.source)}" "${target}"`;
-              }),
+            afterBundling: (_inputDir: string, outputDir: string) => afterBundling(outputDir),
           },
         }),
       },

@@ -8,6 +8,7 @@ import { ENV } from '#shared/config/env-keys';
 import { CallbackNotifier } from '../constructs/callback-notifier.js';
 import { CloneApi } from '../constructs/clone-api.js';
 import { CloneWorker } from '../constructs/clone-worker.js';
+import { ConsoleSite } from '../constructs/console-site.js';
 import { GithubRunnerAccess } from '../constructs/github-runners.js';
 import { HooksFunction } from '../constructs/hooks-function.js';
 import { ScheduledFunction } from '../constructs/scheduled-function.js';
@@ -72,6 +73,12 @@ export class ServiceStack extends Stack {
       network,
     });
     this.api = new CloneApi(this, 'CloneApi', { ...shared, entry: entry('clone-api'), config });
+    const consoleSite = new ConsoleSite(this, 'Console', {
+      entry: entry('console'),
+      httpApi: this.api.api,
+      logRetention,
+      logLevel: config.logLevel,
+    });
 
     const warmPools = props.warmPools ?? [true, 'true'].includes(this.node.tryGetContext(WARM_POOLS_CONTEXT));
     const on = (name: FunctionName) => isFunctionOn(name, { ...config.features, warmPools });
@@ -137,6 +144,7 @@ export class ServiceStack extends Stack {
     const functions = serviceFunctions({
       worker: this.worker,
       api: this.api,
+      console: consoleSite,
       hooks,
       pools: this.pools,
       reconciler,

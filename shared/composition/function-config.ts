@@ -6,6 +6,7 @@ import type {
   ReconcilerConfigSchema,
   WorkerConfigSchema,
 } from '../config/service-config.js';
+import type { ConsoleConfigSchema } from '../console/config.js';
 import type { HooksConfigSchema } from '../hooks/config.js';
 import type { CallbackNotifierConfigSchema, SlackNotifierConfigSchema } from '../notifications/config.js';
 import type { PoolApiConfigSchema, PoolScalerConfigSchema } from '../pools/config.js';
@@ -22,7 +23,8 @@ type FunctionConfig =
   | z.infer<typeof SlackNotifierConfigSchema>
   | z.infer<typeof PoolApiConfigSchema>
   | z.infer<typeof PoolScalerConfigSchema>
-  | z.infer<typeof RunnerWorkerConfigSchema>;
+  | z.infer<typeof RunnerWorkerConfigSchema>
+  | z.infer<typeof ConsoleConfigSchema>;
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /**

@@ -1,5 +1,6 @@
 import { type AccessDeps, accessFamily } from './access-deps.js';
 import { type AwsDeps, awsFamily } from './aws-deps.js';
+import { type ConsoleDeps, consoleFamily } from './console-deps.js';
 import { type CoreDeps, coreFamily } from './core-deps.js';
 import { type AwsClients, composeFamilies } from './family.js';
 import type { ServiceConfig } from './function-config.js';
@@ -21,7 +22,8 @@ export type ServiceDeps = CoreDeps &
   GithubDeps &
   NotifierDeps &
   VcenterDeps &
-  AccessDeps;
+  AccessDeps &
+  ConsoleDeps;
 
 /**
  * Every family of the adapters factory at once, built lazily: what a local stack, which runs all the functions in
@@ -31,6 +33,7 @@ export type ServiceDeps = CoreDeps &
 export const buildServiceDeps: (config: ServiceConfig, clients?: Partial<AwsClients>) => ServiceDeps = composeFamilies(
   accessFamily,
   awsFamily,
+  consoleFamily,
   coreFamily,
   githubFamily,
   idempotencyFamily,

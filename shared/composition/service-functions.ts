@@ -27,6 +27,7 @@ export const FUNCTIONS = {
   'slack-notifier': { serviceName: 'instaclone-slack-notifier', feature: 'slackNotifier' },
   'pool-api': { serviceName: 'instaclone-pool-api', feature: 'warmPools' },
   'pool-scaler': { serviceName: 'instaclone-pool-scaler', feature: 'warmPools' },
+  console: { serviceName: 'instaclone-console' },
 } as const satisfies Record<string, FunctionEntry>;
 
 export type FunctionName = keyof typeof FUNCTIONS;

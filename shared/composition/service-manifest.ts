@@ -42,6 +42,9 @@ const ROUTES: readonly HttpRouteEntry[] = [
   { routeKey: 'GET /v1/stats', function: 'clone-api', auth: 'iam' },
   { routeKey: 'GET /v1/health', function: 'clone-api', auth: 'none' },
   { routeKey: 'GET /v1/openapi.json', function: 'clone-api', auth: 'none' },
+  // The web console's page and files: public, they hold no data (every datum comes from the routes above).
+  { routeKey: 'GET /', function: 'console', auth: 'none' },
+  { routeKey: 'GET /console/{file}', function: 'console', auth: 'none' },
   { routeKey: 'POST /v1/hooks/generic', function: 'hooks', auth: 'signed' },
   { routeKey: 'POST /v1/hooks/github', function: 'hooks', auth: 'signed' },
   { routeKey: 'POST /v1/chat/slack', function: 'hooks', auth: 'signed' },

@@ -141,6 +141,27 @@ export const openApiDocument = () => ({
       },
     },
     '/v1/health': { get: { operationId: 'health', security: [], responses: { '200': { description: 'Up' } } } },
+    '/': {
+      get: {
+        operationId: 'consolePage',
+        summary: 'The web console (HTML): it holds no data, it reads the routes of this API with the caller’s auth',
+        security: [],
+        responses: { '200': { description: 'The page', content: { 'text/html': {} } } },
+      },
+    },
+    '/console/{file}': {
+      get: {
+        operationId: 'consoleFile',
+        summary: 'One of the console’s files (`app.js`, `app.css`), revalidated by ETag',
+        security: [],
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'The file' },
+          '304': { description: 'Unchanged since the ETag given in If-None-Match' },
+          '404': { description: 'No such file', ...json('Error') },
+        },
+      },
+    },
     '/v1/openapi.json': {
       get: { operationId: 'openapi', security: [], responses: { '200': { description: 'This document' } } },
     },

@@ -199,7 +199,7 @@ describe('Integrations infrastructure (hooks, notifiers, GitHub runners)', () =>
     const inVpc = functions.filter(([, f]) => f['VpcConfig'] !== undefined).map(([id]) => id);
 
     // Assess
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
     expect(inVpc).toEqual([expect.stringMatching(/^CloneWorkerFunction/)]);
   });
 

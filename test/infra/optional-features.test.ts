@@ -52,7 +52,7 @@ describe('Service stack with optional features', () => {
 
   it('keeps the optional functions outside the VPC', () => {
     // Assess
-    expect(functionIds).toHaveLength(6);
+    expect(functionIds).toHaveLength(7);
     const inVpc = resourcesOfType(template, 'AWS::Lambda::Function')
       .filter(([, fn]) => fn['VpcConfig'] !== undefined)
       .map(([id]) => id);

@@ -120,6 +120,8 @@ describe('Service IAM', () => {
         readSecret('IntegrationSecretsSlackSigning'),
       ],
       SlackNotifierHandlerRole: [logs('SlackNotifierHandler'), xray, toNotificationDlq],
+      // The console serves files it was bundled with: nothing but its logs and traces.
+      ConsoleHandlerRole: [logs('ConsoleHandler'), xray],
     });
   });
 
@@ -163,7 +165,7 @@ describe('Service IAM', () => {
     const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([, role]) => role);
 
     // Assess
-    expect(roles).toHaveLength(7);
+    expect(roles).toHaveLength(8);
     for (const role of roles) {
       expect(role['ManagedPolicyArns']).toBeUndefined();
       expect(role['AssumeRolePolicyDocument']).toEqual({
@@ -186,6 +188,7 @@ describe('Service IAM', () => {
     expect(new Set(permissions.map((permission) => `${permission.principal} -> ${permission.fn}`))).toEqual(
       new Set([
         'apigateway.amazonaws.com -> CloneApiHandlerFunction.Arn',
+        'apigateway.amazonaws.com -> ConsoleHandlerFunction.Arn',
         'events.amazonaws.com -> ReconcilerHandlerFunction.Arn',
         'events.amazonaws.com -> ReaperHandlerFunction.Arn',
         'events.amazonaws.com -> CallbackNotifierHandlerFunction.Arn',

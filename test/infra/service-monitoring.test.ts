@@ -12,6 +12,7 @@ const core = synthWithFeatures(false);
 const FUNCTIONS: Record<string, { title: string; trigger: FunctionTrigger }> = {
   CloneWorkerFunction: { title: 'Worker', trigger: 'queue' },
   CloneApiHandlerFunction: { title: 'API function', trigger: 'http' },
+  ConsoleHandlerFunction: { title: 'Console', trigger: 'http' },
   HooksHandlerFunction: { title: 'Hooks function', trigger: 'http' },
   WarmPoolsApiFunction: { title: 'Pool API', trigger: 'http' },
   WarmPoolsScalerFunction: { title: 'Pool scaler', trigger: 'async' },
@@ -89,7 +90,7 @@ describe.each([
   {
     stage: 'no optional function',
     template: core.serviceTemplate,
-    present: ['CloneWorkerFunction', 'CloneApiHandlerFunction'],
+    present: ['CloneWorkerFunction', 'CloneApiHandlerFunction', 'ConsoleHandlerFunction'],
   },
 ])('Service monitoring with $stage', ({ template, present }) => {
   const alarms = alarmsOf(template);

@@ -17,11 +17,12 @@ const api = functions.find(([id]) => id.startsWith('CloneApi'))?.[1] ?? {};
 const envOf = (fn: Record<string, unknown>) => (fn['Environment'] as { Variables: Record<string, unknown> }).Variables;
 
 describe('Service stack', () => {
-  it('deploys only the API and worker functions when no optional feature is on', () => {
+  it('deploys only the API, worker and console functions when no optional feature is on', () => {
     // Assess
     expect(functions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
       'CloneApiHandlerFunction',
       'CloneWorkerFunction',
+      'ConsoleHandlerFunction',
     ]);
   });
 
@@ -52,8 +53,8 @@ describe('Service stack', () => {
     // Act
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
 
-    // Assess: two functions plus the API access log.
-    expect(logGroups).toHaveLength(3);
+    // Assess: three functions plus the API access log.
+    expect(logGroups).toHaveLength(4);
     for (const [, group] of logGroups) expect(group['RetentionInDays']).toBe(config.logRetentionDays);
   });
 
@@ -161,7 +162,7 @@ describe('Service stack', () => {
     ]);
   });
 
-  it('requires IAM auth on every /v1/clones route and leaves health and the OpenAPI document public', () => {
+  it('requires IAM auth on every /v1/clones route and stats, and leaves health, the OpenAPI document and the console page public', () => {
     // Act
     const routes = Object.fromEntries(
       resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) => [
@@ -176,8 +177,11 @@ describe('Service stack', () => {
       'GET /v1/clones': 'AWS_IAM',
       'GET /v1/clones/{jobId}': 'AWS_IAM',
       'DELETE /v1/clones/{jobId}': 'AWS_IAM',
+      'GET /v1/stats': 'AWS_IAM',
       'GET /v1/health': 'NONE',
       'GET /v1/openapi.json': 'NONE',
+      'GET /': 'NONE',
+      'GET /console/{file}': 'NONE',
     });
   });
 
@@ -213,6 +217,8 @@ describe('Service stack', () => {
       { metric: 'AWS/Lambda/Throttles', on: 'ref(CloneWorkerFunction)', ...atLeastOne },
       { metric: 'AWS/Lambda/Errors', on: 'ref(CloneApiHandlerFunction)', ...atLeastOne },
       { metric: 'AWS/Lambda/Throttles', on: 'ref(CloneApiHandlerFunction)', ...atLeastOne },
+      { metric: 'AWS/Lambda/Errors', on: 'ref(ConsoleHandlerFunction)', ...atLeastOne },
+      { metric: 'AWS/Lambda/Throttles', on: 'ref(ConsoleHandlerFunction)', ...atLeastOne },
       {
         metric: 'AWS/SQS/ApproximateAgeOfOldestMessage',
         on: 'import(CloneQueueQueueName)',

@@ -81,6 +81,11 @@ const PLANTED: Record<string, string> = {
     'export const systemClock = { now: () => new Date() };\nexport type Clock = typeof systemClock;\n',
   'functions/api/handler.ts': `import { routes } from '#shared/clones/api/routes';\nexport const handler = routes;\n`,
   'test/fakes/fake.ts': 'export const fake = 1;\n',
+  'shared/console/web/page.tsx': `import { readFileSync } from 'node:fs';\nexport const page = readFileSync;\n`,
+  'shared/console/api/serve.ts': `import { build } from 'esbuild';\nexport const serve = build;\n`,
+  'shared/console/web/fine.tsx':
+    `import { render } from 'preact';\nimport { clone } from '../../clones/model/clone.js';\n` +
+    'export const fine = [render, clone];\n',
   // Kept rules: another feature's model and ports, the runtime's types, an SDK in an adapter, a composition root.
   'shared/pools/use-cases/fine.ts':
     `import type { Clock } from '../../runtime/clock.js';\nimport type { S } from '../../clones/ports/store-port.js';\n` +
@@ -107,6 +112,8 @@ describe('Architecture', () => {
     expect(violations).toEqual([
       'adapters-implement-ports: shared/clones/adapters/store.ts',
       'api-without-adapters: shared/clones/api/routes.ts',
+      'console-build-never-deployed: shared/console/api/serve.ts',
+      'console-page-imports-little: shared/console/web/page.tsx',
       'cross-cutting-below-features: shared/http/route.ts',
       'deployed-code-stays-deployable: shared/errors/app-error.ts',
       'features-meet-through-models-and-ports: shared/pools/adapters/claims.ts',

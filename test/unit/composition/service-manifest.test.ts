@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCloneApiRoutes } from '#shared/clones/api/clone-api-routes';
 import type { FunctionName } from '#shared/composition/service-functions';
 import { routesOf, SERVICE_MANIFEST } from '#shared/composition/service-manifest';
+import { makeConsoleRoutes } from '#shared/console/api/console-routes';
 import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { makePoolApiRoutes } from '#shared/pools/api/pool-api-routes';
 import { makeStatsRoutes } from '#shared/stats/api/stats-routes';
@@ -30,6 +31,7 @@ const served: Partial<Record<FunctionName, string[]>> = {
       release: unused,
     }),
   ),
+  console: Object.keys(makeConsoleRoutes({ get: () => undefined })),
   hooks: Object.keys(
     makeHookRoutes({ secrets: {}, submit: unused, handleGithub: unused, handleSlack: unused, now: () => new Date() }),
   ),

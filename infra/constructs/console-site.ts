@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { serviceNameOf } from '#shared/composition/service-functions';
+import { BUNDLED_CONSOLE_DIR } from '#shared/console/config';
+import { REPO_ROOT } from '../paths.js';
+import { addManifestRoutes } from './manifest-triggers.js';
+import { NodeFunction } from './node-function.js';
+
+export type ConsoleSiteProps = {
+  readonly entry: string;
+  /** The service's HTTP API: the console is served from its origin, so the page calls the v1 API without CORS. */
+  readonly httpApi: HttpApi;
+  readonly logRetention: RetentionDays;
+  readonly logLevel: string;
+};
+
+/**
+ * The web console (`functions/console`) behind the manifest's `GET /` and `GET /console/{file}` of the service's own
+ * HTTP API. CDK's bundling builds the console (esbuild, `shared/console/build`) into the function's bundle, and the
+ * function serves those files from memory. An HTTP API cannot serve from S3 by itself, and a bucket plus CloudFront
+ * would add a second origin (CORS, a second place for the credentials to go) for about 50 KiB of files. The routes
+ * are public: the page holds no data, and every datum it shows comes from the v1 routes with their own auth. The
+ * function has no permission beyond its logs.
+ */
+export class ConsoleSite extends Construct {
+  readonly nodeFunction: NodeFunction;
+
+  constructor(scope: Construct, id: string, props: ConsoleSiteProps) {
+    super(scope, id);
+    const build = join(REPO_ROOT, 'shared', 'console', 'build', 'cli.ts');
+    const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    this.nodeFunction = new NodeFunction(this, 'Handler', {
+      entry: props.entry,
+      serviceName: serviceNameOf('console'),
+      description: 'instaclone web console: serves the page and its files',
+      timeout: Duration.seconds(5),
+      memorySize: 256,
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+      environment: {},
+      afterBundling: (outputDir) => [`"${tsx}" "${build}" "${join(outputDir, BUNDLED_CONSOLE_DIR)}"`],
+    });
+    const integration = new HttpLambdaIntegration('Integration', this.nodeFunction.function);
+    addManifestRoutes(this, props.httpApi, 'console', integration);
+  }
+}

@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import { loadConsoleAssets } from '../console/adapters/file-console-assets.js';
+import { BUNDLED_CONSOLE_DIR } from '../console/config.js';
+import type { ConsoleAssets } from '../console/ports/console-assets.js';
+import { family } from './family.js';
+
+/** The console's built files, read once into memory. */
+export type ConsoleDeps = { readonly consoleAssets: ConsoleAssets };
+
+/**
+ * From `CONSOLE_ASSETS_DIR` (locally: the folder `npm start` built into) or else the `console` folder beside the
+ * bundled handler, where CDK's bundling builds it (this module is inside that one-file bundle, so its URL is the
+ * handler's). Throws on first use when the folder cannot be read.
+ */
+export const consoleFamily = family<ConsoleDeps>((config) => ({
+  consoleAssets: () =>
+    loadConsoleAssets(config.CONSOLE_ASSETS_DIR ?? fileURLToPath(new URL(`./${BUNDLED_CONSOLE_DIR}`, import.meta.url))),
+}));

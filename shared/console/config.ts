@@ -1,0 +1,14 @@
+import * as z from 'zod';
+
+/**
+ * The console function's settings. `CONSOLE_ASSETS_DIR` is the folder of built console files; on AWS it is unset
+ * and the files sit beside the handler in its bundle (CDK's bundling builds them there), locally `npm start`
+ * builds them into a temporary folder and sets it.
+ */
+export const ConsoleConfigSchema = z.object({
+  CONSOLE_ASSETS_DIR: z.string().min(1).optional(),
+});
+export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
+
+/** Name of the folder, beside the bundled handler, that holds the console's files. */
+export const BUNDLED_CONSOLE_DIR = 'console';

@@ -1,0 +1,35 @@
+import type { CloneJobView, JobStatus } from '../../clones/model/clone-job.js';
+
+/**
+ * A job as the console reads it: the v1 job view, plus fields other work adds to it later. The console shows each
+ * one when the API sends it and hides it otherwise, so it needs no change when they land:
+ * - `requestedBy`: the caller's identity (design §12);
+ * - `allowedActions`: what the caller may do with this job, e.g. `["destroy"]`; absent, the console offers every
+ *   action the job's state allows and shows the API's 403 message if one is refused;
+ * - `attempts`, `lastError`, `nextAttemptAt`: deadlines and retries (design §13).
+ */
+export type ConsoleJob = Omit<CloneJobView, 'requestedBy'> & {
+  requestedBy?: string | { principal?: string; kind?: string; [key: string]: unknown };
+  allowedActions?: string[];
+  attempts?: number;
+  lastError?: { code?: string; message?: string; [key: string]: unknown };
+  nextAttemptAt?: string;
+};
+
+/** States with a clone that a DELETE can still destroy (or mark for destruction). */
+const DESTROYABLE: ReadonlySet<JobStatus> = new Set(['QUEUED', 'RUNNING', 'SUCCEEDED']);
+
+/** Whether to offer Destroy: the state allows it and, when the API says what the caller may do, it includes it. */
+export const offersDestroy = (job: ConsoleJob): boolean =>
+  DESTROYABLE.has(job.status) && (job.allowedActions === undefined || job.allowedActions.includes('destroy'));
+
+/** Who asked for the job, as text; undefined when the API does not say. */
+export const requesterOf = (job: ConsoleJob): string | undefined => {
+  const by = job.requestedBy;
+  if (by === undefined) return undefined;
+  if (typeof by === 'string') return by;
+  return typeof by.principal === 'string' ? by.principal : JSON.stringify(by);
+};
+
+/** The job's clone step is over (nothing will change but a destroy). */
+export const isSettled = (status: JobStatus): boolean => ['FAILED', 'DESTROYED'].includes(status);
