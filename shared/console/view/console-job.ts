@@ -3,13 +3,13 @@ import type { CloneJobView, JobStatus } from '../../clones/model/clone-job.js';
 /**
  * A job as the console reads it: the v1 job view, plus fields other work adds to it later. The console shows each
  * one when the API sends it and hides it otherwise, so it needs no change when they land:
- * - `requestedBy`: the caller's identity (design §12);
+ * - `requestedBy`: the caller's principal `{id, kind, attributes}` (design §12, `shared/access`);
  * - `allowedActions`: what the caller may do with this job, e.g. `["destroy"]`; absent, the console offers every
  *   action the job's state allows and shows the API's 403 message if one is refused;
  * - `attempts`, `lastError`, `nextAttemptAt`: deadlines and retries (design §13).
  */
 export type ConsoleJob = Omit<CloneJobView, 'requestedBy'> & {
-  requestedBy?: string | { principal?: string; kind?: string; [key: string]: unknown };
+  requestedBy?: string | { id?: string; kind?: string; attributes?: Record<string, string> };
   allowedActions?: string[];
   attempts?: number;
   lastError?: { code?: string; message?: string; [key: string]: unknown };
@@ -23,12 +23,16 @@ const DESTROYABLE: ReadonlySet<JobStatus> = new Set(['QUEUED', 'RUNNING', 'SUCCE
 export const offersDestroy = (job: ConsoleJob): boolean =>
   DESTROYABLE.has(job.status) && (job.allowedActions === undefined || job.allowedActions.includes('destroy'));
 
+/** Claims that name a person better than an OIDC principal's id (`oidc:<issuer>#<sub>`). */
+const READABLE_CLAIMS = ['email', 'preferred_username', 'name'] as const;
+
 /** Who asked for the job, as text; undefined when the API does not say. */
 export const requesterOf = (job: ConsoleJob): string | undefined => {
   const by = job.requestedBy;
-  if (by === undefined) return undefined;
-  if (typeof by === 'string') return by;
-  return typeof by.principal === 'string' ? by.principal : JSON.stringify(by);
+  if (by === undefined || typeof by === 'string') return by;
+  const claims = by.kind === 'oidc' ? READABLE_CLAIMS : [];
+  const readable = claims.map((claim) => by.attributes?.[claim]).find((value) => value !== undefined);
+  return readable ?? by.id ?? JSON.stringify(by);
 };
 
 /** The job's clone step is over (nothing will change but a destroy). */

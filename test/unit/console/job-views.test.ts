@@ -51,11 +51,17 @@ describe('Console view: a row of the jobs table', () => {
     // Prepare
     const now = new Date(T(1000));
     const anonymous = [toJobRow(consoleJob(), now)];
-    const known = [...anonymous, toJobRow(consoleJob({}, { requestedBy: { principal: 'alice@example.com' } }), now)];
+    const alice = { id: 'oidc:https://id.example#123', kind: 'oidc', attributes: { email: 'alice@example.com' } };
+    const ci = { id: 'token:ci', kind: 'token', attributes: { name: 'ci' } };
+    const known = [
+      ...anonymous,
+      toJobRow(consoleJob({}, { requestedBy: alice }), now),
+      toJobRow(consoleJob({}, { requestedBy: ci }), now),
+    ];
     // Act, Assess
     expect(showsRequester(anonymous)).toBe(false);
     expect(showsRequester(known)).toBe(true);
-    expect(known[1]?.requestedBy).toBe('alice@example.com');
+    expect(known.map((row) => row.requestedBy)).toEqual([undefined, 'alice@example.com', 'token:ci']);
   });
 
   it('offers Destroy while there is a clone to destroy, unless the API says the caller may not', () => {
