@@ -22,6 +22,6 @@ export const StatsQuerySchema = z
 /** Parses the query parameters; rejects with ValidationError naming each bad parameter. */
 export const parseStatsQuery = (params: Record<string, string | undefined> = {}): StatsQuery => {
   const result = StatsQuerySchema.safeParse(params);
-  if (!result.success) throw new ValidationError(toFieldIssues(result.error));
+  if (!result.success) throw new ValidationError(toFieldIssues(result.error, 'query'));
   return { windowMs: result.data.window, bucketMs: result.data.window / BUCKETS };
 };

@@ -73,11 +73,15 @@ describe('Console files and the v1 data behind the console, over HTTP', () => {
     expect(stats.sources.map((use) => use.source)).toContainEqual({ path: '/DC0/vm/DC0_C0_RP0_VM0' });
   });
 
-  it('refuses a bad window with a 400 that names the parameter', async () => {
+  it('refuses a bad window or an unknown parameter with a 400 that names it', async () => {
     // Act
     const answer = await api.call('GET', '/v1/stats?window=2d');
+    const unknown = await api.call('GET', '/v1/stats?windw=1h');
     // Assess
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({ error: { code: 'VALIDATION_FAILED', details: [{ field: 'window' }] } });
+    expect(unknown.json).toMatchObject({
+      error: { details: [{ field: 'windw', message: 'is not a query parameter of this route' }] },
+    });
   });
 });
