@@ -5,15 +5,11 @@ import type { CloneJobView, JobStatus } from '../../clones/model/clone-job.js';
  * one when the API sends it and hides it otherwise, so it needs no change when they land:
  * - `requestedBy`: the caller's principal `{id, kind, attributes}` (design §12, `shared/access`);
  * - `allowedActions`: what the caller may do with this job, e.g. `["destroy"]`; absent, the console offers every
- *   action the job's state allows and shows the API's 403 message if one is refused;
- * - `attempts`, `lastError`, `nextAttemptAt`: deadlines and retries (design §13).
+ *   action the job's state allows and shows the API's 403 message if one is refused.
  */
 export type ConsoleJob = Omit<CloneJobView, 'requestedBy'> & {
   requestedBy?: string | { id?: string; kind?: string; attributes?: Record<string, string> };
   allowedActions?: string[];
-  attempts?: number;
-  lastError?: { code?: string; message?: string; [key: string]: unknown };
-  nextAttemptAt?: string;
 };
 
 /** States with a clone that a DELETE can still destroy (or mark for destruction). */

@@ -3,8 +3,9 @@ import { between } from './format.js';
 
 /**
  * One step of a job's timeline. `done`: it happened at `at`. `current`: the job is on its way there (`sincePreviousMs`
- * counts up). `later`: not reached. `unrecorded`: a later step happened but this one has no timestamp (jobs from
- * before the timestamp existed, or a clone found by name instead of made).
+ * counts up). `later`: not reached. `skipped`: the job was destroyed before it got there (a DELETE while it was
+ * queued or being made). `unrecorded`: a later step happened but this one has no timestamp (jobs from before the
+ * timestamp existed, or a clone found by name instead of made).
  */
 export type TimelineStep = {
   key: string;
@@ -12,7 +13,7 @@ export type TimelineStep = {
   at?: string;
   /** From the previous step that happened (to now, for the current step). */
   sincePreviousMs?: number;
-  state: 'done' | 'current' | 'later' | 'unrecorded';
+  state: 'done' | 'current' | 'later' | 'skipped' | 'unrecorded';
 };
 
 type StepSpec = { key: string; label: string; at: string | undefined; optional?: boolean };
@@ -38,6 +39,7 @@ const MOVING = new Set(['QUEUED', 'RUNNING', 'DESTROYING']);
 export const timelineOf = (job: ConsoleJob, now: Date): TimelineStep[] => {
   const specs = stepsFor(job);
   const lastDone = specs.reduce((last, step, i) => (step.at !== undefined ? i : last), 0);
+  const destroyedUnmade = !job.readyAt && (job.status === 'DESTROYING' || job.status === 'DESTROYED');
   let previous: string | undefined;
   return specs.map((spec, i): TimelineStep => {
     const base = { key: spec.key, label: spec.label };
@@ -47,7 +49,7 @@ export const timelineOf = (job: ConsoleJob, now: Date): TimelineStep[] => {
       previous = spec.at;
       return since === undefined ? step : { ...step, sincePreviousMs: since };
     }
-    if (i < lastDone) return { ...base, state: 'unrecorded' };
+    if (i < lastDone) return { ...base, state: destroyedUnmade ? 'skipped' : 'unrecorded' };
     if (i === lastDone + 1 && MOVING.has(job.status)) {
       const since = between(previous, now.toISOString());
       return { ...base, state: 'current', ...(since !== undefined && { sincePreviousMs: since }) };

@@ -25,6 +25,7 @@ const Timeline = ({ job, now }: { job: ConsoleJob; now: Date }) => (
         )}
         {step.state === 'current' && <span>in progress, {formatDuration(step.sincePreviousMs)} so far</span>}
         {step.state === 'later' && <span class="muted">not yet</span>}
+        {step.state === 'skipped' && <span class="muted">skipped: destroyed before it was made</span>}
         {step.state === 'unrecorded' && <span class="muted">not recorded</span>}
       </li>
     ))}
@@ -131,9 +132,9 @@ const Facts = ({ job }: { job: ConsoleJob }) => {
   );
 };
 
-/** Attempts, last error and next attempt: shown when the API reports them (deadlines, design §13). */
+/** Attempts, last error, next attempt and deadline: shown when the API reports them (deadlines, design §13). */
 const Attempts = ({ job }: { job: ConsoleJob }) =>
-  job.attempts === undefined && !job.lastError && !job.nextAttemptAt ? null : (
+  job.attempts === undefined && !job.lastError && !job.nextAttemptAt && !job.deadlineAt ? null : (
     <Section title="Attempts" id="attempts">
       <dl class="facts">
         {job.attempts !== undefined && (
@@ -146,7 +147,9 @@ const Attempts = ({ job }: { job: ConsoleJob }) =>
           <>
             <dt>Last error</dt>
             <dd>
-              {job.lastError.code && <code>{job.lastError.code}</code>} {job.lastError.message}
+              <code>{job.lastError.code}</code>
+              {job.lastError.fault ? ` (${job.lastError.fault})` : ''}: {job.lastError.message}{' '}
+              <span class="muted">at {job.lastError.at}</span>
             </dd>
           </>
         )}
@@ -154,6 +157,12 @@ const Attempts = ({ job }: { job: ConsoleJob }) =>
           <>
             <dt>Next attempt</dt>
             <dd>{job.nextAttemptAt}</dd>
+          </>
+        )}
+        {job.deadlineAt && (
+          <>
+            <dt>Deadline</dt>
+            <dd>{job.deadlineAt}</dd>
           </>
         )}
       </dl>
@@ -181,6 +190,13 @@ export const JobPage = ({ api, jobId }: { api: Api; jobId: string }) => {
               <strong>Error</strong> <code>{job.error.code}</code>
               {job.error.fault ? ` (${job.error.fault})` : ''}: {job.error.message}
               {job.error.retryable ? ' — retryable' : ''}
+              {job.error.cause && (
+                <>
+                  {' '}
+                  (last attempt: <code>{job.error.cause.code}</code>
+                  {job.error.cause.fault ? ` ${job.error.cause.fault}` : ''}: {job.error.cause.message})
+                </>
+              )}
             </div>
           )}
           <Section title="Timeline" id="timeline">

@@ -130,6 +130,16 @@ describe('Console view: a job’s timeline', () => {
     expect(steps[3]?.sincePreviousMs).toBe(200);
   });
 
+  it('marks the steps a job destroyed while queued never reached as skipped', () => {
+    // Prepare: a DELETE while it was queued (QUEUED → DESTROYED at once).
+    const job = consoleJob({ status: 'DESTROYED', destroyedAt: T(900), destroyRequested: true });
+    // Act
+    const steps = timelineOf(job, new Date(T(1000)));
+    // Assess
+    expect(steps.map((s) => s.state)).toEqual(['done', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'done']);
+    expect(steps.at(-1)?.sincePreviousMs).toBe(900);
+  });
+
   it('adds the pool claim and the late configuration when the job has them', () => {
     // Prepare
     const warm = consoleJob({ status: 'SUCCEEDED', readyAt: T(400), claimedAt: T(5000), configuredAt: T(5150) });
