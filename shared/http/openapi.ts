@@ -137,7 +137,11 @@ export const openApiDocument = () => ({
         parameters: Object.entries(jsonSchema(StatsQuerySchema, 'input').properties as Record<string, unknown>).map(
           ([name, schema]) => ({ name, in: 'query', required: false, schema }),
         ),
-        responses: { '200': { description: 'The figures', ...json('Stats') }, ...errors },
+        responses: {
+          '200': { description: 'The figures, over the jobs the caller may read', ...json('Stats') },
+          ...errors,
+          '403': { description: 'The policy does not let the caller list jobs', ...json('Error') },
+        },
       },
     },
     '/v1/health': { get: { operationId: 'health', security: [], responses: { '200': { description: 'Up' } } } },

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '#local/chromium';
 import type { LocalStack } from '#local/stack';
+import { PolicySchema } from '#shared/access/model/policy';
 import { apiClient } from '#test/support/api-client';
 import { startTestStack } from '#test/support/test-stack';
 
@@ -10,14 +11,28 @@ if (!chromium) {
   console.warn('console browser tests SKIPPED: no Chromium at /usr/bin/chromium (apt-get install -y chromium)');
 }
 
+/** The stack's own token may do anything; a viewer's may read and list every job but clone nothing. */
+const VIEWER_TOKEN = 'viewer-token-for-the-console-tests';
+const policy = PolicySchema.parse({
+  version: '1',
+  rules: [
+    { id: 'operators', principals: [{ id: 'token:default' }], actions: ['admin'] },
+    { id: 'viewers', principals: [{ id: 'token:viewer' }], actions: ['list', 'read'], scope: 'all' },
+  ],
+});
+
 let stack: LocalStack;
 let browser: Browser;
 let api: ReturnType<typeof apiClient>;
 
 /** A page signed in through the URL fragment, as `npm start` prints it. */
-const openConsole = async (hash = '', viewport = { width: 1280, height: 800 }): Promise<Page> => {
+const openConsole = async (
+  hash = '',
+  viewport = { width: 1280, height: 800 },
+  token = stack.apiToken,
+): Promise<Page> => {
   const page = await browser.newPage({ viewport });
-  await page.goto(`${stack.consoleUrl}#token=${encodeURIComponent(stack.apiToken)}`);
+  await page.goto(`${stack.consoleUrl}#token=${encodeURIComponent(token)}`);
   await page.getByRole('heading', { name: 'Jobs' }).waitFor();
   if (hash) await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
   return page;
@@ -26,7 +41,10 @@ const openConsole = async (hash = '', viewport = { width: 1280, height: 800 }): 
 beforeAll(async () => {
   if (!chromium) return;
   // One worker slot, so a slow clone can hold a second one in the queue for the test to watch.
-  [stack, browser] = await Promise.all([startTestStack({ maxConcurrency: 1, poolScaleMs: 500 }), launchChromium()]);
+  [stack, browser] = await Promise.all([
+    startTestStack({ maxConcurrency: 1, poolScaleMs: 500, policy, tokens: { viewer: VIEWER_TOKEN } }),
+    launchChromium(),
+  ]);
   api = apiClient(stack);
 });
 afterAll(async () => {
@@ -55,7 +73,7 @@ describe.skipIf(!chromium)('Console in headless Chromium, against npm start’s 
     // Assess
     await expect
       .poll(() => page.getByRole('alert').textContent())
-      .toContain('The API refused the token: missing or invalid bearer token');
+      .toContain('The API refused the token: unknown bearer token');
     await page.close();
   });
 
@@ -125,6 +143,20 @@ describe.skipIf(!chromium)('Console in headless Chromium, against npm start’s 
     expect(await page.locator('[data-field-error="count"]').textContent()).toMatch(/100/);
     expect(await page.getByLabel('Lease (minutes)').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByRole('alert').textContent()).toContain('The API refused the request: Invalid request');
+    await page.close();
+  });
+
+  it('shows the API’s 403 message when the policy does not let the caller clone', async () => {
+    // Prepare
+    const page = await openConsole('#/new', undefined, VIEWER_TOKEN);
+    // Act
+    await page.getByLabel('Source VM (running)').fill('/DC0/vm/DC0_H0_VM0');
+    await page.getByRole('button', { name: 'Clone' }).click();
+    // Assess
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('Access denied: no rule grants "clone" to token:viewer');
+    expect(await api.call('GET', '/v1/clones?requestedBy=token:viewer')).toMatchObject({ json: { jobs: [] } });
     await page.close();
   });
 

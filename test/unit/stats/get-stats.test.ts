@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { PolicySchema } from '#shared/access/model/policy';
 import { tokenPrincipal } from '#shared/access/model/principal';
-import { internalAccess } from '#shared/access/use-cases/access-guard';
+import { internalAccess, makeAccessGuard } from '#shared/access/use-cases/access-guard';
 import type { CloneJob, JobStatus } from '#shared/clones/model/clone-job';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
 import { makeGetStats } from '#shared/stats/use-cases/get-stats';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
+import { InMemoryQuotaLedger } from '#test/fakes/in-memory-quota-ledger';
 
 const HOUR = 3_600_000;
 const query = { windowMs: HOUR, bucketMs: 60_000 };
@@ -80,5 +82,45 @@ describe('Use case: getStats', () => {
     // Assess
     expect(readsWhileCached).toBe(6);
     expect(reads).toHaveLength(12);
+  });
+
+  it('counts only the jobs the caller may read, and refuses a caller who may not list', async () => {
+    // Prepare: alice may list and read her own jobs; carol has no grant.
+    const repository = new InMemoryJobRepository();
+    for (const [id, owner] of [
+      ['a-1', 'alice'],
+      ['a-2', 'alice'],
+      ['b-1', 'bob'],
+    ] as const) {
+      const createdAt = '2026-11-25T11:59:00.000Z';
+      await repository.create({
+        jobId: id,
+        status: 'QUEUED',
+        version: 1,
+        request,
+        vmName: id,
+        createdAt,
+        updatedAt: createdAt,
+        requestedBy: tokenPrincipal(owner),
+      });
+    }
+    const policy = PolicySchema.parse({
+      version: '1',
+      rules: [{ id: 'own', principals: [{ id: 'token:alice' }], actions: ['list', 'read'] }],
+    });
+    const clock = fixedClock('2026-11-25T12:00:00.000Z');
+    const access = makeAccessGuard({
+      policy,
+      ledger: new InMemoryQuotaLedger(),
+      recorder: { denied: () => {} },
+      clock,
+    });
+    const getStats = makeGetStats({ jobs: repository, clock, access });
+    // Act
+    const alices = await getStats(query, tokenPrincipal('alice'));
+    const carols = getStats(query, tokenPrincipal('carol'));
+    // Assess
+    expect(alices.jobsRead).toBe(2);
+    await expect(carols).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
   });
 });
