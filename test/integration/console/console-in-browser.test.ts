@@ -160,6 +160,24 @@ describe.skipIf(!chromium)('Console in headless Chromium, against npm start’s 
     await page.close();
   });
 
+  it('shows the API’s 403 message when the policy does not let the caller destroy, and the clone stays', async () => {
+    // Prepare: a clone of the stack's own token, which the viewer may read but not destroy.
+    const made = await api.call('POST', '/v1/clones', { source: { path: '/DC0/vm/DC0_H0_VM0' } });
+    const jobId = String(made.json.jobId);
+    await api.waitFor(jobId, (job) => job.status === 'SUCCEEDED');
+    const page = await openConsole(`#/jobs/${jobId}`, undefined, VIEWER_TOKEN);
+    // Act
+    await page.getByRole('button', { name: 'Destroy…' }).click();
+    await page.getByRole('button', { name: 'Destroy clone' }).click();
+    // Assess
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/^Destroy refused: Access denied: .*token:viewer.*\(403 ACCESS_DENIED\)$/);
+    expect(await page.locator('dl.facts [data-status]').getAttribute('data-status')).toBe('SUCCEEDED');
+    expect(await api.call('GET', `/v1/clones/${jobId}`)).toMatchObject({ json: { status: 'SUCCEEDED' } });
+    await page.close();
+  });
+
   it('shows a pool filling up, and a claim from it', async () => {
     // Prepare
     await api.call('PUT', '/v1/pools/console', { source: { path: '/DC0/vm/DC0_C0_RP0_VM0' }, spare: 1, max: 3 });
