@@ -44,14 +44,20 @@ export class ApiError extends Error {
 export type ApiClientOptions = {
   /** Base URL, with or without `/v1`: `http://127.0.0.1:8080`. */
   apiUrl: string;
-  /** Bearer token (local runs). */
-  token?: string;
+  /**
+   * Bearer token: `npm start`'s or a named token, or an OIDC JWT. A function is asked before each request, so a
+   * token file that the CI platform rotates is read afresh.
+   */
+  token?: string | (() => string);
   /** SigV4 signing (the deployed API). */
   sign?: SignRequest;
   timeoutMs?: number;
 };
 
-/** The v1 API over fetch: bearer token locally, SigV4 on AWS. Rejects with ApiError on any non-2xx answer. */
+/**
+ * The v1 API over fetch: a bearer token (named or an OIDC JWT) or SigV4. Rejects with ApiError on any non-2xx
+ * answer.
+ */
 export const makeApiClient = (options: ApiClientOptions) => {
   const base = options.apiUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
   const call = async <T>(
@@ -68,7 +74,9 @@ export const makeApiClient = (options: ApiClientOptions) => {
       ...extra,
     };
     if (options.sign) headers = await options.sign({ method, url, headers, ...(text !== undefined && { body: text }) });
-    else if (options.token) headers.authorization = `Bearer ${options.token}`;
+    else if (options.token) {
+      headers.authorization = `Bearer ${typeof options.token === 'function' ? options.token() : options.token}`;
+    }
     const res = await fetch(url, {
       method,
       headers,

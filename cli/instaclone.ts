@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError, type JobView, makeApiClient } from './api-client.js';
+import { bearerToken } from './bearer-token.js';
 import { CLONE_OPTIONS, cloneRequestFromFlags, UsageError } from './clone-flags.js';
 import { FollowTimeoutError, followJobs, makeProgress } from './follow-job.js';
 import { makeSigV4Signer, regionFromUrl } from './sigv4-signer.js';
@@ -22,6 +23,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'api-url': { type: 'string' },
   token: { type: 'string' },
+  'oidc-token-file': { type: 'string' },
   sigv4: { type: 'boolean' },
   region: { type: 'string' },
   status: { type: 'string', multiple: true },
@@ -64,14 +66,17 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
     }
     const apiUrl = values['api-url'] ?? io.env.INSTACLONE_API_URL;
     if (!apiUrl) throw new UsageError('give --api-url or set INSTACLONE_API_URL');
+    const token = bearerToken({ token: values.token, oidcTokenFile: values['oidc-token-file'], env: io.env });
     let sign: ReturnType<typeof makeSigV4Signer> | undefined;
     if (values.sigv4) {
+      if (values.token !== undefined || values['oidc-token-file'] !== undefined) {
+        throw new UsageError('--sigv4 signs with AWS credentials: drop --token / --oidc-token-file');
+      }
       const region = values.region ?? io.env.AWS_REGION ?? regionFromUrl(new URL(apiUrl));
       if (!region) throw new UsageError('--sigv4 needs --region or AWS_REGION');
       sign = makeSigV4Signer(region);
     }
-    const token = values.token ?? io.env.INSTACLONE_API_TOKEN;
-    const api = makeApiClient({ apiUrl, ...(token && { token }), ...(sign && { sign }) });
+    const api = makeApiClient({ apiUrl, ...(token && !sign && { token }), ...(sign && { sign }) });
     const timeoutMs = Number(values.timeout ?? 600) * 1000;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new UsageError('--timeout wants seconds');
     const show = (jobs: JobView[], single: boolean) =>

@@ -20,7 +20,9 @@ Common options:
   --timeout SECONDS  how long --wait / wait follows (default 600)
   --json             machine-readable output on stdout
   --api-url URL      or INSTACLONE_API_URL (e.g. http://127.0.0.1:8080)
-  --token T          or INSTACLONE_API_TOKEN (local bearer token)
+  --token T          or INSTACLONE_API_TOKEN (a bearer token: npm start's or a named one)
+  --oidc-token-file F  or INSTACLONE_OIDC_TOKEN: your CI's OIDC token (GitHub Actions, GitLab id_tokens,
+                     Buildkite, CircleCI, …), checked against the policy's issuers; the file is re-read per request
   --sigv4            sign with AWS SigV4 (deployed API); --region or AWS_REGION, else from the URL
 
 Exit codes: 0 ok, 1 a clone failed, 2 usage, 3 API error, 4 timed out.`;
