@@ -18,7 +18,7 @@ const SDKS = '(^|/)node_modules/(@aws-sdk/|@smithy/|soap/|jose/|@aws-lambda-powe
 /** Network built-ins. node:net is left out: its isIP and BlockList are pure, and sockets come through these. */
 const NETWORK = '^(node:)?(http|https|http2|tls|dns|dgram)$';
 /** Never deployed: free to use anything. */
-const EDGE = '^(local|infra|cli|bench|test)/';
+const EDGE = '^(local|infra|cli|bench|test|examples|action)/';
 const ALLOWED_IO = [`^shared/${FEATURE}/adapters/`, '^shared/aws/', '^shared/vsphere/', EDGE];
 
 module.exports = {
@@ -146,7 +146,7 @@ module.exports = {
     },
     {
       name: 'deployed-code-stays-deployable',
-      comment: 'shared/ and functions/ never import what is not deployed (local, infra, cli, bench, test).',
+      comment: 'shared/ and functions/ never import what is not deployed (local, infra, cli, bench, test, examples, action).',
       severity: 'error',
       from: { path: '^(shared|functions)/' },
       to: { path: EDGE },

@@ -80,7 +80,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       };
     }
     const integrations = options.integrations ?? {};
-    const callbackSigningSecret = integrations.callbackSigningSecret ?? randomBytes(24).toString('base64url');
+    // Standard Webhooks' own form (`whsec_` + base64 key): receivers pass it to `new Webhook(secret)` as it is.
+    const callbackSigningSecret = integrations.callbackSigningSecret ?? `whsec_${randomBytes(24).toString('base64')}`;
     const config = loadServiceConfig({
       ...functionEnv({
         dynamo,

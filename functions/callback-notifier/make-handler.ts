@@ -6,7 +6,7 @@ import { composeFamilies } from '#shared/composition/family';
 import { notifierFamily } from '#shared/composition/notifier-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
 import { serviceNameOf } from '#shared/composition/service-functions';
-import { hmacCallbackSigner } from '#shared/notifications/adapters/hmac-callback-signer';
+import { standardWebhooksSigner } from '#shared/notifications/adapters/standard-webhooks-signer';
 import { CallbackNotifierConfigSchema } from '#shared/notifications/config';
 import { makeDeliverCallback } from '#shared/notifications/use-cases/deliver-callback';
 import { makeNotifyCallback, type NotifyCallbackResult } from '#shared/notifications/use-cases/notify-callback';
@@ -31,7 +31,7 @@ export const makeHandler = (deps: CallbackNotifierDeps) => {
   const notify = makeNotifyCallback({
     deliver: makeDeliverCallback({
       post: deps.callbackPoster,
-      sign: hmacCallbackSigner(deps.callbackSigningSecret),
+      sign: standardWebhooksSigner(deps.callbackSigningSecret),
       clock: deps.clock,
       policy: deps.callbackRetryPolicy,
     }),

@@ -38,8 +38,8 @@ export type CallbackInput = {
 const retryableStatus = (status: number): boolean => status >= 500 || status === 429 || status === 408;
 
 /**
- * POSTs a completion to a `callbackUrl`, signed like the generic trigger (`X-Instaclone-Signature:
- * sha256=<hmac("<ts>.<body>")>`, `X-Instaclone-Timestamp`, plus `X-Instaclone-Delivery`), and returns the outcome.
+ * POSTs a completion to a `callbackUrl`, signed by `sign` (Standard Webhooks: `webhook-id` is the delivery id, also
+ * sent as `X-Instaclone-Delivery`), and returns the outcome.
  * 1. A 2xx is `delivered`. 2. 5xx, 408, 429 and no answer at all are retried with capped exponential backoff,
  *    re-signed each time (fresh timestamp), up to `policy.attempts`, then `failed`. 3. Any other 4xx is `failed`
  *    at once (the receiver said no). 4. A target refused by the poster (scheme, SSRF) is `refused`, never tried.
@@ -60,7 +60,7 @@ export const makeDeliverCallback =
         await clock.sleep(Math.round(delay * (0.8 + 0.4 * random())), input.signal);
       }
       const headers = {
-        ...(await sign(input.body, clock.now())),
+        ...(await sign({ id: input.deliveryId, body: input.body, at: clock.now() })),
         'x-instaclone-delivery': input.deliveryId,
         'user-agent': 'instaclone-callback/1',
       };

@@ -1,7 +1,8 @@
+import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyTimestamped } from '#shared/http/hmac-signatures';
 import { makeGuardedPoster } from '#shared/notifications/adapters/guarded-http-poster';
-import { hmacCallbackSigner } from '#shared/notifications/adapters/hmac-callback-signer';
+import { standardWebhooksSigner } from '#shared/notifications/adapters/standard-webhooks-signer';
 import { makeDeliverCallback } from '#shared/notifications/use-cases/deliver-callback';
 import { systemClock } from '#shared/runtime/runtime';
 import { type Reply, startLoopbackServer } from '../../support/loopback-server.js';
@@ -17,7 +18,7 @@ const deliverTo = async (reply: (n: number) => Reply, post = local) => {
   server = await startLoopbackServer((_req, n) => reply(n));
   const deliver = makeDeliverCallback({
     post,
-    sign: hmacCallbackSigner(async () => secret),
+    sign: standardWebhooksSigner(async () => secret),
     clock: systemClock,
     policy,
     random: () => 0.5,
@@ -26,13 +27,28 @@ const deliverTo = async (reply: (n: number) => Reply, post = local) => {
 };
 
 describe('Signed callbacks', () => {
-  it('delivers a body whose signature the receiver can verify', async () => {
+  it('delivers a Standard Webhook that the standardwebhooks library verifies, the delivery id as webhook-id', async () => {
     // Act
     const outcome = await deliverTo(() => ({ status: 204 }));
     // Assess
     expect(outcome).toMatchObject({ state: 'delivered', attempts: 1, status: 204 });
     const [request] = server?.requests ?? [];
-    expect(request?.headers['x-instaclone-delivery']).toBe('evt-1:SUCCEEDED');
+    expect(request?.headers).toMatchObject({
+      'webhook-id': 'evt-1:SUCCEEDED',
+      'webhook-signature': expect.stringMatching(/^v1,[A-Za-z0-9+/]+=*$/),
+      'x-instaclone-delivery': 'evt-1:SUCCEEDED',
+    });
+    const receiver = new Webhook(secret, { format: 'raw' });
+    expect(receiver.verify(request?.body ?? '', request?.headers as Record<string, string>)).toEqual({
+      job: { jobId: 'j-1' },
+    });
+  });
+
+  it('still sends the previous X-Instaclone-Signature for receivers written against it (deprecated)', async () => {
+    // Act
+    await deliverTo(() => ({ status: 204 }));
+    // Assess
+    const [request] = server?.requests ?? [];
     expect(() =>
       verifyTimestamped(
         secret,
@@ -86,7 +102,7 @@ describe('Signed callbacks', () => {
     // Prepare
     const deliver = makeDeliverCallback({
       post: makeGuardedPoster(),
-      sign: hmacCallbackSigner(async () => secret),
+      sign: standardWebhooksSigner(async () => secret),
       clock: systemClock,
       policy,
     });
