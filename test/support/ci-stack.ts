@@ -50,11 +50,17 @@ export const gitlabClaims = (project: string, overrides: Record<string, unknown>
 
 export type CiStack = { stack: LocalStack; idp: TestOidcIssuer; policyYaml: string; close(): Promise<void> };
 
-/** The local stack (in this process) under {@link ciPolicyYaml}, with the loopback issuer. */
-export const startCiStack = async (): Promise<CiStack> => {
+/**
+ * The local stack (in this process) under {@link ciPolicyYaml}, with the loopback issuer. Guests report their new IP
+ * `guestIpDelayMs` after the clone (default 2 s, the simulator's), so a pipeline can be cancelled while it waits.
+ */
+export const startCiStack = async (options: { guestIpDelayMs?: number } = {}): Promise<CiStack> => {
   const idp = await startTestOidcIssuer();
   const policyYaml = ciPolicyYaml(idp);
-  const stack = await startTestStack({ policy: policyFromText(policyYaml, 'ci-policy.yaml').policy });
+  const stack = await startTestStack({
+    policy: policyFromText(policyYaml, 'ci-policy.yaml').policy,
+    ...(options.guestIpDelayMs !== undefined && { simulator: { guestIpDelayMs: options.guestIpDelayMs } }),
+  });
   return {
     stack,
     idp,
