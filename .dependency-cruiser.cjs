@@ -146,7 +146,8 @@ module.exports = {
     },
     {
       name: 'deployed-code-stays-deployable',
-      comment: 'shared/ and functions/ never import what is not deployed (local, infra, cli, bench, test, examples, action).',
+      comment:
+        'shared/ and functions/ never import what is not deployed (local, infra, cli, bench, test, examples, action).',
       severity: 'error',
       from: { path: '^(shared|functions)/' },
       to: { path: EDGE },
