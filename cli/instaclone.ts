@@ -175,7 +175,8 @@ export const runCli = async (argv: string[], io: CliIo): Promise<number> => {
         throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const code = (err as { code?: unknown }).code;
+    if (err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
       complain(`instaclone: ${(err as Error).message}`);
       return EXIT.usage;
     }

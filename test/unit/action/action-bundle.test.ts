@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ACTION_BUNDLES, buildAction } from '../../../tools/build-action.js';
+import { BUNDLES, buildBundles } from '../../../tools/build-bundles.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
@@ -10,13 +10,13 @@ const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
   runs: { using: string; main: string; post: string; 'post-if': string };
 };
 
-describe('The GitHub Action as GitHub runs it: action.yml and its committed bundles', () => {
-  it('commits bundles equal to a fresh build of action/ and cli/ (run npm run build:action after a change)', async () => {
+describe('The GitHub Action as GitHub runs it (action.yml) and the committed bundles', () => {
+  it('commits bundles equal to a fresh build of action/ and cli/ (run npm run build:dist after a change)', async () => {
     // Act
-    const built = await buildAction();
+    const built = await buildBundles();
     // Assess
-    for (const path of Object.values(ACTION_BUNDLES)) {
-      expect(readFileSync(join(ROOT, path), 'utf8'), `${path} is stale: npm run build:action`).toBe(built[path]);
+    for (const path of Object.values(BUNDLES)) {
+      expect(readFileSync(join(ROOT, path), 'utf8'), `${path} is stale: npm run build:dist`).toBe(built[path]);
     }
   });
 
@@ -24,15 +24,15 @@ describe('The GitHub Action as GitHub runs it: action.yml and its committed bund
     // Assess
     expect(action.runs).toEqual({
       using: 'node24',
-      main: ACTION_BUNDLES.main,
-      post: ACTION_BUNDLES.post,
+      main: BUNDLES.main,
+      post: BUNDLES.post,
       'post-if': 'always()',
     });
   });
 
   it('bundles every import: the steps need nothing installed', () => {
     // Assess
-    for (const path of Object.values(ACTION_BUNDLES)) {
+    for (const path of Object.values(BUNDLES)) {
       const imports = [...readFileSync(join(ROOT, path), 'utf8').matchAll(/^import .* from "([^"]+)";$/gm)].map(
         (m) => m[1],
       );
