@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readPolicyFile } from '#shared/access/adapters/policy-source';
 import type { LoadedPolicy } from '#shared/access/model/parse-policy';
-import { loadRunConfig } from './run-config.js';
+import { loadRunConfig, type RunConfig } from './run-config.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 /**
@@ -48,9 +48,13 @@ const main = async (): Promise<void> => {
     },
     printEvent: (line) => console.log(line),
   });
-  printBanner(stack, Boolean(config.INSTACLONE_API_TOKEN), Boolean(config.CALLBACK_SIGNING_SECRET), [
-    ...policyLines(policy, config.INSTACLONE_POLICY_FILE),
-  ]);
+  printBanner(
+    stack,
+    Boolean(config.INSTACLONE_API_TOKEN),
+    Boolean(config.CALLBACK_SIGNING_SECRET),
+    [...policyLines(policy, config.INSTACLONE_POLICY_FILE)],
+    hookLines(config),
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -78,7 +82,23 @@ const generatedToken = async (dataDir: string): Promise<string> => {
   return token;
 };
 
-const printBanner = (stack: LocalStack, tokenFromEnv: boolean, callbackFromEnv: boolean, policy: string[]): void => {
+/** Which signed routes are on (their secret is set), and what turns on the others. */
+const hookLines = (config: RunConfig): string => {
+  const hooks: Array<[string, string, string | undefined]> = [
+    ['/v1/hooks/generic', 'GENERIC_HOOK_SECRET', config.GENERIC_HOOK_SECRET],
+    ['/v1/hooks/github', 'GITHUB_WEBHOOK_SECRET', config.GITHUB_WEBHOOK_SECRET],
+    ['/v1/chat/slack', 'SLACK_SIGNING_SECRET', config.SLACK_SIGNING_SECRET],
+  ];
+  return hooks.map(([route, variable, on]) => `${route} ${on ? 'on' : `off (set ${variable})`}`).join(' · ');
+};
+
+const printBanner = (
+  stack: LocalStack,
+  tokenFromEnv: boolean,
+  callbackFromEnv: boolean,
+  policy: string[],
+  hooks: string,
+): void => {
   const bearer = tokenFromEnv ? '$INSTACLONE_API_TOKEN' : stack.apiToken;
   const body = JSON.stringify({
     source: { path: '/DC0/vm/DC0_H0_VM0' },
@@ -91,7 +111,7 @@ const printBanner = (stack: LocalStack, tokenFromEnv: boolean, callbackFromEnv: 
     `  token        ${tokenFromEnv ? '(from INSTACLONE_API_TOKEN)' : `${stack.apiToken}  (kept in ${stack.dataDir}/api-token)`}, token:default; more: npm run tokens -- add <name>`,
     `  vCenter      ${stack.vcenterUrl}${stack.vcsim ? '  (embedded simulator)' : ''}`,
     `  events       ${stack.eventsFile ?? '(not written)'}`,
-    `  hooks        ${stack.apiUrl}/v1/hooks/generic · /v1/hooks/github · /v1/chat/slack (each on when its secret is set)`,
+    `  hooks        ${hooks}`,
     `  callbacks    signed with ${callbackFromEnv ? '$CALLBACK_SIGNING_SECRET' : stack.callbackSigningSecret}`,
     ...policy,
     '',

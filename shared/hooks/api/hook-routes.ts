@@ -27,7 +27,7 @@ export const HOOK_ROUTE_KEYS = {
   slack: 'POST /v1/chat/slack',
 } as const;
 
-/** Each provider's secret; a provider whose secret is not configured is not served (404). */
+/** Each provider's secret; a provider whose secret is not configured answers 404 `HOOK_OFF`. */
 export type HookSecrets = { generic?: SecretProvider; github?: SecretProvider; slack?: SecretProvider };
 
 export type HookRoutesDeps = {
@@ -38,8 +38,23 @@ export type HookRoutesDeps = {
   now: () => Date;
 };
 
-const notServed = (routeKey: string) =>
-  jsonResponse(404, { error: { code: 'NOT_FOUND', message: `No route ${routeKey}` } });
+/** The variable that turns each hook on (its secret), named in the answer of a hook that is off. */
+export const HOOK_SECRET_VARIABLES = {
+  generic: 'GENERIC_HOOK_SECRET',
+  github: 'GITHUB_WEBHOOK_SECRET',
+  slack: 'SLACK_SIGNING_SECRET',
+} as const;
+
+/** A hook whose secret is not configured: 404 `HOOK_OFF`, saying which secret turns it on (never its value). */
+const notServed = (hook: keyof typeof HOOK_SECRET_VARIABLES) => {
+  const variable = HOOK_SECRET_VARIABLES[hook];
+  return jsonResponse(404, {
+    error: {
+      code: 'HOOK_OFF',
+      message: `The ${hook} hook is off: set ${variable} (${variable}_ARN on AWS) to turn it on`,
+    },
+  });
+};
 
 const accepted = (jobs: CloneJob[], count: number) => {
   const [first] = jobs;
@@ -62,7 +77,7 @@ const accepted = (jobs: CloneJob[], count: number) => {
  */
 export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, Route> => ({
   [HOOK_ROUTE_KEYS.generic]: async (event) => {
-    if (!deps.secrets.generic) return notServed(HOOK_ROUTE_KEYS.generic);
+    if (!deps.secrets.generic) return notServed('generic');
     const raw = rawBodyOf(event);
     const signature = headerOf(event, INSTACLONE_SIGNATURE_HEADER);
     const timestamp = headerOf(event, INSTACLONE_TIMESTAMP_HEADER);
@@ -73,7 +88,7 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, Route> => (
     return accepted(await deps.submit(request, genericHookPrincipal(), keys), request.count);
   },
   [HOOK_ROUTE_KEYS.github]: async (event) => {
-    if (!deps.secrets.github) return notServed(HOOK_ROUTE_KEYS.github);
+    if (!deps.secrets.github) return notServed('github');
     const raw = rawBodyOf(event);
     await verifyGithubSignature(await deps.secrets.github(), raw, headerOf(event, 'x-hub-signature-256'));
     const deliveryId = headerOf(event, 'x-github-delivery');
@@ -89,7 +104,7 @@ export const makeHookRoutes = (deps: HookRoutesDeps): Record<string, Route> => (
     return jsonResponse(200, await deps.handleGithub({ event: githubEvent, deliveryId, payload }));
   },
   [HOOK_ROUTE_KEYS.slack]: async (event) => {
-    if (!deps.secrets.slack) return notServed(HOOK_ROUTE_KEYS.slack);
+    if (!deps.secrets.slack) return notServed('slack');
     const raw = rawBodyOf(event);
     const signature = headerOf(event, 'x-slack-signature');
     const timestamp = headerOf(event, 'x-slack-request-timestamp');
