@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatedJob } from '#test/support/actions-runner';
 import { ALLOWED_REPOSITORY, CI_AUDIENCE, CI_SOURCE, type CiStack, startCiStack } from '#test/support/ci-stack';
 import { githubActionsClaims } from '#test/support/oidc-issuer';
+import { until } from '#test/support/until';
 
 let ci: CiStack;
 const jobs: Array<ReturnType<typeof simulatedJob>> = [];
@@ -16,15 +17,6 @@ const job = (inputs: Record<string, string> = {}, idToken = true) => {
 };
 const vm = (moref: string) => ci.stack.vcsim?.sim.getVm(moref);
 const vmNamed = (name: string) => ci.stack.vcsim?.sim.findVmByName(name);
-const until = async <T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 beforeAll(async () => {
   ci = await startCiStack({ guestIpDelayMs: 3_000 });

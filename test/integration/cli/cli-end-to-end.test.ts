@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StackChild, spawnStack } from '#local/chaos/spawn-stack';
-import { runCli } from '../../../cli/instaclone.js';
+import { runCliInProcess } from '#test/support/cli-in-process';
 
 const BIN = fileURLToPath(new URL('../../../cli/bin.mjs', import.meta.url));
 const token = randomBytes(18).toString('base64url');
@@ -21,17 +20,8 @@ const cli = (args: string[]) =>
   });
 
 /** The same CLI in this process (no tsx start-up per call), for the commands that need no exit-code plumbing. */
-const cliInProcess = async (args: string[]) => {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const env = { INSTACLONE_API_URL: stack.ready.apiUrl, INSTACLONE_API_TOKEN: token };
-  const code = await runCli(args, { env, stdout, stderr });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-};
+const cliInProcess = (args: string[]) =>
+  runCliInProcess(args, { INSTACLONE_API_URL: stack.ready.apiUrl, INSTACLONE_API_TOKEN: token });
 
 beforeAll(async () => {
   stack = await spawnStack({ apiToken: token, simulator: { taskDurationMs: 20 }, workerTimeoutMs: 10_000 });

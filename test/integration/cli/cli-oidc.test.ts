@@ -1,25 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED_REPOSITORY, CI_AUDIENCE, CI_SOURCE, type CiStack, startCiStack } from '#test/support/ci-stack';
+import { runCliInProcess } from '#test/support/cli-in-process';
 import { githubActionsClaims } from '#test/support/oidc-issuer';
-import { runCli } from '../../../cli/instaclone.js';
 
 let ci: CiStack;
 const dir = mkdtempSync(join(tmpdir(), 'instaclone-cli-oidc-'));
 
-const cli = async (args: string[], env: Record<string, string>) => {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await runCli(args, { env: { INSTACLONE_API_URL: ci.stack.apiUrl, ...env }, stdout, stderr });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-};
+const cli = (args: string[], env: Record<string, string>) =>
+  runCliInProcess(args, { INSTACLONE_API_URL: ci.stack.apiUrl, ...env });
 const githubToken = (repository: string) => ci.idp.sign({ ...githubActionsClaims(repository), aud: CI_AUDIENCE });
 
 beforeAll(async () => {

@@ -7,6 +7,7 @@ import type { LocalStack } from '#local/stack';
 import { signTimestamped, verifyTimestamped } from '#shared/http/hmac-signatures';
 import { startGithubStandIn } from '#test/support/github-stand-in';
 import { startTestStack } from '#test/support/test-stack';
+import { until } from '#test/support/until';
 import { startLoopbackServer } from '../../support/loopback-server.js';
 
 const SECRETS = {
@@ -28,15 +29,6 @@ const getJob = (jobId: string) =>
   fetch(`${stack.apiUrl}/v1/clones/${jobId}`, { headers: { authorization: `Bearer ${stack.apiToken}` } }).then(
     (r) => r.json() as Promise<Record<string, unknown>>,
   );
-const until = async <T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 beforeAll(async () => {
   receiver = await startLoopbackServer(() => ({ status: 200 }));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#local/stack';
 import { standardWebhooksSigner } from '#shared/notifications/adapters/standard-webhooks-signer';
 import { startTestStack } from '#test/support/test-stack';
+import { until } from '#test/support/until';
 // @ts-expect-error: the example is plain JavaScript, as a receiver's author would write it
 import { startCallbackReceiver } from '../../../examples/pipelines/callback-receiver.mjs';
 
@@ -12,15 +13,6 @@ let stack: LocalStack;
 let receiver: Receiver;
 const delivered: Delivery[] = [];
 
-const until = async <T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 const send = (body: string, headers: Record<string, string>) =>
   fetch(`${receiver.url}/cb`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 const signed = (body: string, at = new Date()) =>

@@ -1,0 +1,13 @@
+/**
+ * Resolves with the first value `probe` gives that is not undefined, asking every 20 ms; rejects after `timeoutMs`.
+ * For state that another process or the stack reaches on its own time (a VM, a file, a delivery).
+ */
+export const until = async <T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> => {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
