@@ -106,6 +106,22 @@ const FeaturesSchema = z
   })
   .default({ reconciler: false, reaper: false, callbackNotifier: false, hooks: false, slackNotifier: false });
 
+/**
+ * Who may clone what on this stage. `policyFile` (YAML or JSON, relative to the repository root) is checked at
+ * synthesis and bundled into every function that decides; each of its OIDC issuers gets an HTTP API of its own with
+ * a JWT authorizer (API Gateway allows one authorizer per route, and IAM stays on the main API). No file: every caller
+ * that passes IAM may do everything.
+ */
+const AccessSchema = z
+  .object({
+    policyFile: z
+      .string()
+      .refine((file) => existsSync(resolve(REPO_ROOT, file)), 'file not found (relative to the repository root)')
+      .optional(),
+  })
+  .strict()
+  .default({});
+
 /** GitHub's REST API; GitHub Enterprise Server is `https://<host>/api/v3`. */
 export const GITHUB_API_URL = 'https://api.github.com';
 /**
@@ -194,6 +210,7 @@ export const StageConfigSchema = z
     features: FeaturesSchema,
     github: GithubSchema,
     macRanges: MacRangesStageSchema,
+    access: AccessSchema,
   })
   .refine((config) => !(config.vcenter.insecure && config.vcenter.caBundleFile), {
     path: ['vcenter', 'insecure'],

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import { WORKER_BATCH_SIZE } from '#shared/config/resources';
+import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import type { StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
@@ -28,6 +29,8 @@ export type CloneWorkerProps = {
   readonly stateful: StatefulResources;
   readonly network: WorkerNetwork;
   readonly logRetention: RetentionDays;
+  /** The stage's policy (the worker settles its quota ledger when a job ends). @default none */
+  readonly accessPolicy?: StagePolicy | undefined;
 };
 
 /**
@@ -61,6 +64,7 @@ export class CloneWorker extends Construct {
       logLevel: config.logLevel,
       vpc: { vpc: props.network.vpc, subnets: props.network.subnets, securityGroup: props.network.securityGroup },
       bundledFiles,
+      accessPolicy: props.accessPolicy,
       environment: {
         [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName,
         [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,

@@ -1,15 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
-import type { HttpApi, HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import type { HooksConfig } from '#shared/hooks/config';
+import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { macRangesEnv, runnerPoolsEnv, type StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
-import { addManifestRoutes } from './manifest-triggers.js';
+import { addManifestRoutes, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
 /** GitHub gives a webhook 10 s, Slack a slash command 3 s; anything slower has failed for the sender anyway. */
@@ -25,8 +25,10 @@ export const HOOKS_ENV = {
 
 export type HooksFunctionProps = {
   readonly entry: string;
-  /** The service's HTTP API; the hook routes are added to it without gateway auth. */
-  readonly httpApi: HttpApi;
+  /** The service's APIs; the hook routes are added to the main one without gateway auth. */
+  readonly gateways: readonly Gateway[];
+  /** The stage's policy (Slack users and hooks are principals it decides on). @default none */
+  readonly accessPolicy?: StagePolicy | undefined;
   readonly stateful: StatefulResources;
   /** With `github.enabled`, the function gets the runner pools (otherwise every workflow job is ignored). */
   readonly github: StageConfig['github'];
@@ -71,6 +73,7 @@ export class HooksFunction extends Construct {
         ...(warmRunners && { [ENV.EVENT_BUS_NAME]: stateful.eventBus.eventBusName }),
         ...macRangesEnv(props.macRanges),
       },
+      accessPolicy: props.accessPolicy,
     });
     const role = this.nodeFunction.role;
     grantJobTable(stateful.jobTable, role, [
@@ -82,7 +85,6 @@ export class HooksFunction extends Construct {
     for (const secret of [genericHook, githubWebhook, slackSigning]) secret.grantRead(role);
 
     // One exact route per provider (the manifest's `signed` routes): an unknown provider never invokes the function.
-    const integration = new HttpLambdaIntegration('Integration', this.nodeFunction.function);
-    this.routes = addManifestRoutes(this, props.httpApi, 'hooks', integration);
+    this.routes = addManifestRoutes(this, props.gateways, 'hooks', this.nodeFunction.function);
   }
 }

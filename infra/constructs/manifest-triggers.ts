@@ -4,10 +4,10 @@ import {
   type HttpMethod,
   HttpNoneAuthorizer,
   HttpRoute,
-  type HttpRouteIntegration,
   HttpRouteKey,
+  type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -24,26 +24,47 @@ const NO_GATEWAY_AUTH = {
 } as const;
 
 /**
- * The service manifest's HTTP routes of one function, added to the API in `scope` (construct id: method and path):
- * `iam` routes with the IAM authorizer, `none` and `signed` ones without gateway auth.
+ * An HTTP API of the service and what authorizes its callers (the manifest's `iam` routes). API Gateway allows one
+ * authorizer per route, so SigV4 callers use the main API and each OIDC issuer's callers an API of its own.
+ */
+export type Gateway = {
+  readonly api: HttpApi;
+  /** Prefix of its route construct ids: '' on the main API, so the main routes' logical ids never change. */
+  readonly idPrefix: string;
+  /** IAM on the main API; the issuer's JWT authorizer (issuer and audience) on an OIDC API. */
+  readonly callers: IHttpRouteAuthorizer;
+  /** Only the main API serves the public (`none`) and `signed` routes; an OIDC API serves the callers' routes. */
+  readonly main: boolean;
+};
+
+/**
+ * The service manifest's HTTP routes of one function (`handler`), added to each gateway in `scope` (construct id: the gateway's
+ * prefix, method and path): `iam` routes with the gateway's caller authorizer, `none` and `signed` ones without
+ * gateway auth and on the main API only.
  */
 export function addManifestRoutes(
   scope: Construct,
-  httpApi: HttpApi,
+  gateways: readonly Gateway[],
   name: FunctionName,
-  integration: HttpRouteIntegration,
+  handler: IFunction,
 ): HttpRoute[] {
-  return routesOf(name).map((route) => {
-    const { method, path } = splitRouteKey(route.routeKey);
-    const httpRoute = new HttpRoute(scope, `${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, {
-      httpApi,
-      routeKey: HttpRouteKey.with(path, method as HttpMethod),
-      integration,
-      authorizer: route.auth === 'iam' ? new HttpIamAuthorizer() : new HttpNoneAuthorizer(),
-    });
-    if (route.auth !== 'iam')
-      acknowledge(httpRoute, { rule: 'AwsSolutions-APIG4', reason: NO_GATEWAY_AUTH[route.auth] });
-    return httpRoute;
+  return gateways.flatMap((gateway) => {
+    // An integration belongs to one API; the main API's keeps the id it always had.
+    const integration = new HttpLambdaIntegration(`${gateway.idPrefix}Integration`, handler);
+    return routesOf(name)
+      .filter((route) => gateway.main || route.auth === 'iam')
+      .map((route) => {
+        const { method, path } = splitRouteKey(route.routeKey);
+        const httpRoute = new HttpRoute(scope, `${gateway.idPrefix}${method}${path.replace(/[^A-Za-z0-9]/g, '')}`, {
+          httpApi: gateway.api,
+          routeKey: HttpRouteKey.with(path, method as HttpMethod),
+          integration,
+          authorizer: route.auth === 'iam' ? gateway.callers : new HttpNoneAuthorizer(),
+        });
+        if (route.auth !== 'iam')
+          acknowledge(httpRoute, { rule: 'AwsSolutions-APIG4', reason: NO_GATEWAY_AUTH[route.auth] });
+        return httpRoute;
+      });
   });
 }
 

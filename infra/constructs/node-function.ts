@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { POLICY_BUNDLE_NAME, POLICY_BUNDLE_PATH, type StagePolicy } from '../access-policy.js';
 import { acknowledge } from '../nag.js';
 import { REPO_ROOT } from '../paths.js';
 
@@ -41,7 +42,7 @@ const VPC_ACCESS_ACTIONS = [
   'ec2:UnassignPrivateIpAddresses',
 ];
 
-/** A file or folder (relative to the repository root) copied into the bundle, e.g. a CA bundle read at run time. */
+/** A file or folder (absolute, or relative to the repository root) copied into the bundle, e.g. a CA bundle. */
 export type BundledFile = { readonly source: string; readonly target: string };
 
 export type NodeFunctionProps = {
@@ -67,6 +68,8 @@ export type NodeFunctionProps = {
    * @default none
    */
   readonly afterBundling?: (outputDir: string) => string[];
+  /** For a function that decides who may do what: the stage's policy, bundled and named by INSTACLONE_POLICY_FILE. */
+  readonly accessPolicy?: StagePolicy | undefined;
 };
 
 /**
@@ -102,11 +105,16 @@ export class NodeFunction extends Construct {
       rule: 'AwsSolutions-L1',
       reason: 'Pinned to nodejs22.x on purpose (design §3): bundles target node20, which is what the tests run on',
     });
-    const bundledFiles = props.bundledFiles ?? [];
+    const policy = props.accessPolicy;
+    const bundledFiles = [
+      ...(props.bundledFiles ?? []),
+      ...(policy ? [{ source: policy.jsonFile, target: POLICY_BUNDLE_NAME }] : []),
+    ];
     const afterBundling = (outputDir: string): string[] => [
       ...bundledFiles.map((file) => {
         const target = join(outputDir, file.target);
-        return `mkdir -p "${dirname(target)}" && cp -R "${join(REPO_ROOT, file.source)}" "${target}"`;
+        const source = isAbsolute(file.source) ? file.source : join(REPO_ROOT, file.source);
+        return `mkdir -p "${dirname(target)}" && cp -R "${source}" "${target}"`;
       }),
       ...(props.afterBundling?.(outputDir) ?? []),
     ];
@@ -135,6 +143,7 @@ export class NodeFunction extends Construct {
         // Maps minified stack traces back to the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
+        ...(policy && { INSTACLONE_POLICY_FILE: POLICY_BUNDLE_PATH }),
       },
       bundling: {
         format: OutputFormat.ESM,

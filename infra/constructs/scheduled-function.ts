@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { type FunctionName, serviceNameOf } from '#shared/composition/service-functions';
 import { scheduleOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
+import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
 import { addManifestSchedule } from './manifest-triggers.js';
@@ -19,6 +20,8 @@ export type ScheduledFunctionProps = {
   readonly stateful: StatefulResources;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
+  /** The stage's policy (the reconciler repairs its quota ledger; the reaper ignores it). @default none */
+  readonly accessPolicy?: StagePolicy | undefined;
 };
 
 /**
@@ -47,6 +50,7 @@ export class ScheduledFunction extends Construct {
         [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName,
         [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,
       },
+      accessPolicy: props.name === 'reconciler' ? props.accessPolicy : undefined,
     });
     grantJobTable(stateful.jobTable, this.nodeFunction.role, [...JOB_TABLE_ACTIONS.housekeeping]);
     stateful.cloneQueue.grantSendMessages(this.nodeFunction.role);

@@ -1,16 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Rule } from 'aws-cdk-lib/aws-events';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import { SCALING_LEASE_MS } from '#shared/pools/use-cases/scale-pool';
+import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { macRangesEnv, type StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
-import { addManifestRoutes, addManifestRules, addManifestSchedule } from './manifest-triggers.js';
+import { addManifestRoutes, addManifestRules, addManifestSchedule, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
 /** Below the scaling lease, so a lease never expires under a live run. */
@@ -24,7 +23,10 @@ const SCALER_TABLE_ACTIONS = ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:Pu
 export type WarmPoolsProps = {
   readonly apiEntry: string;
   readonly scalerEntry: string;
-  readonly httpApi: HttpApi;
+  /** The service's APIs (main and OIDC): the pool routes are added to each. */
+  readonly gateways: readonly Gateway[];
+  /** The stage's policy, for the pool API (it decides who may claim and manage which pools). @default none */
+  readonly accessPolicy?: StagePolicy | undefined;
   readonly stateful: StatefulResources;
   /** The vCenter concurrency cap: the scaler never lets more jobs be in flight. */
   readonly maxConcurrency: number;
@@ -60,6 +62,7 @@ export class WarmPools extends Construct {
       serviceName: serviceNameOf('pool-api'),
       description: 'instaclone pool API: pools, claims, releases',
       environment,
+      accessPolicy: props.accessPolicy,
     });
     this.scaler = new NodeFunction(this, 'Scaler', {
       ...common,
@@ -76,7 +79,7 @@ export class WarmPools extends Construct {
       stateful.eventBus.grantPutEventsTo(fn.role);
     }
 
-    addManifestRoutes(this, props.httpApi, 'pool-api', new HttpLambdaIntegration('Integration', this.api.function));
+    addManifestRoutes(this, props.gateways, 'pool-api', this.api.function);
     const rules = addManifestRules(this, 'pool-scaler', this.scaler.function, stateful.eventBus);
     const schedule = addManifestSchedule(this, 'pool-scaler', this.scaler.function);
     this.rules = [...rules, ...(schedule ? [schedule] : [])];

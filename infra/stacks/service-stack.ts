@@ -5,6 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type FunctionName, isFunctionOn } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
+import { loadStagePolicy } from '../access-policy.js';
 import { CallbackNotifier } from '../constructs/callback-notifier.js';
 import { CloneApi } from '../constructs/clone-api.js';
 import { CloneWorker } from '../constructs/clone-worker.js';
@@ -56,7 +57,9 @@ export class ServiceStack extends Stack {
     const entry = (name: FunctionName) => join(props.functionsDir ?? FUNCTIONS_DIR, name, 'handler.ts');
     // Validated against RetentionDays' values by the stage schema.
     const logRetention = config.logRetentionDays as RetentionDays;
-    const shared = { stateful, logRetention };
+    // Checked here, before any construct: a policy that does not parse or lint stops the synthesis.
+    const accessPolicy = loadStagePolicy(config);
+    const shared = { stateful, logRetention, accessPolicy };
     // The optional functions' constructs take the stage's log level; the API and worker read it from `config`.
     const optional = { ...shared, logLevel: config.logLevel };
     const vcenterUrl = new URL(config.vcenter.url);
@@ -87,7 +90,7 @@ export class ServiceStack extends Stack {
         ...optional,
         apiEntry: entry('pool-api'),
         scalerEntry: entry('pool-scaler'),
-        httpApi: this.api.api,
+        gateways: this.api.gateways,
         maxConcurrency: config.vcenter.maxConcurrency,
         macRanges: config.macRanges,
       });
@@ -116,7 +119,7 @@ export class ServiceStack extends Stack {
       ? new HooksFunction(this, 'Hooks', {
           ...optional,
           entry: entry('hooks'),
-          httpApi: this.api.api,
+          gateways: this.api.gateways,
           github: config.github,
           macRanges: config.macRanges,
         })

@@ -179,8 +179,21 @@ export const openApiDocument = () => ({
       Error: jsonSchema(ErrorSchema, 'output'),
     },
     securitySchemes: {
-      bearer: { type: 'http', scheme: 'bearer' },
-      sigv4: { type: 'apiKey', in: 'header', name: 'Authorization' },
+      bearer: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          "An OIDC token of an issuer the policy lists (on AWS, sent to that issuer's own API, whose JWT authorizer " +
+          'checks issuer and audience), or, with `npm start`, a named token (`npm run tokens`).',
+      },
+      sigv4: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Authorization',
+        description:
+          'AWS Signature Version 4 (service `execute-api`) on the main API: the caller is its IAM principal.',
+      },
     },
   },
   security: [{ bearer: [] }, { sigv4: [] }],
