@@ -1,19 +1,20 @@
 import { join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { BUNDLED_CONSOLE_DIR } from '#shared/console/config';
 import { REPO_ROOT } from '../paths.js';
-import { addManifestRoutes } from './manifest-triggers.js';
+import { addManifestRoutes, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
 export type ConsoleSiteProps = {
   readonly entry: string;
-  /** The service's HTTP API: the console is served from its origin, so the page calls the v1 API without CORS. */
-  readonly httpApi: HttpApi;
+  /**
+   * The service's APIs: the console's public routes go on the main one, so the page calls the v1 API from its origin
+   * without CORS.
+   */
+  readonly gateways: readonly Gateway[];
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
 };
@@ -44,7 +45,6 @@ export class ConsoleSite extends Construct {
       environment: {},
       afterBundling: (outputDir) => [`"${tsx}" "${build}" "${join(outputDir, BUNDLED_CONSOLE_DIR)}"`],
     });
-    const integration = new HttpLambdaIntegration('Integration', this.nodeFunction.function);
-    addManifestRoutes(this, props.httpApi, 'console', integration);
+    addManifestRoutes(this, props.gateways, 'console', this.nodeFunction.function);
   }
 }

@@ -78,7 +78,7 @@ export class ServiceStack extends Stack {
     this.api = new CloneApi(this, 'CloneApi', { ...shared, entry: entry('clone-api'), config });
     const consoleSite = new ConsoleSite(this, 'Console', {
       entry: entry('console'),
-      httpApi: this.api.api,
+      gateways: this.api.gateways,
       logRetention,
       logLevel: config.logLevel,
     });

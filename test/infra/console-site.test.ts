@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ const app = new App({ outdir, builtinCloudFormationValidation: false });
 const stack = new Stack(app, 'ConsoleProbe');
 new ConsoleSite(stack, 'Console', {
   entry: join(FUNCTIONS_DIR, 'console', 'handler.ts'),
-  httpApi: new HttpApi(stack, 'Api'),
+  gateways: [{ api: new HttpApi(stack, 'Api'), idPrefix: '', callers: new HttpIamAuthorizer(), main: true }],
   logRetention: RetentionDays.ONE_DAY,
   logLevel: 'INFO',
 });
