@@ -41,10 +41,12 @@ export const nics = fc.uniqueArray(
   { maxLength: 10, selector: (nic) => nic.key },
 );
 
-/** Up to 64 guestinfo entries with the key characters the schema allows. */
-export const guestinfo = fc.dictionary(fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/), fc.string({ maxLength: 64 }), {
-  maxKeys: 64,
-});
+/** Up to 64 guestinfo entries with the key characters the schema allows (`__proto__` is refused as a key anywhere). */
+export const guestinfo = fc.dictionary(
+  fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/).filter((key) => key !== '__proto__'),
+  fc.string({ maxLength: 64 }),
+  { maxKeys: 64 },
+);
 
 /** Any body the v1 schema must accept. */
 export const validCloneRequest = fc.record(
