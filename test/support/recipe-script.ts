@@ -10,9 +10,10 @@ export const fencedBlocks = (markdown: string, lang: string): string[] =>
 
 /** Helpers every recipe script starts with: `npx instaclone` runs this checkout's CLI, `npm start` is awaited. */
 const PRELUDE = String.raw`set -eo pipefail
-# Each background job in its own process group, so the exit stops npm start's whole tree (npm, tsx, node).
+# Each background job in its own process group, so the exit stops npm start's whole tree (npm, tsx, node). A job the
+# recipe killed itself may be gone by then: under set -e that failed kill would end the script with status 1.
 set -m
-trap 'for p in $(jobs -p); do kill -- "-$p" 2>/dev/null; done; wait 2>/dev/null' EXIT
+trap 'for p in $(jobs -p); do kill -- "-$p" 2>/dev/null || true; done; wait 2>/dev/null' EXIT
 npx() { if [ "$1" = instaclone ]; then shift; node "$REPO/cli/bin.mjs" "$@"; else command npx "$@"; fi; }
 export -f npx
 wait_for_api() {
