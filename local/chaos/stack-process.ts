@@ -6,7 +6,8 @@
  *
  * Usage: `node --import tsx local/chaos/stack-process.ts '<StackProcessConfig as JSON>'`. It prints one JSON line
  * `{"kind":"instaclone-stack-ready",…}` on stdout (the API token is never printed: the parent chose it), logs the
- * runtime's own lines on stderr, and on SIGTERM closes the stack, forcing an exit after `closeGraceMs`.
+ * runtime's own lines on stderr, and on SIGTERM closes the stack, forcing an exit after `closeGraceMs`. SIGUSR2 runs a
+ * full garbage collection when node was started with `--expose-gc`.
  */
 import { startLocalStack } from '../stack.js';
 import { READY_KIND, type StackProcessConfig } from './stack-process-config.js';
@@ -53,6 +54,9 @@ const main = async (): Promise<void> => {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // A memory measurement (the route fuzz) asks for a full collection before it reads the RSS: what the stack keeps,
+  // not what it has not yet collected. Only when started with --expose-gc; otherwise the signal is ignored.
+  process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.());
 };
 
 main().catch((err: unknown) => {

@@ -42,7 +42,10 @@ beforeAll(async () => {
   target = await startFuzzTarget(LONG_RUN ? 'child' : 'this');
   target.onLogLine(logs.read);
   sender = makeFuzzSender(target);
-  rss = startRssProbe(() => target.rssBytes());
+  rss = await startRssProbe(
+    () => target.rssBytes(),
+    () => target.collect(),
+  );
 }, 60_000);
 
 afterAll(async () => {

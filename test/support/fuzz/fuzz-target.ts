@@ -20,6 +20,8 @@ export type FuzzTarget = {
   process: 'this' | 'child';
   /** Resident set size of that process now, in bytes. */
   rssBytes(): number;
+  /** A full garbage collection in that process, when it allows one (the child does); resolves once it is done. */
+  collect(): Promise<void>;
   /** Calls `read` with each line the stack's functions log from now on (info and up here, warn and up in a child). */
   onLogLine(read: (line: string) => void): void;
   close(): Promise<void>;
@@ -78,19 +80,26 @@ export const startFuzzTarget = async (where: 'this' | 'child' = 'this'): Promise
     await outside.close();
   };
   if (where === 'child') {
-    const child = await spawnStack({
-      ...options,
-      simulator: { taskDurationMs: 20 },
-      workerTimeoutMs: 10_000,
-      visibilityTimeoutSeconds: 2,
-      // Warn and up: refusals at warn and failures are seen, without a line per info refusal crossing the pipe.
-      logLevel: 'WARN',
-    });
+    const child = await spawnStack(
+      {
+        ...options,
+        simulator: { taskDurationMs: 20 },
+        workerTimeoutMs: 10_000,
+        visibilityTimeoutSeconds: 2,
+        // Warn and up: refusals at warn and failures are seen, without a line per info refusal crossing the pipe.
+        logLevel: 'WARN',
+      },
+      { env: { NODE_OPTIONS: '--expose-gc' } },
+    );
     return {
       ...common,
       apiUrl: child.ready.apiUrl,
       process: 'child',
       rssBytes: () => rssOf(child.ready.pid),
+      collect: async () => {
+        process.kill(child.ready.pid, 'SIGUSR2');
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+      },
       onLogLine: (read) => {
         for (const stream of [child.process.stdout, child.process.stderr])
           if (stream) createInterface({ input: stream }).on('line', read);
@@ -115,6 +124,7 @@ export const startFuzzTarget = async (where: 'this' | 'child' = 'this'): Promise
     apiUrl: stack.apiUrl,
     process: 'this',
     rssBytes: () => process.memoryUsage.rss(),
+    collect: async () => (globalThis as { gc?: () => void }).gc?.(),
     onLogLine: (read) => void readers.push(read),
     close: async () => {
       await stack.close();

@@ -1,28 +1,38 @@
 /**
- * Resident memory of the process under test over a run, in MiB: at start, at its peak, at the last input, once the
- * service has been idle a while (what it kept: in-flight work done, its heap shrunk), the growth (idle minus start),
- * and every 1,000 inputs (a leak climbs to the end; a heap growing to its working size levels off).
+ * Resident memory of the process under test over a run, in MiB: before the first input, at its peak, at the last
+ * input, after 30 s idle, then after a full collection (what the service keeps), the growth (collected minus the
+ * collected start), and every 1,000 inputs (a leak climbs to the end; a heap growing to its working size levels off).
  */
 export type RssFigures = {
   rssStartMb: number;
   rssPeakMb: number;
   rssAtLastInputMb: number;
   rssIdleMb: number;
+  rssCollectedMb: number;
   rssGrowthMb: number;
   rssMbEvery1000Inputs: number[];
 };
 export type RssProbe = {
   /** Notes that `inputs` have been sent (the RSS is recorded at every 1000th). */
   mark(inputs: number): void;
-  /** Waits `idleMs` with nothing sent, then stops sampling and gives the figures. */
+  /** Waits `idleMs` with nothing sent, collects, then stops sampling and gives the figures. */
   stop(idleMs: number): Promise<RssFigures>;
 };
 
 const MARK_EVERY = 1000;
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-/** Samples `rssBytes()` every `everyMs` until stopped. */
-export const startRssProbe = (rssBytes: () => number, everyMs = 250): RssProbe => {
+/**
+ * Samples `rssBytes()` every `everyMs` until stopped; `collect` runs a full garbage collection in the process
+ * measured (before the start figure and before the last one), so the growth is what it kept, not what it had not
+ * collected yet.
+ */
+export const startRssProbe = async (
+  rssBytes: () => number,
+  collect: () => Promise<void>,
+  everyMs = 250,
+): Promise<RssProbe> => {
+  await collect();
   const start = rssBytes();
   const marks: number[] = [];
   let peak = start;
@@ -37,14 +47,17 @@ export const startRssProbe = (rssBytes: () => number, everyMs = 250): RssProbe =
     stop: async (idleMs) => {
       const atLastInput = rssBytes();
       await new Promise((resolve) => setTimeout(resolve, idleMs));
-      clearInterval(timer);
       const idle = rssBytes();
+      await collect();
+      clearInterval(timer);
+      const collected = rssBytes();
       return {
         rssStartMb: mib(start),
         rssPeakMb: mib(Math.max(peak, atLastInput, idle)),
         rssAtLastInputMb: mib(atLastInput),
         rssIdleMb: mib(idle),
-        rssGrowthMb: mib(idle - start),
+        rssCollectedMb: mib(collected),
+        rssGrowthMb: mib(collected - start),
         rssMbEvery1000Inputs: marks,
       };
     },
