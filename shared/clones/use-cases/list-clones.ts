@@ -91,6 +91,19 @@ const decode = (cursor: string, fingerprint: string, statusCount: number): Posit
 const hasLabels = (job: CloneJob, labels: readonly LabelFilter[]): boolean =>
   labels.every(({ key, value }) => Object.hasOwn(job.request.labels ?? {}, key) && job.request.labels?.[key] === value);
 
+/**
+ * Statuses are read one after the other, so a job that moves on between two reads (QUEUED, then SUCCEEDED) is read
+ * twice: it is listed once, as it was read last (the higher version), where that read put it.
+ */
+const onceEach = (jobs: readonly CloneJob[]): CloneJob[] => {
+  const latest = new Map<string, CloneJob>();
+  for (const job of jobs) {
+    const seen = latest.get(job.jobId);
+    if (!seen || job.version >= seen.version) latest.set(job.jobId, job);
+  }
+  return jobs.filter((job) => latest.get(job.jobId) === job);
+};
+
 const byNewest = (a: CloneJob, b: CloneJob) => `${b.createdAt}#${b.jobId}`.localeCompare(`${a.createdAt}#${a.jobId}`);
 
 /**
@@ -111,7 +124,7 @@ const listNewest = async (
       jobs.listByStatus(status, { limit: query.limit, newestFirst: true, ...(before && { before }) }),
     ),
   );
-  const merged = pages.flatMap((page) => page.jobs).sort(byNewest);
+  const merged = onceEach(pages.flatMap((page) => page.jobs)).sort(byNewest);
   const shown: CloneJob[] = [];
   let bytes = 0;
   for (const job of merged) {
@@ -165,5 +178,5 @@ export const makeListClones =
           ? { f, s: position.s + 1 }
           : undefined;
     }
-    return { jobs: found, ...(position && { cursor: encode(position) }) };
+    return { jobs: onceEach(found), ...(position && { cursor: encode(position) }) };
   };

@@ -102,3 +102,56 @@ describe('Use case: listClones newest first', () => {
     await expect(stranger).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
   });
 });
+
+describe('Use case: listClones while jobs move on', () => {
+  /** A repository whose job-1 (QUEUED) succeeds right after the QUEUED jobs were read, as a worker may. */
+  const movingRepository = async () => {
+    const jobs = new InMemoryJobRepository();
+    const request = CloneRequestSchema.parse({ source: { path: '/DC0/vm/golden' } });
+    const at = '2026-11-25T12:00:00.000Z';
+    await jobs.create({
+      jobId: 'job-1',
+      status: 'QUEUED',
+      version: 1,
+      request,
+      vmName: 'vm-1',
+      createdAt: at,
+      updatedAt: at,
+    });
+    // The other statuses are read once the move is done, whether the reads run one after the other or together.
+    let moved: () => void = () => {};
+    const afterMove = new Promise<void>((resolve) => {
+      moved = resolve;
+    });
+    const listByStatus: typeof jobs.listByStatus = async (status, page) => {
+      if (status !== 'QUEUED') await afterMove;
+      const read = await jobs.listByStatus(status, page);
+      if (status === 'QUEUED') {
+        await jobs.save({
+          jobId: 'job-1',
+          createdAt: at,
+          expected: { status: 'QUEUED', version: 1 },
+          status: 'SUCCEEDED',
+          version: 2,
+          updatedAt: at,
+          patch: {},
+        });
+        moved();
+      }
+      return read;
+    };
+    return Object.assign(Object.create(jobs) as InMemoryJobRepository, { listByStatus });
+  };
+
+  it.each(['oldest', 'newest'] as const)(
+    'lists a job that succeeded between two status reads once, as read last (%s first)',
+    async (order) => {
+      // Prepare
+      const list = makeListClones({ jobs: await movingRepository(), access: internalAccess('test') });
+      // Act
+      const page = await list(parseListQuery(query({ order, limit: '10' })), alice);
+      // Assess
+      expect(page.jobs.map((job) => [job.jobId, job.status])).toEqual([['job-1', 'SUCCEEDED']]);
+    },
+  );
+});
