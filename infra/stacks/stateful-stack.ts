@@ -10,7 +10,7 @@ import { AlarmTopic } from '../constructs/alarm-topic.js';
 import { CloneEventBus } from '../constructs/clone-event-bus.js';
 import { CloneQueue } from '../constructs/clone-queue.js';
 import { type IntegrationSecretRefs, IntegrationSecrets } from '../constructs/integration-secrets.js';
-import { JobTable } from '../constructs/job-table.js';
+import { JOB_INDEXES_CONTEXT, JobTable } from '../constructs/job-table.js';
 import { NotificationDeadLetterQueue } from '../constructs/notification-dead-letter-queue.js';
 import { VcenterSecret } from '../constructs/vcenter-secret.js';
 import type { StageConfig } from '../stage-config.js';
@@ -59,7 +59,11 @@ export class StatefulStack extends Stack implements StatefulResources {
       ...(config.alarms.topicArn && { topicArn: config.alarms.topicArn }),
       ...(config.alarms.email && { email: config.alarms.email }),
     }).topic;
-    this.jobTable = new JobTable(this, 'JobTable', { tableName: name(RESOURCE_NAMES.jobsTable) }).table;
+    const indexes: unknown = this.node.tryGetContext(JOB_INDEXES_CONTEXT);
+    this.jobTable = new JobTable(this, 'JobTable', {
+      tableName: name(RESOURCE_NAMES.jobsTable),
+      ...(typeof indexes === 'string' && { indexNames: indexes.split(',').map((index) => index.trim()) }),
+    }).table;
     const queues = new CloneQueue(this, 'CloneQueue', {
       queueName: name(RESOURCE_NAMES.cloneQueue),
       deadLetterQueueName: name(RESOURCE_NAMES.cloneDeadLetterQueue),

@@ -1,16 +1,12 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  ResourceInUseException,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
-import { JOB_TABLE, RESOURCE_NAMES } from '#shared/config/resources';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RESOURCE_NAMES } from '#shared/config/resources';
 import { LOCAL_REGION } from '../local-aws.js';
 import { clientPool, once } from './client-pool.js';
 import { lockDirectory } from './directory-lock.js';
+import { ensureJobsTable } from './job-table-setup.js';
 
 /** dynalite ships no types; this is the part of its factory we use. */
 type DynaliteFactory = (options: {
@@ -41,9 +37,8 @@ export type DynamoDbEmulator = {
 };
 
 /**
- * Starts dynalite in-process on 127.0.0.1 and creates the jobs table with the deployed key schema
- * (pk; GSI on gsi1pk/gsi1sk, projection ALL; on-demand). An existing table (re-opened `path`) is kept
- * as is. No TTL and no transactions: dynalite lacks UpdateTimeToLive and TransactWriteItems.
+ * Starts dynalite in-process on 127.0.0.1 and creates the jobs table with the deployed key schema and indexes
+ * (`JOB_TABLE`; on-demand). An existing table (re-opened `path`) keeps its jobs. No TTL and no transactions: dynalite lacks UpdateTimeToLive and TransactWriteItems.
  *
  * Rejects with `DirectoryLockedError` when `path` is already open (in this or another live process:
  * dynalite itself would crash the process), and when the port is taken or table creation fails; the
@@ -79,46 +74,10 @@ export async function startDynamoDbEmulator(options: DynamoDbEmulatorOptions = {
   });
 
   try {
-    await createJobsTableIfMissing(makeClient());
+    await ensureJobsTable(makeClient(), RESOURCE_NAMES.jobsTable);
   } catch (error) {
     await close();
     throw error;
   }
   return { endpoint, region: LOCAL_REGION, tableName: RESOURCE_NAMES.jobsTable, client: makeClient, close };
-}
-
-async function createJobsTableIfMissing(client: DynamoDBClient): Promise<void> {
-  const { partitionKey, statusIndex } = JOB_TABLE;
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: RESOURCE_NAMES.jobsTable,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: partitionKey, AttributeType: 'S' },
-          { AttributeName: statusIndex.partitionKey, AttributeType: 'S' },
-          { AttributeName: statusIndex.sortKey, AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: statusIndex.name,
-            KeySchema: [
-              { AttributeName: statusIndex.partitionKey, KeyType: 'HASH' },
-              { AttributeName: statusIndex.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    // A re-opened on-disk store already has the table: that is the point of `path`.
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-  // dynalite makes a new table ACTIVE on a timer: on a busy machine the first write could still find it CREATING.
-  await waitUntilTableExists(
-    { client, minDelay: 0.05, maxDelay: 0.2, maxWaitTime: 30 },
-    { TableName: RESOURCE_NAMES.jobsTable },
-  );
 }

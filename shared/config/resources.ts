@@ -24,9 +24,31 @@ export const WORKER_BATCH_SIZE = 1;
 /** Parallel worker invocations (the vCenter protection cap), unless VCENTER_MAX_CONCURRENCY says otherwise. */
 export const DEFAULT_VCENTER_MAX_CONCURRENCY = 8;
 
-/** The job table's key schema, used by the CDK table and by the local DynamoDB emulator. */
+/**
+ * The job table's key schema, used by the CDK table and by the local DynamoDB emulator. Every entry with a `name` is
+ * a global secondary index (infra grants each by name). Index keys are spread over `shards` partition key values
+ * (`<prefix>#<shard>`, the shard a hash of the job id) so no index partition takes more than a share of the writes;
+ * readers query every shard and merge by the sort key, `<createdAt>#<jobId>`, which all indexes share.
+ * - `statusIndex`: every job under `STATUS#<status>#<shard>` (listings, per-status counts), all attributes projected.
+ * - `unsettledIndex`: sparse, only jobs that still need the worker (`needsWorker`), keys only: the reconciler's list.
+ * - `poolIndex`: sparse, only live clones of a warm pool under `POOL#<pool>` (one pool's clones are few: no shards).
+ * The design and its cost: infra/README.md, "The job table's indexes".
+ */
 export const JOB_TABLE = {
   partitionKey: 'pk',
-  statusIndex: { name: 'by-status', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  statusIndex: { name: 'by-status', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
+  unsettledIndex: { name: 'unsettled', partitionKey: 'unsettledpk', sortKey: 'gsi1sk', projection: 'KEYS_ONLY' },
+  poolIndex: { name: 'by-pool', partitionKey: 'poolpk', sortKey: 'gsi1sk', projection: 'ALL' },
+  shards: 8,
   ttlAttribute: 'expiresAt',
 } as const;
+
+/** One global secondary index of the job table. */
+export type JobTableIndex = { name: string; partitionKey: string; sortKey: string; projection: 'ALL' | 'KEYS_ONLY' };
+
+/** The job table's indexes, in the order they were added (CloudFormation adds one per stack update). */
+export const JOB_TABLE_INDEXES: readonly JobTableIndex[] = [
+  JOB_TABLE.statusIndex,
+  JOB_TABLE.unsettledIndex,
+  JOB_TABLE.poolIndex,
+];

@@ -1,8 +1,15 @@
-import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '#shared/clones/model/clone-job';
+import {
+  type CallbackEvent,
+  type CloneJob,
+  type JobCallback,
+  type JobStatus,
+  needsWorker,
+} from '#shared/clones/model/clone-job';
 import { applyChange, type JobChange } from '#shared/clones/model/job-transition';
 import { boundCallback, boundJobFields } from '#shared/clones/model/stored-text';
 import type { JobPage, JobRepository, ListPageRequest } from '#shared/clones/ports/job-repository';
 import { StaleTransitionError } from '#shared/errors/app-error';
+import { POOL_LABEL } from '#shared/pools/model/pool';
 
 /**
  * JobRepository in a Map: like the DynamoDB adapter, it writes a change only on the expected status and version, and
@@ -34,10 +41,25 @@ export class InMemoryJobRepository implements JobRepository {
     return { jobs, ...(start + page.limit < all.length && { cursor: String(start + page.limit) }) };
   }
 
+  async listByPool(pool: string, page: { limit: number; cursor?: string }): Promise<JobPage> {
+    const live: readonly JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED'];
+    return this.page((j) => j.request.labels?.[POOL_LABEL] === pool && live.includes(j.status), page);
+  }
+
+  async countByStatus(status: JobStatus, options: { createdSince?: string } = {}): Promise<number> {
+    const since = options.createdSince ?? '';
+    return [...this.items.values()].filter((j) => j.status === status && j.createdAt >= since).length;
+  }
+
   async listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage> {
-    const all = [...this.items.values()].filter(
-      (j) => ['QUEUED', 'RUNNING', 'DESTROYING'].includes(j.status) || j.announced !== j.status || j.cleanupPending,
-    );
+    return this.page(needsWorker, page);
+  }
+
+  /** Jobs matching `wanted` in index order (`<createdAt>#<jobId>`), paged by offset. */
+  private page(wanted: (job: CloneJob) => boolean, page: { limit: number; cursor?: string }): JobPage {
+    const all = [...this.items.values()]
+      .filter(wanted)
+      .sort((a, b) => `${a.createdAt}#${a.jobId}`.localeCompare(`${b.createdAt}#${b.jobId}`));
     const start = page.cursor ? Number(page.cursor) : 0;
     const jobs = all.slice(start, start + page.limit).map((j) => structuredClone(j));
     return { jobs, ...(start + page.limit < all.length && { cursor: String(start + page.limit) }) };

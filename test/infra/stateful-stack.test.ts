@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { CLONE_QUEUE_MAX_RECEIVE_COUNT, JOB_TABLE, RESOURCE_NAMES } from '#shared/config/resources';
+import { CLONE_QUEUE_MAX_RECEIVE_COUNT, JOB_TABLE, JOB_TABLE_INDEXES, RESOURCE_NAMES } from '#shared/config/resources';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { devStageWith, rawDevStage, resourcesOfType, synthStage } from './helpers/stage-app.js';
 
@@ -11,7 +11,7 @@ const { statefulTemplate: template, serviceTemplate } = synthStage(config);
 const retained = { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' };
 
 describe('Stateful stack', () => {
-  it('keeps the job table on demand with the shared key schema, status GSI and TTL', () => {
+  it('keeps the job table on demand with the shared key schema, its three indexes and TTL', () => {
     // Act
     const table = template.findResources('AWS::DynamoDB::GlobalTable');
 
@@ -23,15 +23,46 @@ describe('Stateful stack', () => {
       KeySchema: [{ AttributeName: JOB_TABLE.partitionKey, KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
         {
-          IndexName: JOB_TABLE.statusIndex.name,
+          IndexName: 'by-status',
           KeySchema: [
-            { AttributeName: JOB_TABLE.statusIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: JOB_TABLE.statusIndex.sortKey, KeyType: 'RANGE' },
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'unsettled',
+          KeySchema: [
+            { AttributeName: 'unsettledpk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+        {
+          IndexName: 'by-pool',
+          KeySchema: [
+            { AttributeName: 'poolpk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
         },
       ],
       TimeToLiveSpecification: { AttributeName: JOB_TABLE.ttlAttribute, Enabled: true },
     });
+  });
+
+  it('adds the indexes one stack update at a time when a migration asks (instaclone:jobIndexes)', () => {
+    // Act
+    const { statefulTemplate } = synthStage(config, { context: { 'instaclone:jobIndexes': 'by-status,unsettled' } });
+    const refused = () => synthStage(config, { context: { 'instaclone:jobIndexes': 'unsettled' } });
+    // Assess
+    const [table] = Object.values(statefulTemplate.findResources('AWS::DynamoDB::GlobalTable'));
+    const { GlobalSecondaryIndexes: indexes = [] } = (table?.Properties ?? {}) as {
+      GlobalSecondaryIndexes?: { IndexName: string }[];
+    };
+    expect(indexes.map((index) => index.IndexName)).toEqual(['by-status', 'unsettled']);
+    expect(refused).toThrow('instaclone:jobIndexes: by-status is required');
+    expect(JOB_TABLE_INDEXES.map((index) => index.name)).toEqual(['by-status', 'unsettled', 'by-pool']);
   });
 
   it('protects the job table with point-in-time recovery, deletion protection and retention', () => {

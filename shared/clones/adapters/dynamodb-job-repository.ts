@@ -3,8 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  ScanCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -12,87 +10,72 @@ import { makeDocumentClient } from '../../aws/dynamodb-document-client.js';
 import { updateExpression } from '../../aws/dynamodb-update-expression.js';
 import { JOB_TABLE } from '../../config/resources.js';
 import { InvalidCursorError, StaleTransitionError } from '../../errors/app-error.js';
-import type { CallbackEvent, CloneJob, JobCallback, JobStatus } from '../model/clone-job.js';
-import { isJobId } from '../model/job-id.js';
+import {
+  type CallbackEvent,
+  type CloneJob,
+  type JobCallback,
+  type JobStatus,
+  needsWorker,
+} from '../model/clone-job.js';
 import type { JobChange } from '../model/job-transition.js';
 import { boundCallback, boundJobFields } from '../model/stored-text.js';
-import type { JobPage, JobRepository, ListPageRequest, ListPosition } from '../ports/job-repository.js';
+import type { JobPage, JobRepository, ListPageRequest } from '../ports/job-repository.js';
+import {
+  INDEX_ATTRIBUTES,
+  type IndexPartition,
+  indexAttributesOf,
+  indexChangesOf,
+  positionOf as indexPositionOf,
+  keyOf,
+  legacyStatusPartition,
+  POOL_LIVE_STATUSES,
+  poolPartition,
+  statusPartitions,
+  unsettledPartitions,
+} from './job-index-keys.js';
+import { JobIndexMigration } from './job-index-migration.js';
+import { countMerged, type MergedRange, queryMerged } from './merged-index-query.js';
 
-/** The table key of job `jobId`. */
-export const keyOf = (jobId: string) => ({ [JOB_TABLE.partitionKey]: `JOB#${jobId}` });
-const sortKeyOf = (job: ListPosition): string => `${job.createdAt}#${job.jobId}`;
-const statusKeys = (status: JobStatus, job: ListPosition) => ({
-  [JOB_TABLE.statusIndex.partitionKey]: `STATUS#${status}`,
-  [JOB_TABLE.statusIndex.sortKey]: sortKeyOf(job),
-});
+export { keyOf } from './job-index-keys.js';
 
-/** The status index's key condition for one status, bounded by `createdSince` and `before` when given. */
-const statusKeyCondition = (status: JobStatus, page: ListPageRequest) => {
-  const values: Record<string, string> = { ':gpk': `STATUS#${status}` };
-  let range = '';
-  if (page.createdSince !== undefined && page.before !== undefined) {
-    // BETWEEN is inclusive: the `before` job itself is dropped from the answer.
-    range = ' AND #gsk BETWEEN :since AND :before';
-    Object.assign(values, { ':since': page.createdSince, ':before': sortKeyOf(page.before) });
-  } else if (page.createdSince !== undefined) {
-    range = ' AND #gsk >= :since';
-    values[':since'] = page.createdSince;
-  } else if (page.before !== undefined) {
-    range = ' AND #gsk < :before';
-    values[':before'] = sortKeyOf(page.before);
-  }
-  const names = { '#gpk': JOB_TABLE.statusIndex.partitionKey, ...(range && { '#gsk': JOB_TABLE.statusIndex.sortKey }) };
-  return {
-    KeyConditionExpression: `#gpk = :gpk${range}`,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
-};
-const INTERNAL = new Set<string>([
-  JOB_TABLE.partitionKey,
-  JOB_TABLE.statusIndex.partitionKey,
-  JOB_TABLE.statusIndex.sortKey,
-]);
+const INTERNAL = new Set<string>(INDEX_ATTRIBUTES);
 
 /** A job item as the domain sees it: without the table and index keys. */
 export const toJob = (item: Record<string, unknown>): CloneJob =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !INTERNAL.has(k))) as CloneJob;
 
 const foreignCursor = () => new InvalidCursorError('is not a cursor this API issued');
-const encodeCursor = (position: unknown): string => Buffer.from(JSON.stringify(position)).toString('base64url');
-/** The reconciler's Scan cursor: the table key of the last job it read, and nothing else. */
-const decodeScanCursor = (cursor: string): Record<string, unknown> => {
-  const key = decodeJson(cursor) as Record<string, unknown> | undefined;
-  const pk = key?.[JOB_TABLE.partitionKey];
-  if (!key || Object.keys(key).length !== 1 || typeof pk !== 'string' || !isJobId(pk.slice('JOB#'.length)))
-    throw foreignCursor();
-  return key;
-};
-const decodeJson = (cursor: string): unknown => {
-  try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-};
+const encodeCursor = (position: string): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 
-const INDEX_POSITION = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z)#([A-Za-z0-9-]{1,64})$/;
+const INDEX_POSITION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z#[A-Za-z0-9-]{1,64}$/;
 /**
- * A status listing's cursor is the index position of the last job it returned (`<createdAt>#<jobId>`); the whole
- * start key is rebuilt from it and the status asked for, so no cursor, however forged, reaches DynamoDB as anything
- * but a well-formed key of that status's partition. Throws InvalidCursorError for anything else.
+ * A listing's cursor is the index position of the last job it returned (`<createdAt>#<jobId>`), the same in every
+ * shard; each shard is read from just after it. Only a well-formed position ever reaches DynamoDB, and only inside a
+ * key condition of the partitions asked for. Throws InvalidCursorError for anything else.
  */
-const statusStartKey = (status: JobStatus, cursor: string) => {
-  const position = INDEX_POSITION.exec(String(decodeJson(cursor) ?? ''));
-  if (!position) throw foreignCursor();
-  return {
-    ...keyOf(position[2] ?? ''),
-    ...statusKeys(status, { createdAt: position[1] ?? '', jobId: position[2] ?? '' }),
-  };
+const positionOf = (cursor: string): string => {
+  let position: unknown;
+  try {
+    position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw foreignCursor();
+  }
+  if (typeof position !== 'string' || !INDEX_POSITION.test(position)) throw foreignCursor();
+  return position;
+};
+
+/** A page of index items as a JobPage: the cursor is the last item's position, when more may follow. */
+const pageOf = (items: Record<string, unknown>[], more: boolean, jobs: CloneJob[]): JobPage => {
+  const last = items.at(-1)?.[JOB_TABLE.statusIndex.sortKey];
+  return { jobs, ...(more && typeof last === 'string' && { cursor: encodeCursor(last) }) };
 };
 
 /**
- * JobRepository on one DynamoDB item per job (`pk = JOB#<id>`), with the status GSI keys kept in step.
+ * JobRepository on one DynamoDB item per job (`pk = JOB#<id>`) with three indexes kept in step by every write (see
+ * `JOB_TABLE`): the sharded status index, the sparse unsettled index and the sparse pool index. Readers query only
+ * the partitions they need and merge the shards, so what a read costs grows with the jobs it is about (active ones,
+ * one pool's), never with the table. Until the table's index migration is done (`JobIndexMigration`), reads also
+ * take in the partitions older code wrote, so a stage keeps working between the deploy and the backfill.
  * Every change (decided by the model's `transition`) is a conditional update on the expected status and version, so
  * a stale or duplicate delivery fails with StaleTransitionError instead of moving a job backwards; callback outcomes,
  * which live beside the state machine, are conditional on the job existing only. Text from outside (fault messages,
@@ -101,12 +84,14 @@ const statusStartKey = (status: JobStatus, cursor: string) => {
  */
 export class DynamoDbJobRepository implements JobRepository {
   private readonly doc: DynamoDBDocumentClient;
+  private readonly migration: JobIndexMigration;
 
   constructor(
     client: DynamoDBClient,
     private readonly tableName: string,
   ) {
     this.doc = makeDocumentClient(client);
+    this.migration = new JobIndexMigration(this.doc, tableName);
   }
 
   async create(job: CloneJob): Promise<boolean> {
@@ -114,7 +99,7 @@ export class DynamoDbJobRepository implements JobRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...boundJobFields(job), ...keyOf(job.jobId), ...statusKeys(job.status, job) },
+          Item: { ...boundJobFields(job), ...keyOf(job.jobId), ...indexAttributesOf(job) },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': JOB_TABLE.partitionKey },
         }),
@@ -134,57 +119,72 @@ export class DynamoDbJobRepository implements JobRepository {
   }
 
   async listByStatus(status: JobStatus, page: ListPageRequest): Promise<JobPage> {
-    const { Items = [], LastEvaluatedKey } = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: JOB_TABLE.statusIndex.name,
-        ...statusKeyCondition(status, page),
-        ScanIndexForward: !page.newestFirst,
-        Limit: page.limit,
-        ...(page.cursor !== undefined && { ExclusiveStartKey: statusStartKey(status, page.cursor) }),
-      }),
+    const cursorAt = page.cursor === undefined ? undefined : positionOf(page.cursor);
+    const beforeAt = page.before && indexPositionOf(page.before);
+    const partitions = await this.withLegacy(statusPartitions(status), () => [legacyStatusPartition(status)]);
+    const range: MergedRange = {
+      ...(page.newestFirst && { newestFirst: true }),
+      ...(page.createdSince !== undefined && { createdSince: page.createdSince }),
+    };
+    // Newest first, the cursor and `before` both bound the read from above: the lower of the two applies.
+    const from = page.newestFirst ? [cursorAt, beforeAt].filter((p) => p !== undefined).sort()[0] : cursorAt;
+    if (from !== undefined) range.after = from;
+    const read = await queryMerged(this.doc, this.tableName, partitions, range, page.limit);
+    // Oldest first, `before` ends the listing: nothing at or after it is returned, and nothing follows.
+    const items =
+      page.newestFirst || beforeAt === undefined
+        ? read.items
+        : read.items.filter((item) => String(item[JOB_TABLE.statusIndex.sortKey]) < beforeAt);
+    return pageOf(items, read.more && items.length === read.items.length, items.map(toJob));
+  }
+
+  async listByPool(pool: string, page: { limit: number; cursor?: string }): Promise<JobPage> {
+    const after = page.cursor === undefined ? undefined : positionOf(page.cursor);
+    const partitions = await this.withLegacy([poolPartition(pool)], () =>
+      POOL_LIVE_STATUSES.map((status) => legacyStatusPartition(status, pool)),
     );
-    const last = LastEvaluatedKey?.[JOB_TABLE.statusIndex.sortKey];
-    const before = page.before && sortKeyOf(page.before);
-    const jobs = Items.filter((item) => item[JOB_TABLE.statusIndex.sortKey] !== before).map(toJob);
-    return { jobs, ...(typeof last === 'string' && { cursor: encodeCursor(last) }) };
+    const { items, more } = await queryMerged(this.doc, this.tableName, partitions, { after }, page.limit);
+    return pageOf(items, more, items.map(toJob));
+  }
+
+  async countByStatus(status: JobStatus, options: { createdSince?: string } = {}): Promise<number> {
+    const partitions = await this.withLegacy(statusPartitions(status), () => [legacyStatusPartition(status)]);
+    return countMerged(this.doc, this.tableName, partitions, options.createdSince);
   }
 
   async listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage> {
-    // A Scan, not the status index: it sees every job row even if its index entry went missing.
-    const { Items = [], LastEvaluatedKey } = await this.doc.send(
-      new ScanCommand({
-        TableName: this.tableName,
-        FilterExpression:
-          'begins_with(#pk, :job) AND (#status IN (:queued, :running, :destroying) OR attribute_not_exists(#announced) OR #announced <> #status OR #cleanup = :true)',
-        ExpressionAttributeNames: {
-          '#pk': JOB_TABLE.partitionKey,
-          '#status': 'status',
-          '#announced': 'announced',
-          '#cleanup': 'cleanupPending',
-        },
-        ExpressionAttributeValues: {
-          ':job': 'JOB#',
-          ':queued': 'QUEUED',
-          ':running': 'RUNNING',
-          ':destroying': 'DESTROYING',
-          ':true': true,
-        },
-        Limit: page.limit,
-        ...(page.cursor !== undefined && { ExclusiveStartKey: decodeScanCursor(page.cursor) }),
-      }),
+    const after = page.cursor === undefined ? undefined : positionOf(page.cursor);
+    // Jobs written before the migration carry no unsettled key; those still at work are in their status partition.
+    const partitions = await this.withLegacy(unsettledPartitions(), () =>
+      (['QUEUED', 'RUNNING', 'DESTROYING'] as const).map((status) => legacyStatusPartition(status)),
     );
-    return { jobs: Items.map(toJob), ...(LastEvaluatedKey && { cursor: encodeCursor(LastEvaluatedKey) }) };
+    const { items, more } = await queryMerged(this.doc, this.tableName, partitions, { after }, page.limit);
+    // The index holds keys only, and may lag: each job is read from the table and kept only if it still needs work.
+    const jobs = await Promise.all(
+      items.map((item) => this.get(String(item[JOB_TABLE.partitionKey]).slice('JOB#'.length))),
+    );
+    return pageOf(
+      items,
+      more,
+      jobs.filter((job): job is CloneJob => job !== undefined && needsWorker(job)),
+    );
+  }
+
+  /** `partitions`, plus the legacy ones while the table's index migration is not done. */
+  private async withLegacy(partitions: IndexPartition[], legacy: () => IndexPartition[]): Promise<IndexPartition[]> {
+    return (await this.migration.pending()) ? [...partitions, ...legacy()] : partitions;
   }
 
   async save(change: JobChange): Promise<CloneJob> {
     const { expected } = change;
     const moves = change.status !== expected.status;
+    const index = indexChangesOf(change);
     const sets: Record<string, unknown> = {
-      ...(moves && { status: change.status, ...statusKeys(change.status, change) }),
+      ...(moves && { status: change.status }),
+      ...index.sets,
       updatedAt: change.updatedAt,
     };
-    const removes: string[] = [];
+    const removes: string[] = [...index.removes];
     for (const [field, value] of Object.entries(boundJobFields(change.patch))) {
       if (value === undefined) removes.push(field);
       else sets[field] = value;

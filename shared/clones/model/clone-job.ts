@@ -22,6 +22,16 @@ export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
 
 /** The clone step is over: nothing more for the clone worker to do. */
 export const isCloneFinished = (status: JobStatus): boolean => !['QUEUED', 'RUNNING'].includes(status);
+/**
+ * The job still needs the worker: its clone or destroy step is not over (QUEUED, RUNNING, DESTROYING), its status is
+ * not announced yet, or it ended with a clone still to destroy (`cleanupPending`). The reconciler re-drives exactly
+ * these; every other job is settled and never read again by housekeeping.
+ */
+export const needsWorker = (job: Pick<CloneJob, 'status' | 'announced' | 'cleanupPending'>): boolean =>
+  !isCloneFinished(job.status) ||
+  job.status === 'DESTROYING' ||
+  job.announced !== job.status ||
+  job.cleanupPending === true;
 export const isTerminal = (status: JobStatus): boolean => TRANSITIONS[status].length === 0;
 export const canTransition = (from: JobStatus, to: JobStatus): boolean => TRANSITIONS[from].includes(to);
 

@@ -1,5 +1,5 @@
 import { AppError } from '../../errors/app-error.js';
-import { type CloneJob, canTransition, type JobStatus } from './clone-job.js';
+import { type CloneJob, canTransition, type JobStatus, needsWorker } from './clone-job.js';
 
 /** Fields a change may set alongside the status; a field patched to `undefined` is removed. */
 export type JobPatch = Partial<
@@ -44,6 +44,8 @@ export type JobChange = {
   version: number;
   updatedAt: string;
   patch: JobPatch;
+  /** The job still needs the worker after the change ({@link needsWorker}): stores index unsettled jobs by it. */
+  needsWorker: boolean;
 };
 
 /** A change the state machine does not allow (a bug: use cases only ask for legal moves). Never retryable. */
@@ -68,7 +70,7 @@ export class IllegalTransitionError extends AppError {
  * jobs.save(transition(job, { to: 'RUNNING', patch: { attempt }, now: clock.now() }));
  */
 export const transition = (
-  job: Pick<CloneJob, 'jobId' | 'status' | 'version' | 'createdAt'>,
+  job: Pick<CloneJob, 'jobId' | 'status' | 'version' | 'createdAt' | 'announced' | 'cleanupPending'>,
   change: { to?: JobStatus | undefined; patch?: JobPatch; now: Date },
 ): JobChange => {
   const to = change.to ?? job.status;
@@ -82,6 +84,12 @@ export const transition = (
     version: job.version + 1,
     updatedAt: change.now.toISOString(),
     patch: { ...change.patch },
+    needsWorker: needsWorker({
+      status: to,
+      announced: change.patch && 'announced' in change.patch ? change.patch.announced : job.announced,
+      cleanupPending:
+        change.patch && 'cleanupPending' in change.patch ? change.patch.cleanupPending : job.cleanupPending,
+    }),
   };
 };
 

@@ -34,9 +34,19 @@ export interface JobRepository {
    */
   listByStatus(status: JobStatus, page: ListPageRequest): Promise<JobPage>;
   /**
-   * Jobs that still need the worker: QUEUED, RUNNING or DESTROYING, finished but not yet announced, or ended with a
-   * clone to destroy (`cleanupPending`). Read from the
-   * table itself, not the status index, so an index entry lost in a crash (possible with the local emulator) hides nothing.
+   * The live clones of warm pool `pool` (labelled with it, QUEUED, RUNNING or SUCCEEDED, claimed or not), oldest
+   * first; reads no other job. Cursors as in listByStatus.
+   */
+  listByPool(pool: string, page: { limit: number; cursor?: string }): Promise<JobPage>;
+  /**
+   * How many jobs are in `status` (created at or after `createdSince`, when given). Every counted job is read (and
+   * paid for), so it is meant for the statuses of active work (QUEUED, RUNNING, DESTROYING) or a recent window.
+   */
+  countByStatus(status: JobStatus, options?: { createdSince?: string }): Promise<number>;
+  /**
+   * Jobs that still need the worker (`needsWorker`: QUEUED, RUNNING or DESTROYING, finished but not yet announced,
+   * or ended with a clone to destroy), each read afresh from the table; reads no settled job. Cursors as in
+   * listByStatus.
    */
   listUnsettled(page: { limit: number; cursor?: string }): Promise<JobPage>;
   /**

@@ -48,7 +48,33 @@ describe('Domain: job transitions', () => {
       version: 8,
       updatedAt: now.toISOString(),
       patch: { readyAt: now.toISOString() },
+      // The new status is not announced yet.
+      needsWorker: true,
     });
+  });
+
+  it.each([
+    ['an announced SUCCEEDED job', { ...jobIn('SUCCEEDED'), announced: 'SUCCEEDED' }, {}, false],
+    ['the announcement of a SUCCEEDED job', jobIn('SUCCEEDED'), { announced: 'SUCCEEDED' }, false],
+    [
+      'an announced FAILED job with a clone to destroy',
+      { ...jobIn('FAILED'), announced: 'FAILED' },
+      { cleanupPending: true },
+      true,
+    ],
+    [
+      'the clean-up of an announced FAILED job',
+      { ...jobIn('FAILED'), announced: 'FAILED', cleanupPending: true },
+      { cleanupPending: undefined },
+      false,
+    ],
+    ['an announced RUNNING job', { ...jobIn('RUNNING'), announced: 'RUNNING' as const }, {}, true],
+    ['an announced DESTROYING job', { ...jobIn('DESTROYING'), announced: 'DESTROYING' as const }, {}, true],
+  ] as const)('says whether the job still needs the worker after the change: %s', (_, job, patch, expected) => {
+    // Act
+    const change = transition(job as CloneJob, { patch, now });
+    // Assess
+    expect(change.needsWorker).toBe(expected);
   });
 
   it.each(illegal)('refuses %s -> %s with IllegalTransitionError', (from, to) => {
