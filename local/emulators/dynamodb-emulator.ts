@@ -38,14 +38,17 @@ export type DynamoDbEmulator = {
 
 /**
  * Starts dynalite in-process on 127.0.0.1 and creates the jobs table with the deployed key schema and indexes
- * (`JOB_TABLE`; on-demand). An existing table (re-opened `path`) keeps its jobs. No TTL and no transactions: dynalite lacks UpdateTimeToLive and TransactWriteItems.
+ * (`JOB_TABLE`; on-demand). An existing table (re-opened `path`) keeps its jobs; one from an older version is
+ * upgraded to the current indexes and backfilled, and one left by a killed process is re-indexed (see
+ * `ensureJobsTable`). No TTL and no transactions: dynalite lacks UpdateTimeToLive and TransactWriteItems.
  *
  * Rejects with `DirectoryLockedError` when `path` is already open (in this or another live process:
  * dynalite itself would crash the process), and when the port is taken or table creation fails; the
  * server is closed in those cases.
  */
 export async function startDynamoDbEmulator(options: DynamoDbEmulatorOptions = {}): Promise<DynamoDbEmulator> {
-  const unlock = options.path ? await lockDirectory(options.path) : async () => {};
+  const lock = options.path ? await lockDirectory(options.path) : { release: async () => {}, uncleanStop: false };
+  const unlock = lock.release;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -74,7 +77,10 @@ export async function startDynamoDbEmulator(options: DynamoDbEmulatorOptions = {
   });
 
   try {
-    await ensureJobsTable(makeClient(), RESOURCE_NAMES.jobsTable);
+    await ensureJobsTable(makeClient(), RESOURCE_NAMES.jobsTable, {
+      ...(options.path && { dataPath: options.path }),
+      uncleanStop: lock.uncleanStop,
+    });
   } catch (error) {
     await close();
     throw error;

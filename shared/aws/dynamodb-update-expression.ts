@@ -1,5 +1,5 @@
 /**
- * Builds `SET a = :a, … REMOVE b, …` with a placeholder for every attribute name (DynamoDB's reserved words are
+ * Builds `SET a = :a, … REMOVE b, …` (either clause left out when it has nothing) with a placeholder for every attribute name (DynamoDB's reserved words are
  * many: `status`, `name`, …). `extraSets` are clauses written by the caller with its own placeholders, such as a
  * version bump. Merge the returned names and values with the condition's own.
  */
@@ -15,6 +15,10 @@ export const updateExpression = (sets: Record<string, unknown>, removes: string[
     names[`#r${i}`] = field;
     return `#r${i}`;
   });
-  const remove = removeClauses.length > 0 ? ` REMOVE ${removeClauses.join(', ')}` : '';
-  return { expression: `SET ${[...setClauses, ...extraSets].join(', ')}${remove}`, names, values };
+  const set = [...setClauses, ...extraSets];
+  const clauses = [
+    ...(set.length > 0 ? [`SET ${set.join(', ')}`] : []),
+    ...(removeClauses.length > 0 ? [`REMOVE ${removeClauses.join(', ')}`] : []),
+  ];
+  return { expression: clauses.join(' '), names, values };
 };
