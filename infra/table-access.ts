@@ -3,7 +3,8 @@ import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { JOB_TABLE } from '#shared/config/resources';
 
 /**
- * DynamoDB actions each function may perform on the job table (granted on the table and its indexes).
+ * DynamoDB actions each function may perform on the job table (granted on the table, and on the indexes of
+ * `JOB_TABLE_INDEX_READS` for those that query).
  * Kept together so a new repository call means one reviewed edit here. Scan, batch and transact calls are left
  * out on purpose: the repository never uses them (dynalite cannot run transactions either).
  * Submission records (Idempotency-Key, signed-request replays) share the table: a conditional Put and a Get. The
@@ -33,14 +34,34 @@ export const JOB_TABLE_INDEX_NAMES: readonly string[] = Object.values(JOB_TABLE)
 );
 
 /**
- * Grants `actions` on the job table and on each of its indexes by name, never `index/*`: least privilege that
- * cdk-nag (AwsSolutions-IAM5) can see, and a new index is granted only once it is added to `JOB_TABLE`.
+ * The indexes each role queries, by name. `by-status` for every reader (listings, per-status counts, and the
+ * partitions older code wrote, which every query also reads until the table's migration is done), `unsettled` for
+ * the reconciler, `by-pool` for the pool census and claims. A role that never queries gets no index at all.
  */
-export function grantJobTable(table: ITableV2, grantee: IGrantable, actions: readonly string[]): void {
+export const JOB_TABLE_INDEX_READS = {
+  api: ['by-status'],
+  pools: ['by-status', 'by-pool'],
+  reconciler: ['by-status', 'unsettled'],
+  reaper: ['by-status'],
+  hooksWarmRunners: ['by-status', 'by-pool'],
+} as const satisfies Record<string, readonly string[]>;
+
+/**
+ * Grants `actions` on the job table and on the indexes named in `indexes`, each by name, never `index/*`: least
+ * privilege that cdk-nag (AwsSolutions-IAM5) can see. Throws when `indexes` names an index `JOB_TABLE` lacks.
+ */
+export function grantJobTable(
+  table: ITableV2,
+  grantee: IGrantable,
+  actions: readonly string[],
+  indexes: readonly string[] = [],
+): void {
+  const unknown = indexes.filter((index) => !JOB_TABLE_INDEX_NAMES.includes(index));
+  if (unknown.length > 0) throw new Error(`The job table has no index ${unknown.join(', ')}`);
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions: [...actions],
-      resources: [table.tableArn, ...JOB_TABLE_INDEX_NAMES.map((index) => `${table.tableArn}/index/${index}`)],
+      resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
     }),
   );
 }

@@ -9,7 +9,7 @@ import { ENV } from '#shared/config/env-keys';
 import type { StageIssuer, StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { macRangesEnv, type StageConfig } from '../stage-config.js';
-import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
 import { addManifestRoutes, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -60,7 +60,7 @@ export class CloneApi extends Construct {
       accessPolicy: props.accessPolicy,
     });
     this.function = this.nodeFunction.function;
-    grantJobTable(stateful.jobTable, this.nodeFunction.role, [...JOB_TABLE_ACTIONS.api]);
+    grantJobTable(stateful.jobTable, this.nodeFunction.role, [...JOB_TABLE_ACTIONS.api], JOB_TABLE_INDEX_READS.api);
     stateful.cloneQueue.grantSendMessages(this.nodeFunction.role);
 
     this.api = this.servedApi(

@@ -8,7 +8,7 @@ import type { HooksConfig } from '#shared/hooks/config';
 import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { macRangesEnv, runnerPoolsEnv, type StageConfig } from '../stage-config.js';
-import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
 import { addManifestRoutes, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -76,10 +76,12 @@ export class HooksFunction extends Construct {
       accessPolicy: props.accessPolicy,
     });
     const role = this.nodeFunction.role;
-    grantJobTable(stateful.jobTable, role, [
-      ...JOB_TABLE_ACTIONS.hooks,
-      ...(warmRunners ? JOB_TABLE_ACTIONS.hooksWarmRunners : []),
-    ]);
+    grantJobTable(
+      stateful.jobTable,
+      role,
+      [...JOB_TABLE_ACTIONS.hooks, ...(warmRunners ? JOB_TABLE_ACTIONS.hooksWarmRunners : [])],
+      warmRunners ? JOB_TABLE_INDEX_READS.hooksWarmRunners : [],
+    );
     if (warmRunners) stateful.eventBus.grantPutEventsTo(role);
     stateful.cloneQueue.grantSendMessages(role);
     for (const secret of [genericHook, githubWebhook, slackSigning]) secret.grantRead(role);

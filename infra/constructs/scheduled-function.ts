@@ -7,7 +7,7 @@ import { scheduleOf } from '#shared/composition/service-manifest';
 import { ENV } from '#shared/config/env-keys';
 import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
-import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
 import { addManifestSchedule } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -52,7 +52,12 @@ export class ScheduledFunction extends Construct {
       },
       accessPolicy: props.name === 'reconciler' ? props.accessPolicy : undefined,
     });
-    grantJobTable(stateful.jobTable, this.nodeFunction.role, [...JOB_TABLE_ACTIONS.housekeeping]);
+    grantJobTable(
+      stateful.jobTable,
+      this.nodeFunction.role,
+      [...JOB_TABLE_ACTIONS.housekeeping],
+      JOB_TABLE_INDEX_READS[props.name],
+    );
     stateful.cloneQueue.grantSendMessages(this.nodeFunction.role);
     const schedule = addManifestSchedule(this, props.name, this.nodeFunction.function);
     if (!schedule) throw new Error(`${props.name} has no schedule in the service manifest`);

@@ -8,7 +8,7 @@ import { SCALING_LEASE_MS } from '#shared/pools/use-cases/scale-pool';
 import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { macRangesEnv, type StageConfig } from '../stage-config.js';
-import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
 import { addManifestRoutes, addManifestRules, addManifestSchedule, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -72,8 +72,8 @@ export class WarmPools extends Construct {
       timeout: POOL_SCALER_TIMEOUT,
       environment: { ...environment, [ENV.VCENTER_MAX_CONCURRENCY]: String(props.maxConcurrency) },
     });
-    grantJobTable(stateful.jobTable, this.api.role, [...JOB_TABLE_ACTIONS.api]);
-    grantJobTable(stateful.jobTable, this.scaler.role, [...SCALER_TABLE_ACTIONS]);
+    grantJobTable(stateful.jobTable, this.api.role, [...JOB_TABLE_ACTIONS.api], JOB_TABLE_INDEX_READS.pools);
+    grantJobTable(stateful.jobTable, this.scaler.role, [...SCALER_TABLE_ACTIONS], JOB_TABLE_INDEX_READS.pools);
     for (const fn of [this.api, this.scaler]) {
       stateful.cloneQueue.grantSendMessages(fn.role);
       stateful.eventBus.grantPutEventsTo(fn.role);

@@ -37,9 +37,10 @@ const logs = (role: string) => ({
   resources: [`${role}Logs.Arn`],
 });
 const xray = { actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] };
-const table = (...actions: string[]) => ({
+/** Job table actions, on the table and on the indexes the role queries (none unless it queries). */
+const table = (actions: string[], indexes: string[] = []) => ({
   actions: actions.map((action) => `dynamodb:${action}`),
-  resources: ['import(JobTableArn)', 'import(JobTableArn)/index/by-status'],
+  resources: ['import(JobTableArn)', ...indexes.map((index) => `import(JobTableArn)/index/${index}`)],
 });
 const sendToQueue = {
   actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
@@ -73,14 +74,14 @@ describe('Service IAM', () => {
       CloneApiHandlerRole: [
         logs('CloneApiHandler'),
         xray,
-        table('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'),
+        table(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'], ['by-status']),
         sendToQueue,
       ],
       CloneWorkerRole: [
         logs('CloneWorker'),
         { actions: eniActions, resources: ['*'] },
         xray,
-        table('GetItem', 'UpdateItem'),
+        table(['GetItem', 'UpdateItem']),
         { actions: ['events:PutEvents'], resources: ['import(EventBusArn)'] },
         readSecret('VcenterSecret'),
         {
@@ -95,11 +96,16 @@ describe('Service IAM', () => {
         },
         readSecret('IntegrationSecretsGithubAppPrivateKey'),
       ],
-      ReconcilerHandlerRole: [logs('ReconcilerHandler'), xray, table('Query', 'GetItem', 'UpdateItem'), sendToQueue],
+      ReconcilerHandlerRole: [
+        logs('ReconcilerHandler'),
+        xray,
+        table(['Query', 'GetItem', 'UpdateItem'], ['by-status', 'unsettled']),
+        sendToQueue,
+      ],
       ReaperHandlerRole: [
         logs('ReaperHandler'),
         xray,
-        table('Query', 'GetItem', 'UpdateItem'),
+        table(['Query', 'GetItem', 'UpdateItem'], ['by-status']),
         sendToQueue,
         readSecret('IntegrationSecretsGithubAppPrivateKey'),
       ],
@@ -107,13 +113,13 @@ describe('Service IAM', () => {
         logs('CallbackNotifierHandler'),
         xray,
         readSecret('IntegrationSecretsCallbackSigning'),
-        table('UpdateItem'),
+        table(['UpdateItem']),
         toNotificationDlq,
       ],
       HooksHandlerRole: [
         logs('HooksHandler'),
         xray,
-        table('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'),
+        table(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']),
         sendToQueue,
         readSecret('IntegrationSecretsGenericHook'),
         readSecret('IntegrationSecretsGithubWebhook'),
