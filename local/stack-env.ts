@@ -51,3 +51,33 @@ export const functionEnv = (o: {
   POWERTOOLS_LOG_LEVEL: o.logLevel,
   POWERTOOLS_METRICS_DISABLED: 'true',
 });
+
+/** Settings that hold a secret, each with the `_ARN` setting that names it in Secrets Manager instead. */
+const SECRET_SETTINGS = [
+  'CALLBACK_SIGNING_SECRET',
+  'GENERIC_HOOK_SECRET',
+  'GITHUB_WEBHOOK_SECRET',
+  'SLACK_SIGNING_SECRET',
+  'GITHUB_APP_PRIVATE_KEY',
+] as const;
+
+/**
+ * The same settings with every secret moved into Secrets Manager as deployed: each value replaced by the `_ARN`
+ * setting of a secret holding it (vCenter's username and password by VCENTER_SECRET_ARN, JSON), and the secrets to
+ * serve by ARN. The functions then read them through their deployed provider and its cache.
+ */
+export const secretsAsArns = (env: Record<string, string | undefined>) => {
+  const arnOf = (name: string) => `arn:aws:secretsmanager:${LOCAL_REGION}:000000000000:secret:instaclone-${name}`;
+  const moved: Record<string, string | undefined> = { ...env };
+  const secrets: Record<string, string> = {};
+  for (const name of SECRET_SETTINGS) {
+    const value = moved[name];
+    if (value === undefined) continue;
+    delete moved[name];
+    moved[`${name}_ARN`] = arnOf(name);
+    secrets[arnOf(name)] = value;
+  }
+  const { VCENTER_USERNAME: username, VCENTER_PASSWORD: password, ...rest } = moved;
+  secrets[arnOf('vcenter')] = JSON.stringify({ username, password });
+  return { env: { ...rest, VCENTER_SECRET_ARN: arnOf('vcenter') }, secrets };
+};

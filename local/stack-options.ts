@@ -5,9 +5,11 @@ import type { FunctionName } from '#shared/composition/service-functions';
 import type { Clock } from '#shared/runtime/runtime';
 import type { DynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import type { EventBus } from './emulators/event-bus.js';
+import type { SecretsManagerStandIn } from './emulators/secrets-manager-stand-in.js';
 import type { SqsEmulator } from './emulators/sqs-emulator.js';
 import type { LocalHandler } from './lambda/async-invoker.js';
 import type { LocalLogger } from './local-logger.js';
+import type { AwsMeter } from './metering/aws-meter.js';
 import type { VcSimHandle, VcSimOptions } from './vcsim/index.js';
 
 /** A real vCenter (or a simulator started elsewhere) to clone through instead of the embedded simulator. */
@@ -76,6 +78,13 @@ export type LocalStackOptions = {
   /** Receives one short line per published event. */
   printEvent?: (line: string) => void;
   logger?: LocalLogger;
+  /**
+   * Secrets (vCenter's credentials, the signing secrets, the GitHub App key) served by a Secrets Manager stand-in and
+   * named by their `_ARN` settings, read through the deployed provider and its cache, instead of explicit values.
+   */
+  secretsManager?: boolean;
+  /** Counts the AWS requests the stack makes (its SDK clients and function invocations); benches read it. */
+  meter?: AwsMeter;
 };
 
 export type LocalStack = {
@@ -87,6 +96,8 @@ export type LocalStack = {
   vcenterUrl: string;
   /** The embedded simulator, when one was started. */
   vcsim?: VcSimHandle;
+  /** The Secrets Manager stand-in (with its call count), when `secretsManager` was asked for. */
+  secretsManager?: SecretsManagerStandIn;
   sqs: SqsEmulator;
   dynamo: DynamoDbEmulator;
   bus: EventBus;

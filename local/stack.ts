@@ -12,6 +12,7 @@ import { localAuthorizer } from './auth/local-authorizer.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { startEventBus } from './emulators/event-bus.js';
 import { ndjsonFileTarget } from './emulators/ndjson-file-target.js';
+import { type SecretsManagerStandIn, startSecretsManagerStandIn } from './emulators/secrets-manager-stand-in.js';
 import { startSqsEmulator } from './emulators/sqs-emulator.js';
 import { loadServiceConfig, makeHandlers } from './functions.js';
 import { makeAsyncInvoker } from './lambda/async-invoker.js';
@@ -20,7 +21,7 @@ import { startSqsEventSource } from './lambda/sqs-event-source.js';
 import { LOCAL_REGION } from './local-aws.js';
 import { consoleLogger } from './local-logger.js';
 import { addManifestRules, gatewayRoutes, startManifestSchedules } from './serve-manifest.js';
-import { functionEnv, integrationEnv } from './stack-env.js';
+import { functionEnv, integrationEnv, secretsAsArns } from './stack-env.js';
 import type { LocalStack, LocalStackOptions, WorkerHandler } from './stack-options.js';
 import { startVcSim, type VcSimHandle } from './vcsim/index.js';
 
@@ -82,7 +83,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const integrations = options.integrations ?? {};
     // Standard Webhooks' own form (`whsec_` + base64 key): receivers pass it to `new Webhook(secret)` as it is.
     const callbackSigningSecret = integrations.callbackSigningSecret ?? `whsec_${randomBytes(24).toString('base64')}`;
-    const config = loadServiceConfig({
+    let env: Record<string, string | undefined> = {
       ...functionEnv({
         dynamo,
         sqs,
@@ -95,14 +96,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.policy && { INSTACLONE_POLICY: JSON.stringify(options.policy) }),
       ...(options.macRanges && { INSTACLONE_MAC_RANGES: options.macRanges }),
       CONSOLE_ASSETS_DIR: consoleDir,
-    });
-    const built = buildServiceDeps(config, { dynamo: dynamo.client(), sqs: sqs.client(), eventBridge: bus.client() });
+    };
+    let secretsManager: SecretsManagerStandIn | undefined;
+    if (options.secretsManager) {
+      const moved = secretsAsArns(env);
+      secretsManager = await startSecretsManagerStandIn(moved.secrets);
+      closers.push(secretsManager.close);
+      env = { ...moved.env, AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint };
+    }
+    const config = loadServiceConfig(env);
+    const clients = { dynamo: dynamo.client(), sqs: sqs.client(), eventBridge: bus.client() };
+    const meter = options.meter;
+    const built = buildServiceDeps(config, meter ? meter.clients(clients, dynamo.client()) : clients);
     const deps = withMembers(built, {
       clock: options.clock ?? built.clock,
       retryPolicy: options.retryPolicy ?? built.retryPolicy,
     });
     await consoleBuilt;
-    const handlers = makeHandlers(deps);
+    const handlers = meter ? meter.handlers(makeHandlers(deps)) : makeHandlers(deps);
     // Rules and schedules invoke their functions as Lambda's async invocation does; close waits for the runs.
     const invoker = makeAsyncInvoker({ logger, timeoutMs: 60_000 });
     closers.push(invoker.close);
@@ -116,7 +127,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     closers.push(gateway.close);
     const source = startSqsEventSource({
-      client: sqs.client(),
+      // Lambda's event source mapping polls the queue: its requests are billed as SQS requests too.
+      client: meter ? meter.clients({ sqs: sqs.client() }).sqs : sqs.client(),
       queueUrl: sqs.queueUrl,
       queueArn: sqs.queueArn,
       region: LOCAL_REGION,
@@ -143,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       apiToken,
       vcenterUrl: vcenter.url,
       ...(vcsim && { vcsim }),
+      ...(secretsManager && { secretsManager }),
       sqs,
       dynamo,
       bus,

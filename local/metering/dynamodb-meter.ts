@@ -18,16 +18,18 @@ type Output = {
 };
 type Capacity = { CapacityUnits?: number };
 
-const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
+export const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
 
-const itemsOf = (command: string, output: Output): number => {
+/** Items a read command's output says DynamoDB read. */
+export const itemsOf = (command: string, output: Output): number => {
   if (command === 'GetItemCommand') return output.Item ? 1 : 0;
   if (command === 'BatchGetItemCommand')
     return Object.values(output.Responses ?? {}).reduce((sum, items) => sum + items.length, 0);
   return output.ScannedCount ?? 0;
 };
 
-const unitsOf = (capacity: unknown): number =>
+/** Capacity units of a ConsumedCapacity (one or a list). */
+export const unitsOf = (capacity: unknown): number =>
   (Array.isArray(capacity) ? (capacity as Capacity[]) : [capacity as Capacity | undefined]).reduce(
     (sum, c) => sum + (c?.CapacityUnits ?? 0),
     0,
