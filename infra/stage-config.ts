@@ -4,7 +4,11 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
 import { type MacRange, MacRangeSchema, MacRangesSchema, macRangesSetting } from '#shared/clones/model/mac-ranges';
 import { ENV } from '#shared/config/env-keys';
-import { DEFAULT_VCENTER_MAX_CONCURRENCY, WORKER_TIMEOUT_SECONDS } from '#shared/config/resources';
+import {
+  DEFAULT_FUNCTION_MEMORY_MB,
+  DEFAULT_VCENTER_MAX_CONCURRENCY,
+  WORKER_TIMEOUT_SECONDS,
+} from '#shared/config/resources';
 import { RunnerPoolSchema } from '#shared/runners/model/runner-pools';
 import { REPO_ROOT } from './paths.js';
 
@@ -68,7 +72,7 @@ const VcenterSchema = z.object({
 const WorkerSchema = z.object({
   /** Lambda timeout; the queue's visibility timeout is derived from it. */
   timeoutSeconds: z.number().int().min(30).max(900).default(WORKER_TIMEOUT_SECONDS),
-  memorySizeMb: z.number().int().min(128).max(10240).default(512),
+  memorySizeMb: z.number().int().min(128).max(10240).default(DEFAULT_FUNCTION_MEMORY_MB),
 });
 
 const AlarmsSchema = z
@@ -200,7 +204,7 @@ export const StageConfigSchema = z
     }),
     network: NetworkSchema,
     vcenter: VcenterSchema,
-    worker: WorkerSchema.default({ timeoutSeconds: WORKER_TIMEOUT_SECONDS, memorySizeMb: 512 }),
+    worker: WorkerSchema.default({ timeoutSeconds: WORKER_TIMEOUT_SECONDS, memorySizeMb: DEFAULT_FUNCTION_MEMORY_MB }),
     logRetentionDays: z
       .number()
       .refine((days) => RETENTION_DAYS.includes(days), `expected one of ${RETENTION_DAYS.join(', ')}`)

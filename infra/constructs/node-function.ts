@@ -6,6 +6,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_FUNCTION_MEMORY_MB } from '#shared/config/resources';
 import { POLICY_BUNDLE_NAME, POLICY_BUNDLE_PATH, type StagePolicy } from '../access-policy.js';
 import { acknowledge } from '../nag.js';
 import { REPO_ROOT } from '../paths.js';
@@ -125,7 +126,7 @@ export class NodeFunction extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       timeout: props.timeout ?? Duration.seconds(30),
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? DEFAULT_FUNCTION_MEMORY_MB,
       role: this.role,
       logGroup: this.logGroup,
       tracing: Tracing.ACTIVE,

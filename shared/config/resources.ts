@@ -21,6 +21,9 @@ export const CLONE_QUEUE_MAX_RECEIVE_COUNT = 5;
  * MaximumConcurrency, the local poller's cap) is also a cap on concurrent InstantClone tasks.
  */
 export const WORKER_BATCH_SIZE = 1;
+/** Memory of every function (MB) unless its construct or the stage (`worker.memorySizeMb`) says otherwise. */
+export const DEFAULT_FUNCTION_MEMORY_MB = 512;
+
 /** Parallel worker invocations (the vCenter protection cap), unless VCENTER_MAX_CONCURRENCY says otherwise. */
 export const DEFAULT_VCENTER_MAX_CONCURRENCY = 8;
 
