@@ -5,7 +5,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import type { AwsClients } from '#shared/composition/family';
 import type { LocalHandler } from '../lambda/async-invoker.js';
-import { itemsOf, READS, unitsOf } from './dynamodb-meter.js';
+import { onDynamoDbRequest } from './dynamodb-meter.js';
 import { meterDynamoDbWrites } from './dynamodb-write-meter.js';
 
 /** What the requests made on behalf of one function (or outside any, `(outside)`) cost; every figure counted. */
@@ -80,23 +80,12 @@ export function makeAwsMeter() {
   };
 
   const meterDynamo = (client: DynamoDBClient, raw?: DynamoDBClient) => {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const command = String(context.commandName);
-        const input = args.input as Record<string, unknown>;
-        if (READS.has(command) && input.ReturnConsumedCapacity === undefined) input.ReturnConsumedCapacity = 'TOTAL';
-        const result = await next(args);
-        const usage = current().dynamodb;
-        bump(usage.requests, command.replace(/Command$/, ''));
-        if (READS.has(command)) {
-          const output = result.output as Parameters<typeof itemsOf>[1];
-          usage.itemsRead += itemsOf(command, output);
-          usage.readUnits += unitsOf(output.ConsumedCapacity);
-        }
-        return result;
-      },
-      { step: 'initialize', name: 'instacloneDynamoDbMeter' },
-    );
+    onDynamoDbRequest(client, ({ command, itemsRead, readUnits }) => {
+      const usage = current().dynamodb;
+      bump(usage.requests, command.replace(/Command$/, ''));
+      usage.itemsRead += itemsRead;
+      usage.readUnits += readUnits;
+    });
     if (raw)
       meterDynamoDbWrites(client, raw, ({ table, indexes }) => {
         const usage = current().dynamodb;

@@ -18,27 +18,52 @@ type Output = {
 };
 type Capacity = { CapacityUnits?: number };
 
-export const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand']);
 
-/** Items a read command's output says DynamoDB read. */
-export const itemsOf = (command: string, output: Output): number => {
+const itemsOf = (command: string, output: Output): number => {
   if (command === 'GetItemCommand') return output.Item ? 1 : 0;
   if (command === 'BatchGetItemCommand')
     return Object.values(output.Responses ?? {}).reduce((sum, items) => sum + items.length, 0);
   return output.ScannedCount ?? 0;
 };
 
-/** Capacity units of a ConsumedCapacity (one or a list). */
-export const unitsOf = (capacity: unknown): number =>
+const unitsOf = (capacity: unknown): number =>
   (Array.isArray(capacity) ? (capacity as Capacity[]) : [capacity as Capacity | undefined]).reduce(
     (sum, c) => sum + (c?.CapacityUnits ?? 0),
     0,
   );
 
+/** What one request through a metered client did: its command, and for a read, the items and units it read. */
+export type DynamoDbRequest = { command: string; itemsRead: number; readUnits: number };
+
 /**
- * Counts what the DynamoDB requests of `client` read, through a middleware on the client itself, so every adapter
- * built on it (document clients included) is counted as it really runs. Reads ask for ReturnConsumedCapacity.
- * Returns the running totals (live object) and `reset()`.
+ * Adds a middleware to `client` that reports every request to `onRequest` once answered, in the caller's async
+ * context; reads ask for ReturnConsumedCapacity so their units are DynamoDB's own. Every adapter built on the client
+ * (document clients included) is counted as it really runs.
+ */
+export function onDynamoDbRequest(client: DynamoDBClient, onRequest: (request: DynamoDbRequest) => void): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = String(context.commandName);
+      const input = args.input as Record<string, unknown>;
+      if (READS.has(command) && input.ReturnConsumedCapacity === undefined) input.ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const output = result.output as Output;
+      const read = READS.has(command);
+      onRequest({
+        command,
+        itemsRead: read ? itemsOf(command, output) : 0,
+        readUnits: read ? unitsOf(output.ConsumedCapacity) : 0,
+      });
+      return result;
+    },
+    { step: 'initialize', name: 'instacloneReadMeter' },
+  );
+}
+
+/**
+ * Counts what the DynamoDB requests of `client` read ({@link onDynamoDbRequest}). Returns the running totals (live
+ * object) and `reset()`.
  */
 export function meterDynamoDbReads(client: DynamoDBClient): DynamoDbReads & { reset(): void } {
   const totals = {
@@ -51,21 +76,10 @@ export function meterDynamoDbReads(client: DynamoDBClient): DynamoDbReads & { re
       totals.readUnits = 0;
     },
   };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const command = String(context.commandName);
-      const input = args.input as Record<string, unknown>;
-      if (READS.has(command) && input.ReturnConsumedCapacity === undefined) input.ReturnConsumedCapacity = 'TOTAL';
-      const result = await next(args);
-      totals.requests[command] = (totals.requests[command] ?? 0) + 1;
-      if (READS.has(command)) {
-        const output = result.output as Output;
-        totals.itemsRead += itemsOf(command, output);
-        totals.readUnits += unitsOf(output.ConsumedCapacity);
-      }
-      return result;
-    },
-    { step: 'initialize', name: 'instacloneReadMeter' },
-  );
+  onDynamoDbRequest(client, ({ command, itemsRead, readUnits }) => {
+    totals.requests[command] = (totals.requests[command] ?? 0) + 1;
+    totals.itemsRead += itemsRead;
+    totals.readUnits += readUnits;
+  });
   return totals;
 }
