@@ -7,6 +7,7 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DescribeTableCommand,
+  waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -201,6 +202,11 @@ describe('Migration: npm start on a data folder of an older version', () => {
           },
         ],
       }),
+    );
+    // dynalite makes a new table ACTIVE on a timer: on a busy machine a write at once could still find it CREATING.
+    await waitUntilTableExists(
+      { client: raw, minDelay: 0.05, maxDelay: 0.2, maxWaitTime: 30 },
+      { TableName: first.tableName },
     );
     const doc = makeDocumentClient(raw);
     for (const item of OLD_ITEMS) await doc.send(new PutCommand({ TableName: first.tableName, Item: item }));
