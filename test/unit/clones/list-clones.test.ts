@@ -133,6 +133,7 @@ describe('Use case: listClones while jobs move on', () => {
           expected: { status: 'QUEUED', version: 1 },
           status: 'SUCCEEDED',
           version: 2,
+          needsWorker: true,
           updatedAt: at,
           patch: {},
         });
