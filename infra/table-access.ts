@@ -24,6 +24,8 @@ export const JOB_TABLE_ACTIONS = {
   hooks: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /** Hooks function with warm runner pools: find a pool's ready spares (status GSI) to claim one. */
   hooksWarmRunners: ['dynamodb:Query'],
+  /** Status function: count jobs per status and find the oldest unfinished one (status GSI, read only). */
+  status: ['dynamodb:Query'],
   /** Callback notifier: record each outcome on its job (an update of `callbacks` only; it never reads a job). */
   callbackNotifier: ['dynamodb:UpdateItem'],
 } as const;

@@ -8,6 +8,7 @@ import * as poolScaler from '#functions/pool-scaler/make-handler';
 import * as reaper from '#functions/reaper/make-handler';
 import * as reconciler from '#functions/reconciler/make-handler';
 import * as slackNotifier from '#functions/slack-notifier/make-handler';
+import * as statusApi from '#functions/status-api/make-handler';
 import type { ServiceConfig } from '#shared/composition/function-config';
 import { withMembers } from '#shared/composition/lazily';
 import type { ServiceDeps } from '#shared/composition/service-deps';
@@ -19,6 +20,7 @@ import type { LocalHandler } from './lambda/async-invoker.js';
 export const FUNCTIONS = {
   'clone-api': cloneApi,
   'clone-worker': cloneWorker,
+  'status-api': statusApi,
   reconciler,
   reaper,
   hooks,

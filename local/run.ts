@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readPolicyFile } from '#shared/access/adapters/policy-source';
 import type { LoadedPolicy } from '#shared/access/model/parse-policy';
+import type { VcenterStatus } from '#shared/status/model/status-report';
 import { loadRunConfig, type RunConfig } from './run-config.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
@@ -110,6 +111,7 @@ const printBanner = (
     `  API          ${stack.apiUrl}/v1`,
     `  token        ${tokenFromEnv ? '(from INSTACLONE_API_TOKEN)' : `${stack.apiToken}  (kept in ${stack.dataDir}/api-token)`}, token:default; more: npm run tokens -- add <name>`,
     `  vCenter      ${stack.vcenterUrl}${stack.vcsim ? '  (embedded simulator)' : ''}`,
+    `  login        ${loginLine(stack.vcenterLogin)}`,
     `  events       ${stack.eventsFile ?? '(not written)'}`,
     `  hooks        ${hooks}`,
     `  callbacks    signed with ${callbackFromEnv ? '$CALLBACK_SIGNING_SECRET' : stack.callbackSigningSecret}`,
@@ -119,11 +121,19 @@ const printBanner = (
     `  curl -sS -X POST ${stack.apiUrl}/v1/clones -H "Authorization: Bearer ${bearer}" -H 'Content-Type: application/json' -d '${body}'`,
     'Then look at the job (use the jobId from the answer):',
     `  curl -sS ${stack.apiUrl}/v1/clones/JOB_ID -H "Authorization: Bearer ${bearer}"`,
+    'How the service is (vCenter, queues, jobs per status):',
+    `  curl -sS ${stack.apiUrl}/v1/status -H "Authorization: Bearer ${bearer}"`,
     '',
     'Ctrl-C stops everything.',
   ];
   console.log(lines.join('\n'));
 };
+
+/** The start-up login to vCenter, as a banner line: ok with what answered, or why not (the fix where one is known). */
+const loginLine = (login: VcenterStatus): string =>
+  login.status === 'ok'
+    ? `vCenter login ok: API ${login.apiVersion} (${login.apiType}), ${login.latencyMs} ms`
+    : `vCenter login FAILED after ${login.latencyMs} ms: ${login.error.message}; jobs will fail until it works (GET /v1/status checks again)`;
 
 /** Which policy is in force (or that none is), and its lint warnings, which are never to be missed. */
 const policyLines = (policy: LoadedPolicy | undefined, file: string | undefined): string[] => {

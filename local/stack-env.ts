@@ -42,6 +42,7 @@ export const functionEnv = (o: {
   AWS_ENDPOINT_URL_EVENTBRIDGE: o.bus.endpoint,
   JOBS_TABLE_NAME: o.dynamo.tableName,
   CLONE_QUEUE_URL: o.sqs.queueUrl,
+  CLONE_DLQ_URL: o.sqs.dlqUrl,
   EVENT_BUS_NAME: RESOURCE_NAMES.eventBus,
   VCENTER_URL: o.vcenter.url,
   VCENTER_USERNAME: o.vcenter.username,

@@ -3,6 +3,7 @@ import type { Policy } from '#shared/access/model/policy';
 import type { RetryPolicy } from '#shared/clones/model/retry-policy';
 import type { FunctionName } from '#shared/composition/service-functions';
 import type { Clock } from '#shared/runtime/runtime';
+import type { VcenterStatus } from '#shared/status/model/status-report';
 import type { DynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import type { EventBus } from './emulators/event-bus.js';
 import type { SecretsManagerStandIn } from './emulators/secrets-manager-stand-in.js';
@@ -106,6 +107,8 @@ export type LocalStack = {
   callbackSigningSecret: string;
   /** Jobs found unfinished on disk at start and re-enqueued. */
   redriven: string[];
+  /** The one login to vCenter at start-up (with the worker's client): ok with its API version, or why not. */
+  vcenterLogin: VcenterStatus;
   /** Every function's handler as this stack serves it (tests invoke one directly, as Lambda would). */
   handlers: Record<FunctionName, LocalHandler>;
   /** Resolves when the worker has nothing in flight and the queue looked empty. */

@@ -3,11 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withMembers } from '#shared/composition/lazily';
-import { buildServiceDeps } from '#shared/composition/service-deps';
+import { buildServiceDeps, type ServiceDeps } from '#shared/composition/service-deps';
 import type { FunctionName } from '#shared/composition/service-functions';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
 import { buildConsoleAssets } from '#shared/console/build/build-console';
 import { EVENT_RULES } from '#shared/events/event-rules';
+import type { VcenterStatus } from '#shared/status/model/status-report';
+import { makeProbeVcenter } from '#shared/status/use-cases/report-status';
 import { localAuthorizer } from './auth/local-authorizer.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { startEventBus } from './emulators/event-bus.js';
@@ -19,7 +21,7 @@ import { makeAsyncInvoker } from './lambda/async-invoker.js';
 import { startHttpGateway } from './lambda/http-gateway.js';
 import { startSqsEventSource } from './lambda/sqs-event-source.js';
 import { LOCAL_REGION } from './local-aws.js';
-import { consoleLogger } from './local-logger.js';
+import { consoleLogger, type LocalLogger } from './local-logger.js';
 import { addManifestRules, gatewayRoutes, startManifestSchedules } from './serve-manifest.js';
 import { functionEnv, integrationEnv, secretsAsArns } from './stack-env.js';
 import type { LocalStack, LocalStackOptions, WorkerHandler } from './stack-options.js';
@@ -37,6 +39,21 @@ export type { ExternalVcenter, LocalStack, LocalStackOptions } from './stack-opt
  * the deployed adapters factory over its own emulators' clients: nothing is read from or written to `process.env`,
  * so one process can host several stacks. Rejects (after closing what started) when any part fails.
  */
+/** How long start-up waits for vCenter's login before it reports it as failed and goes on. */
+export const VCENTER_LOGIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Logs in to vCenter once, with the client the worker will use (so the first clone reuses the session), and logs
+ * how it went. Never rejects: a stack whose vCenter is down still starts, and its jobs say why they fail.
+ */
+const loginOnce = async (deps: ServiceDeps, logger: LocalLogger): Promise<VcenterStatus> => {
+  const probe = makeProbeVcenter({ vcenter: deps.vcenterProbe, clock: deps.clock });
+  const login = await probe(AbortSignal.timeout(VCENTER_LOGIN_TIMEOUT_MS));
+  if (login.status === 'ok') logger.info('vCenter login ok', { apiVersion: login.apiVersion, ms: login.latencyMs });
+  else logger.warn('vCenter login failed', { code: login.error.code, message: login.error.message });
+  return login;
+};
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const logger = options.logger ?? consoleLogger;
   const workerTimeoutMs = options.workerTimeoutMs ?? 60_000;
@@ -114,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     await consoleBuilt;
     const handlers = meter ? meter.handlers(makeHandlers(deps)) : makeHandlers(deps);
+    const vcenterLogin = await loginOnce(deps, logger);
     // Rules and schedules invoke their functions as Lambda's async invocation does; close waits for the runs.
     const invoker = makeAsyncInvoker({ logger, timeoutMs: 60_000 });
     closers.push(invoker.close);
@@ -162,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(eventsFile && { eventsFile }),
       callbackSigningSecret,
       redriven,
+      vcenterLogin,
       handlers,
       idle: source.idle,
       close: closeAll,

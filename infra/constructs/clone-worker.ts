@@ -23,6 +23,26 @@ export const VIM_WSDL_FOLDER = { source: 'shared/vsphere/wsdl', target: 'wsdl' }
 /** File name of the vCenter CA bundle inside the worker's bundle. */
 export const VCENTER_CA_BUNDLE_NAME = 'vcenter-ca.pem';
 
+/**
+ * How a function in the worker's network reaches vCenter: the WSDL and CA bundle it needs on disk and the settings
+ * that name them, the URL and the credentials secret (the worker and the status function share them).
+ */
+export const vcenterAccess = (config: StageConfig, stateful: StatefulResources) => {
+  const { vcenter } = config;
+  const bundledFiles: BundledFile[] = [
+    VIM_WSDL_FOLDER,
+    ...(vcenter.caBundleFile ? [{ source: vcenter.caBundleFile, target: VCENTER_CA_BUNDLE_NAME }] : []),
+  ];
+  const environment = {
+    [ENV.VCENTER_URL]: vcenter.url,
+    [ENV.VCENTER_SECRET_ARN]: stateful.vcenterSecret.secretArn,
+    [ENV.VCENTER_INSECURE]: String(vcenter.insecure),
+    [ENV.VCENTER_MAX_CONCURRENCY]: String(vcenter.maxConcurrency),
+    ...(vcenter.caBundleFile && { [ENV.VCENTER_CA_FILE]: `${TASK_ROOT}/${VCENTER_CA_BUNDLE_NAME}` }),
+  };
+  return { bundledFiles, environment };
+};
+
 export type CloneWorkerProps = {
   readonly entry: string;
   readonly config: StageConfig;
@@ -49,10 +69,7 @@ export class CloneWorker extends Construct {
     super(scope, id);
     const { config, stateful } = props;
     const { vcenter } = config;
-    const bundledFiles: BundledFile[] = [
-      VIM_WSDL_FOLDER,
-      ...(vcenter.caBundleFile ? [{ source: vcenter.caBundleFile, target: VCENTER_CA_BUNDLE_NAME }] : []),
-    ];
+    const access = vcenterAccess(config, stateful);
 
     this.nodeFunction = new NodeFunction(this, 'Worker', {
       entry: props.entry,
@@ -63,17 +80,13 @@ export class CloneWorker extends Construct {
       logRetention: props.logRetention,
       logLevel: config.logLevel,
       vpc: { vpc: props.network.vpc, subnets: props.network.subnets, securityGroup: props.network.securityGroup },
-      bundledFiles,
+      bundledFiles: access.bundledFiles,
       accessPolicy: props.accessPolicy,
       environment: {
         [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName,
         [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,
         [ENV.EVENT_BUS_NAME]: stateful.eventBus.eventBusName,
-        [ENV.VCENTER_URL]: vcenter.url,
-        [ENV.VCENTER_SECRET_ARN]: stateful.vcenterSecret.secretArn,
-        [ENV.VCENTER_INSECURE]: String(vcenter.insecure),
-        [ENV.VCENTER_MAX_CONCURRENCY]: String(vcenter.maxConcurrency),
-        ...(vcenter.caBundleFile && { [ENV.VCENTER_CA_FILE]: `${TASK_ROOT}/${VCENTER_CA_BUNDLE_NAME}` }),
+        ...access.environment,
       },
     });
     this.function = this.nodeFunction.function;

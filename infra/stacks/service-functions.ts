@@ -5,6 +5,7 @@ import type { ConsoleSite } from '../constructs/console-site.js';
 import type { HooksFunction } from '../constructs/hooks-function.js';
 import type { ScheduledFunction } from '../constructs/scheduled-function.js';
 import type { SlackNotifier } from '../constructs/slack-notifier.js';
+import type { StatusApi } from '../constructs/status-api.js';
 import type { WarmPools } from '../constructs/warm-pools.js';
 import type { MonitoredFunction } from '../monitored-function.js';
 
@@ -13,6 +14,7 @@ export type ServiceFunctionParts = {
   readonly worker: CloneWorker;
   readonly api: CloneApi;
   readonly console: ConsoleSite;
+  readonly status: StatusApi;
   readonly hooks?: HooksFunction | undefined;
   readonly pools?: WarmPools | undefined;
   readonly reconciler?: ScheduledFunction | undefined;
@@ -28,10 +30,11 @@ export type ServiceFunctionParts = {
  * Order: the request path (worker, HTTP functions), then the async ones; the dashboard keeps it.
  */
 export function serviceFunctions(parts: ServiceFunctionParts): MonitoredFunction[] {
-  const { worker, api, console, hooks, pools, reconciler, reaper, callbackNotifier, slackNotifier } = parts;
+  const { worker, api, status, console, hooks, pools, reconciler, reaper, callbackNotifier, slackNotifier } = parts;
   const functions: (MonitoredFunction | undefined)[] = [
     { name: 'Worker', title: 'Worker', function: worker.function, trigger: 'queue' },
     { name: 'Api', title: 'API function', function: api.function, trigger: 'http' },
+    { name: 'Status', title: 'Status function', function: status.function, trigger: 'http' },
     { name: 'Console', title: 'Console', function: console.nodeFunction.function, trigger: 'http' },
     hooks && { name: 'Hooks', title: 'Hooks function', function: hooks.nodeFunction.function, trigger: 'http' },
     pools && { name: 'PoolApi', title: 'Pool API', function: pools.api.function, trigger: 'http' },

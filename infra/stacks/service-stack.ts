@@ -16,6 +16,7 @@ import { ScheduledFunction } from '../constructs/scheduled-function.js';
 import { ServiceAlarms } from '../constructs/service-alarms.js';
 import { ServiceDashboard } from '../constructs/service-dashboard.js';
 import { SlackNotifier } from '../constructs/slack-notifier.js';
+import { StatusApi } from '../constructs/status-api.js';
 import { WarmPools } from '../constructs/warm-pools.js';
 import { WorkerNetwork } from '../constructs/worker-network.js';
 import { FUNCTIONS_DIR } from '../paths.js';
@@ -81,6 +82,13 @@ export class ServiceStack extends Stack {
       gateways: this.api.gateways,
       logRetention,
       logLevel: config.logLevel,
+    });
+    const status = new StatusApi(this, 'StatusApi', {
+      ...shared,
+      entry: entry('status-api'),
+      config,
+      network,
+      gateways: this.api.gateways,
     });
 
     const warmPools = props.warmPools ?? [true, 'true'].includes(this.node.tryGetContext(WARM_POOLS_CONTEXT));
@@ -148,6 +156,7 @@ export class ServiceStack extends Stack {
       worker: this.worker,
       api: this.api,
       console: consoleSite,
+      status,
       hooks,
       pools: this.pools,
       reconciler,

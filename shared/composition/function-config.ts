@@ -11,6 +11,7 @@ import type { HooksConfigSchema } from '../hooks/config.js';
 import type { CallbackNotifierConfigSchema, SlackNotifierConfigSchema } from '../notifications/config.js';
 import type { PoolApiConfigSchema, PoolScalerConfigSchema } from '../pools/config.js';
 import type { RunnerWorkerConfigSchema } from '../runners/config.js';
+import type { StatusConfigSchema } from '../status/config.js';
 
 type FunctionConfig =
   | z.infer<typeof AccessConfigSchema>
@@ -24,7 +25,8 @@ type FunctionConfig =
   | z.infer<typeof PoolApiConfigSchema>
   | z.infer<typeof PoolScalerConfigSchema>
   | z.infer<typeof RunnerWorkerConfigSchema>
-  | z.infer<typeof ConsoleConfigSchema>;
+  | z.infer<typeof ConsoleConfigSchema>
+  | z.infer<typeof StatusConfigSchema>;
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /**

@@ -10,6 +10,7 @@ import { type MacDeps, macFamily } from './mac-deps.js';
 import { type NotifierDeps, notifierFamily } from './notifier-deps.js';
 import { type PoolDeps, poolFamily } from './pool-deps.js';
 import { type SecretDeps, secretFamily } from './secret-deps.js';
+import { type StatusDeps, statusFamily } from './status-deps.js';
 import { type VcenterDeps, vcenterFamily } from './vcenter-deps.js';
 
 /** Every dep any function takes: each function's `makeHandler` names the part it uses. */
@@ -23,7 +24,8 @@ export type ServiceDeps = CoreDeps &
   NotifierDeps &
   VcenterDeps &
   AccessDeps &
-  ConsoleDeps;
+  ConsoleDeps &
+  StatusDeps;
 
 /**
  * Every family of the adapters factory at once, built lazily: what a local stack, which runs all the functions in
@@ -42,4 +44,5 @@ export const buildServiceDeps: (config: ServiceConfig, clients?: Partial<AwsClie
   poolFamily,
   secretFamily,
   vcenterFamily,
+  statusFamily,
 );

@@ -20,6 +20,7 @@ type FunctionEntry = {
 export const FUNCTIONS = {
   'clone-api': { serviceName: 'instaclone-api' },
   'clone-worker': { serviceName: 'instaclone-worker' },
+  'status-api': { serviceName: 'instaclone-status' },
   reconciler: { serviceName: 'instaclone-reconciler', feature: 'reconciler' },
   reaper: { serviceName: 'instaclone-reaper', feature: 'reaper' },
   hooks: { serviceName: 'instaclone-hooks', feature: 'hooks' },

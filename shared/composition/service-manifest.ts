@@ -41,6 +41,7 @@ const ROUTES: readonly HttpRouteEntry[] = [
   { routeKey: 'DELETE /v1/clones/{jobId}', function: 'clone-api', auth: 'iam' },
   { routeKey: 'GET /v1/stats', function: 'clone-api', auth: 'iam' },
   { routeKey: 'GET /v1/health', function: 'clone-api', auth: 'none' },
+  { routeKey: 'GET /v1/status', function: 'status-api', auth: 'iam' },
   { routeKey: 'GET /v1/openapi.json', function: 'clone-api', auth: 'none' },
   // The web console's page and files: public, they hold no data (every datum comes from the routes above).
   { routeKey: 'GET /', function: 'console', auth: 'none' },

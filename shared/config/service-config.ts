@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { MacRangesSettingSchema } from '../clones/model/mac-ranges.js';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY } from './resources.js';
 
-const required = (hint: string) => z.string({ error: `is required (${hint})` }).min(1, `is required (${hint})`);
+export const required = (hint: string) => z.string({ error: `is required (${hint})` }).min(1, `is required (${hint})`);
 const optionalUrl = z.url().optional();
 
 /** AWS endpoints: set only locally, where every client must be pointed at an emulator explicitly. */
@@ -45,14 +45,8 @@ export const ApiConfigSchema = FunctionBaseSchema.extend({
 });
 export type ApiConfig = z.infer<typeof ApiConfigSchema>;
 
-/**
- * The worker's settings. vCenter credentials come either from env (local runs) or from a Secrets Manager
- * secret (AWS); exactly one of the two must be configured.
- */
-export const WorkerConfigSchema = FunctionBaseSchema.extend({
-  JOBS_TABLE_NAME: required('the job table name'),
-  EVENT_BUS_NAME: required('the event bus name'),
-  CLONE_QUEUE_URL: required('the clone queue URL, to hand back messages whose task is still running'),
+/** How a function reaches vCenter: the worker's and the status's settings, the same keys for both. */
+export const VCENTER_SETTINGS = {
   VCENTER_URL: z.url({ error: 'is required: the vCenter SDK URL, e.g. https://vcenter.example.com/sdk' }),
   VCENTER_USERNAME: z.string().optional(),
   VCENTER_PASSWORD: z.string().optional(),
@@ -60,10 +54,25 @@ export const WorkerConfigSchema = FunctionBaseSchema.extend({
   VCENTER_CA_FILE: z.string().optional(),
   VCENTER_INSECURE: booleanFlag,
   VCENTER_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(DEFAULT_VCENTER_MAX_CONCURRENCY),
-}).refine((c) => c.VCENTER_SECRET_ARN !== undefined || (c.VCENTER_USERNAME && c.VCENTER_PASSWORD), {
-  path: ['VCENTER_SECRET_ARN'],
-  message: 'is required unless VCENTER_USERNAME and VCENTER_PASSWORD are set',
-});
+};
+
+/** vCenter credentials come either from env (local runs) or from a Secrets Manager secret (AWS): exactly one. */
+type VcenterCredentialSettings = { [K in 'VCENTER_SECRET_ARN' | 'VCENTER_USERNAME' | 'VCENTER_PASSWORD']?: string };
+export const VCENTER_CREDENTIALS_GIVEN: [
+  (c: VcenterCredentialSettings) => boolean,
+  { path: string[]; message: string },
+] = [
+  (c) => c.VCENTER_SECRET_ARN !== undefined || Boolean(c.VCENTER_USERNAME && c.VCENTER_PASSWORD),
+  { path: ['VCENTER_SECRET_ARN'], message: 'is required unless VCENTER_USERNAME and VCENTER_PASSWORD are set' },
+];
+
+/** The worker's settings: the table, the queue (to hand messages back), the bus, and vCenter. */
+export const WorkerConfigSchema = FunctionBaseSchema.extend({
+  JOBS_TABLE_NAME: required('the job table name'),
+  EVENT_BUS_NAME: required('the event bus name'),
+  CLONE_QUEUE_URL: required('the clone queue URL, to hand back messages whose task is still running'),
+  ...VCENTER_SETTINGS,
+}).refine(...VCENTER_CREDENTIALS_GIVEN);
 export type WorkerConfig = z.infer<typeof WorkerConfigSchema>;
 
 /** The scheduled reaper; with the bus (warm pools on), a claim whose lease ran out is announced as `Pool Released`. */

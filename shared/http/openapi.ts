@@ -5,6 +5,7 @@ import { CloneRequestSchema } from '../clones/model/clone-request.js';
 import { PoolViewSchema, poolPaths } from '../pools/api/openapi-pool-paths.js';
 import { StatsQuerySchema } from '../stats/api/stats-query.js';
 import { StatsViewSchema } from '../stats/api/stats-view-schema.js';
+import { StatusReportSchema } from '../status/model/status-report.js';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
@@ -144,7 +145,29 @@ export const openApiDocument = () => ({
         },
       },
     },
-    '/v1/health': { get: { operationId: 'health', security: [], responses: { '200': { description: 'Up' } } } },
+    '/v1/health': {
+      get: {
+        operationId: 'health',
+        summary: 'The API answers (cheap, unauthenticated; for load balancers). `/v1/status` says how the service is',
+        security: [],
+        responses: { '200': { description: 'Up' } },
+      },
+    },
+    '/v1/status': {
+      get: {
+        operationId: 'status',
+        summary:
+          'For operators: vCenter login (ok or the error, latency, API version), queue and DLQ depths, jobs per status and the oldest unfinished job',
+        responses: {
+          '200': {
+            description: 'The status, also when vCenter fails (then `vcenter.status` is `error`)',
+            ...json('Status'),
+          },
+          '401': errors['401'],
+          '403': { description: 'A policy exists and does not make the caller an admin', ...json('Error') },
+        },
+      },
+    },
     '/': {
       get: {
         operationId: 'consolePage',
@@ -176,6 +199,7 @@ export const openApiDocument = () => ({
       CloneJob: jsonSchema(JobViewSchema, 'output'),
       Pool: jsonSchema(PoolViewSchema, 'output'),
       Stats: jsonSchema(StatsViewSchema, 'output'),
+      Status: jsonSchema(StatusReportSchema, 'output'),
       Error: jsonSchema(ErrorSchema, 'output'),
     },
     securitySchemes: {

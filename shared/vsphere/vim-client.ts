@@ -84,6 +84,11 @@ export interface VimClient {
   /** Best-effort `CancelTask`. */
 
   cancelTask(task: MoRef<'Task'>, opts?: CallOptions): Promise<void>;
+  /**
+   * Logs in if there is no session yet and makes one authenticated call (the root folder's name), so a resolved
+   * answer means vCenter answers and accepts the credentials. Resolves with vCenter's `about` API version and type.
+   */
+  about(opts?: CallOptions): Promise<{ apiVersion: string; apiType: string }>;
   /** Ends the session and closes idle sockets. The client logs in again if used afterwards. Never throws. */
   logout(): Promise<void>;
   /** SOAP round trips made so far (HTTP requests, retries included). */
@@ -195,6 +200,11 @@ export function createVimClient(
     getNetwork: (network, opts) => readNetwork(network, retrieve, opts),
     async cancelTask(task, opts) {
       await call('CancelTask', { _this: mo(task) }, opts);
+    },
+    async about(opts) {
+      const sc = await session.serviceContent(opts);
+      await retrieve(sc.rootFolder, ['name'], opts);
+      return { apiVersion: sc.apiVersion, apiType: sc.apiType };
     },
     async logout() {
       waiter.reset();

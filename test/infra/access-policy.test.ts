@@ -39,9 +39,11 @@ describe('A stage with an access policy', () => {
     });
   });
 
-  it("serves exactly the callers' routes of the API and pool functions on the OIDC API, each behind the JWT authorizer", () => {
+  it("serves exactly the callers' routes of the API, status and pool functions on the OIDC API, each behind the JWT authorizer", () => {
     // Prepare
-    const callers = [...routesOf('clone-api'), ...routesOf('pool-api')].filter((route) => route.auth === 'iam');
+    const callers = [...routesOf('clone-api'), ...routesOf('status-api'), ...routesOf('pool-api')].filter(
+      (route) => route.auth === 'iam',
+    );
     // Act
     const oidcRoutes = routes.filter(([, route]) => JSON.stringify(route.ApiId) === JSON.stringify({ Ref: oidcApiId }));
     // Assess
@@ -64,11 +66,12 @@ describe('A stage with an access policy', () => {
         (fn.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.INSTACLONE_POLICY_FILE ===
         POLICY_BUNDLE_PATH,
     );
-    // Assess: the API, the worker, the pool API and the reconciler (the dev stage leaves the hooks off)
+    // Assess: the API, the worker, the status, the pool API and the reconciler (the dev stage leaves the hooks off)
     expect(withPolicy.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
       'CloneApiHandlerFunction',
       'CloneWorkerFunction',
       'ReconcilerHandlerFunction',
+      'StatusApiHandlerFunction',
       'WarmPoolsApiFunction',
     ]);
   });

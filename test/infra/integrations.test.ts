@@ -194,13 +194,16 @@ describe('Integrations infrastructure (hooks, notifiers, GitHub runners)', () =>
     ]);
   });
 
-  it('keeps every function but the worker outside the VPC', () => {
+  it('keeps every function but the two that talk to vCenter (worker, status) outside the VPC', () => {
     // Act
     const inVpc = functions.filter(([, f]) => f['VpcConfig'] !== undefined).map(([id]) => id);
 
     // Assess
-    expect(functions).toHaveLength(7);
-    expect(inVpc).toEqual([expect.stringMatching(/^CloneWorkerFunction/)]);
+    expect(functions).toHaveLength(8);
+    expect(inVpc.sort()).toEqual([
+      expect.stringMatching(/^CloneWorkerFunction/),
+      expect.stringMatching(/^StatusApiHandlerFunction/),
+    ]);
   });
 
   it('gives the worker and the reaper the GitHub App settings, and no other function', () => {

@@ -96,6 +96,15 @@ describe('Service IAM', () => {
         },
         readSecret('IntegrationSecretsGithubAppPrivateKey'),
       ],
+      StatusApiHandlerRole: [
+        logs('StatusApiHandler'),
+        { actions: eniActions, resources: ['*'] },
+        xray,
+        table(['Query'], ['by-status']),
+        { actions: ['sqs:GetQueueAttributes'], resources: ['import(CloneQueueArn)'] },
+        { actions: ['sqs:GetQueueAttributes'], resources: ['import(CloneQueueDeadLetterQueueArn)'] },
+        readSecret('VcenterSecret'),
+      ],
       ReconcilerHandlerRole: [
         logs('ReconcilerHandler'),
         xray,
@@ -142,7 +151,7 @@ describe('Service IAM', () => {
     expect(new Set(wildcardActions)).toEqual(new Set([...xray.actions, ...eniActions]));
   });
 
-  it('lets each secret be read only by the functions that use it (the vCenter secret by the worker alone)', () => {
+  it('lets each secret be read only by the functions that use it (the vCenter secret by the worker and the status)', () => {
     // Prepare
     const secretIds = Object.keys(statefulTemplate.findResources('AWS::SecretsManager::Secret'));
 
@@ -157,7 +166,7 @@ describe('Service IAM', () => {
     // Assess
     expect(secretIds).toHaveLength(6);
     expect(readersBySecret).toEqual({
-      'import(VcenterSecret)': ['CloneWorkerRole'],
+      'import(VcenterSecret)': ['CloneWorkerRole', 'StatusApiHandlerRole'],
       'import(IntegrationSecretsGithubAppPrivateKey)': ['CloneWorkerRole', 'ReaperHandlerRole'],
       'import(IntegrationSecretsCallbackSigning)': ['CallbackNotifierHandlerRole'],
       'import(IntegrationSecretsGenericHook)': ['HooksHandlerRole'],
@@ -171,7 +180,7 @@ describe('Service IAM', () => {
     const roles = resourcesOfType(template, 'AWS::IAM::Role').map(([, role]) => role);
 
     // Assess
-    expect(roles).toHaveLength(8);
+    expect(roles).toHaveLength(9);
     for (const role of roles) {
       expect(role['ManagedPolicyArns']).toBeUndefined();
       expect(role['AssumeRolePolicyDocument']).toEqual({
@@ -195,6 +204,7 @@ describe('Service IAM', () => {
       new Set([
         'apigateway.amazonaws.com -> CloneApiHandlerFunction.Arn',
         'apigateway.amazonaws.com -> ConsoleHandlerFunction.Arn',
+        'apigateway.amazonaws.com -> StatusApiHandlerFunction.Arn',
         'events.amazonaws.com -> ReconcilerHandlerFunction.Arn',
         'events.amazonaws.com -> ReaperHandlerFunction.Arn',
         'events.amazonaws.com -> CallbackNotifierHandlerFunction.Arn',

@@ -12,6 +12,7 @@ const core = synthWithFeatures(false);
 const FUNCTIONS: Record<string, { title: string; trigger: FunctionTrigger }> = {
   CloneWorkerFunction: { title: 'Worker', trigger: 'queue' },
   CloneApiHandlerFunction: { title: 'API function', trigger: 'http' },
+  StatusApiHandlerFunction: { title: 'Status function', trigger: 'http' },
   ConsoleHandlerFunction: { title: 'Console', trigger: 'http' },
   HooksHandlerFunction: { title: 'Hooks function', trigger: 'http' },
   WarmPoolsApiFunction: { title: 'Pool API', trigger: 'http' },
@@ -90,7 +91,7 @@ describe.each([
   {
     stage: 'no optional function',
     template: core.serviceTemplate,
-    present: ['CloneWorkerFunction', 'CloneApiHandlerFunction', 'ConsoleHandlerFunction'],
+    present: ['CloneWorkerFunction', 'CloneApiHandlerFunction', 'StatusApiHandlerFunction', 'ConsoleHandlerFunction'],
   },
 ])('Service monitoring with $stage', ({ template, present }) => {
   const alarms = alarmsOf(template);

@@ -17,12 +17,13 @@ const api = functions.find(([id]) => id.startsWith('CloneApi'))?.[1] ?? {};
 const envOf = (fn: Record<string, unknown>) => (fn['Environment'] as { Variables: Record<string, unknown> }).Variables;
 
 describe('Service stack', () => {
-  it('deploys only the API, worker and console functions when no optional feature is on', () => {
+  it('deploys only the API, status, worker and console functions when no optional feature is on', () => {
     // Assess
     expect(functions.map(([id]) => id.replace(/[0-9A-F]{8}$/, '')).sort()).toEqual([
       'CloneApiHandlerFunction',
       'CloneWorkerFunction',
       'ConsoleHandlerFunction',
+      'StatusApiHandlerFunction',
     ]);
   });
 
@@ -53,8 +54,8 @@ describe('Service stack', () => {
     // Act
     const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup');
 
-    // Assess: three functions plus the API access log.
-    expect(logGroups).toHaveLength(4);
+    // Assess: four functions (API, status, worker, console) plus the API access log.
+    expect(logGroups).toHaveLength(5);
     for (const [, group] of logGroups) expect(group['RetentionInDays']).toBe(config.logRetentionDays);
   });
 
@@ -162,7 +163,7 @@ describe('Service stack', () => {
     ]);
   });
 
-  it('requires IAM auth on every /v1/clones route and stats, and leaves health, the OpenAPI document and the console page public', () => {
+  it('requires IAM auth on every /v1/clones route, stats and status, and leaves health, the OpenAPI document and the console page public', () => {
     // Act
     const routes = Object.fromEntries(
       resourcesOfType(template, 'AWS::ApiGatewayV2::Route').map(([, route]) => [
@@ -179,6 +180,7 @@ describe('Service stack', () => {
       'DELETE /v1/clones/{jobId}': 'AWS_IAM',
       'GET /v1/stats': 'AWS_IAM',
       'GET /v1/health': 'NONE',
+      'GET /v1/status': 'AWS_IAM',
       'GET /v1/openapi.json': 'NONE',
       'GET /': 'NONE',
       'GET /console/{file}': 'NONE',
@@ -199,7 +201,7 @@ describe('Service stack', () => {
     });
   });
 
-  it('alarms to the alarm topic on worker and API errors and throttles, and the oldest clone request age', () => {
+  it('alarms to the alarm topic on worker, API and status errors and throttles, and the oldest clone request age', () => {
     // Act
     const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => ({
       metric: `${alarm['Namespace']}/${alarm['MetricName']}`,
@@ -217,6 +219,8 @@ describe('Service stack', () => {
       { metric: 'AWS/Lambda/Throttles', on: 'ref(CloneWorkerFunction)', ...atLeastOne },
       { metric: 'AWS/Lambda/Errors', on: 'ref(CloneApiHandlerFunction)', ...atLeastOne },
       { metric: 'AWS/Lambda/Throttles', on: 'ref(CloneApiHandlerFunction)', ...atLeastOne },
+      { metric: 'AWS/Lambda/Errors', on: 'ref(StatusApiHandlerFunction)', ...atLeastOne },
+      { metric: 'AWS/Lambda/Throttles', on: 'ref(StatusApiHandlerFunction)', ...atLeastOne },
       { metric: 'AWS/Lambda/Errors', on: 'ref(ConsoleHandlerFunction)', ...atLeastOne },
       { metric: 'AWS/Lambda/Throttles', on: 'ref(ConsoleHandlerFunction)', ...atLeastOne },
       {

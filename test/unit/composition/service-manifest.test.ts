@@ -6,6 +6,7 @@ import { makeConsoleRoutes } from '#shared/console/api/console-routes';
 import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { makePoolApiRoutes } from '#shared/pools/api/pool-api-routes';
 import { makeStatsRoutes } from '#shared/stats/api/stats-routes';
+import { makeStatusRoutes } from '#shared/status/api/status-routes';
 
 /** Never called: the route tables are built only to read their keys. */
 const unused = async (): Promise<never> => {
@@ -32,6 +33,7 @@ const served: Partial<Record<FunctionName, string[]>> = {
     }),
   ),
   console: Object.keys(makeConsoleRoutes({ get: () => undefined })),
+  'status-api': Object.keys(makeStatusRoutes(unused)),
   hooks: Object.keys(
     makeHookRoutes({ secrets: {}, submit: unused, handleGithub: unused, handleSlack: unused, now: () => new Date() }),
   ),
