@@ -22,18 +22,21 @@ export async function countFinished(eventsFile: string): Promise<number> {
 }
 
 /**
- * Accepted jobs that are neither announced nor terminal in the table. Announced jobs are skipped without a request,
- * so near the end only a handful are asked about; a job that is terminal but never announced counts as finished
- * here (the audit reports its missing event), so the wait does not run out the clock on it.
+ * Accepted jobs that are neither announced nor terminal in the table (SUCCEEDED, FAILED, or DESTROYED after a
+ * DELETE). Announced jobs (but `deleted` ones) are skipped without a request, so near the end only a handful are
+ * asked about; a job that is terminal but never announced counts as finished here (the audit reports its missing
+ * event), so the wait does not run out the clock on it.
  */
 export async function unfinishedJobs(
   supervisor: StackSupervisor,
   accepted: readonly string[],
   eventsFile: string,
   apiToken: string,
+  deleted: ReadonlySet<string> = new Set(),
 ): Promise<string[]> {
   const announced = new Set((await readEvents(eventsFile)).map((e) => String(e.detail.jobId)));
-  const pending = accepted.filter((id) => !announced.has(id));
+  // A deleted job may be announced SUCCEEDED and still be on its way to DESTROYED: always ask about those.
+  const pending = accepted.filter((id) => !announced.has(id) || deleted.has(id));
   const statuses = await Promise.all(
     pending.map((jobId) =>
       supervisor.use(async (ready) => {
@@ -44,7 +47,7 @@ export async function unfinishedJobs(
       }),
     ),
   );
-  return pending.filter((_, i) => !['SUCCEEDED', 'FAILED'].includes(statuses[i] ?? ''));
+  return pending.filter((_, i) => !['SUCCEEDED', 'FAILED', 'DESTROYED'].includes(statuses[i] ?? ''));
 }
 
 /** Reads the three views (the API's jobs, the simulator's VMs, the events file) and audits them. */
@@ -68,7 +71,7 @@ export async function auditNow(
       }),
     );
   }
-  const audit = auditChaos(accepted, jobs, await admin.vms(), await readEvents(eventsFile));
+  const audit = auditChaos(accepted, jobs, await admin.vms(), await readEvents(eventsFile), Date.now());
   await supervisor.use((ready) => explainExamples(audit, ready.dynamoEndpoint, ready.tableName));
   return audit;
 }

@@ -5,6 +5,14 @@ import { join } from 'node:path';
 import type { ChaosAudit } from './chaos-audit.js';
 import { auditNow, countFinished, unfinishedJobs } from './chaos-gather.js';
 import type { ChaosOptions } from './chaos-options.js';
+import {
+  GOLDEN_PATH,
+  garbageRule,
+  garbageSourceOf,
+  goldenImage,
+  jobPlanner,
+  vcenterOutage,
+} from './chaos-scenarios.js';
 import { submitAll } from './chaos-submit.js';
 import { CHAOS_FAULT_RULES } from './fault-plan.js';
 import { type SimAdmin, simAdmin } from './sim-admin.js';
@@ -25,6 +33,8 @@ export type ChaosReport = ChaosAudit & {
   redriven: number;
   injectedFaultRules: number;
   sessionExpiries: number;
+  /** What the issue-16 scenarios did: DELETEs sent, the golden image refreshed, the garbage source, the outage. */
+  scenarios: { deleted: number; goldenRefreshed: boolean; garbageSource?: string; outageSeconds: number };
   /** Lines of the stack's and the simulator's output that contain the vCenter password or the API token. */
   secretsInLogs: number;
   elapsedMs: number;
@@ -102,11 +112,15 @@ export async function runChaos(
     workerTimeoutMs: 5_000,
     visibilityTimeoutSeconds: 6,
     closeGraceMs: 3_000,
+    ...(options.retryPolicy && { retryPolicy: options.retryPolicy }),
   });
   const kills = { afterInstantClone: 0, onTimer: 0 };
   let redriven = 0;
   let sessionExpiries = 0;
   const accepted: string[] = [];
+  const deleted: string[] = [];
+  const golden = goldenImage(vcsim.url, { username: 'chaos', password });
+  let goldenRefreshed = false;
   let expiry: NodeJS.Timeout | undefined;
   const finished = async () => countFinished(join(dataDir, 'events.ndjson'));
   const progress = setInterval(async () => {
@@ -124,13 +138,40 @@ export async function runChaos(
     const sources = (await admin.vms())
       .filter((vm) => vm.powerState === 'poweredOn' && !vm.extraConfig['instaclone.jobId'])
       .map((vm) => vm.moref);
-    if (options.faults) for (const rule of CHAOS_FAULT_RULES) await admin.addFault(rule);
+    if (options.goldenRefresh) await golden.build();
+    const garbage = garbageSourceOf(options, sources);
+    const persistent = garbage ? [garbageRule(garbage)] : [];
+    const rules = [...(options.faults ? CHAOS_FAULT_RULES : []), ...persistent];
+    for (const rule of rules) await admin.addFault(rule);
     expiry = setInterval(() => {
       sessionExpiries++;
       admin.expireSessions().catch(() => undefined);
     }, options.sessionExpiryEveryMs);
-    const submitting = submitAll(supervisor, options, apiToken, sources, accepted);
+    const submitting = submitAll(supervisor, options, apiToken, jobPlanner(options, sources), accepted, deleted);
     const t0 = Date.now();
+    const window = options.submitSeconds * 1000;
+    // The refresh comes halfway through the submissions, or before an outage (the image builder needs vCenter too).
+    const refreshAt = options.outageSeconds > 0 ? window / 6 : window / 2;
+    const refreshing = options.goldenRefresh
+      ? sleep(refreshAt).then(async () => {
+          await golden.refresh();
+          goldenRefreshed = true;
+          log({ kind: 'disruption', what: `golden image ${GOLDEN_PATH} refreshed`, at: new Date().toISOString() });
+        })
+      : Promise.resolve();
+    const outage =
+      options.outageSeconds > 0
+        ? sleep(window / 3).then(() => {
+            log({
+              kind: 'disruption',
+              what: `vCenter outage of ${options.outageSeconds} s`,
+              at: new Date().toISOString(),
+            });
+            return vcenterOutage(admin, options.outageSeconds, rules);
+          })
+        : Promise.resolve();
+    // Awaited after the submissions, where a failure ends the run; caught here so it is not unhandled meanwhile.
+    for (const scenario of [refreshing, outage]) scenario.catch(() => undefined);
     for (const step of schedule(options, random)) {
       await sleep(Math.max(0, t0 + step.atMs - Date.now()));
       const before = redriven;
@@ -146,11 +187,15 @@ export async function runChaos(
       log({ kind: 'disruption', what: step.kind, at: new Date().toISOString(), redrivenOnStart: redriven - before });
     }
     const submitFailures = await submitting;
+    await Promise.all([refreshing, outage]);
     clearInterval(expiry);
     await admin.clearFaults();
+    // Garbage answers persist: that source's jobs must still end, FAILED and saying why.
+    for (const rule of persistent) await admin.addFault(rule);
     const until = Date.now() + options.drainTimeoutMs;
     const eventsFile = join(dataDir, 'events.ndjson');
-    while (Date.now() < until && (await unfinishedJobs(supervisor, accepted, eventsFile, apiToken)).length > 0) {
+    const asked = new Set(deleted);
+    while (Date.now() < until && (await unfinishedJobs(supervisor, accepted, eventsFile, apiToken, asked)).length > 0) {
       await sleep(1_000);
     }
     const audit = await auditNow(supervisor, admin, accepted, join(dataDir, 'events.ndjson'), apiToken);
@@ -173,12 +218,19 @@ export async function runChaos(
       redriven,
       injectedFaultRules: options.faults ? CHAOS_FAULT_RULES.length : 0,
       sessionExpiries,
+      scenarios: {
+        deleted: deleted.length,
+        goldenRefreshed,
+        ...(garbage && { garbageSource: garbage }),
+        outageSeconds: options.outageSeconds,
+      },
       secretsInLogs,
       elapsedMs: Date.now() - started,
     };
   } finally {
     clearInterval(progress);
     clearInterval(expiry);
+    await golden.close();
     await supervisor.stop().catch(() => undefined);
     await vcsim.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ export type StackProcessConfig = Pick<
   | 'logLevel'
   | 'policy'
   | 'tokens'
+  | 'retryPolicy'
 > & {
   apiToken: string;
   /** How long SIGTERM waits for a clean close before exiting anyway; default 5 s. */

@@ -28,6 +28,7 @@ const main = async (): Promise<void> => {
     ...(config.logLevel && { logLevel: config.logLevel }),
     ...(config.policy && { policy: config.policy }),
     ...(config.tokens && { tokens: config.tokens }),
+    ...(config.retryPolicy && { retryPolicy: config.retryPolicy }),
     // Events go to <dataDir>/events.ndjson; one printed line per event would only slow the child down.
     printEvent: () => {},
   });
