@@ -20,6 +20,8 @@ export class ScriptedVmCloner implements VmCloner {
   /** Runs inside startClone after vCenter has the task, before it is answered: something may happen meanwhile. */
   whileStarting?: () => Promise<void>;
   setExtraConfigError?: unknown;
+  /** Thrown by destroyClone (vCenter down, say) until cleared. */
+  destroyError?: unknown;
   outcome?: (plan: ClonePlan) => CloneTaskOutcome;
   sourceIp = '10.0.0.10';
   /** VMs outside the service that carry a MAC (lower case), as vCenter's inventory would show them. */
@@ -88,6 +90,7 @@ export class ScriptedVmCloner implements VmCloner {
 
   async destroyClone(vmRef: string, owner: VmOwner): Promise<'destroyed' | 'gone' | 'foreign'> {
     this.calls.push(`destroyClone ${vmRef}${'task' in owner ? ` by ${owner.task}` : ''}`);
+    if (this.destroyError) throw this.destroyError;
     const vm = this.vms.get(vmRef);
     if (!vm) return 'gone';
     if ('task' in owner ? vm.task !== owner.task : vm.extraConfig[owner.key] !== owner.value) return 'foreign';

@@ -3,9 +3,10 @@ import type { CloneJob } from '#shared/clones/model/clone-job';
 import type { CloneMessageInput } from '#shared/clones/model/clone-message';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
 import { clonePlanFor } from '#shared/clones/use-cases/clone-plan';
+import { DESTROY_RETRY_SECONDS } from '#shared/clones/use-cases/execute-destroy';
 import { makeHandleCloneMessage } from '#shared/clones/use-cases/handle-clone-message';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
-import { JobNotFoundError } from '#shared/errors/app-error';
+import { JobNotFoundError, RetryScheduledError, VcenterUnavailableError } from '#shared/errors/app-error';
 import { fixedClock } from '#test/fakes/fixed-clock';
 import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 import { RecordingEventPublisher } from '#test/fakes/recording-event-publisher';
@@ -62,6 +63,22 @@ describe('Use cases: destroying a clone', () => {
     expect(job?.status).toBe('DESTROYED');
     expect(cloner.vms.size).toBe(0);
     expect(events.events.map((e) => e.detailType)).toEqual(['Clone Succeeded', 'Clone Destroyed']);
+  });
+
+  it('tries a destroy that vCenter failed again within seconds, and ends DESTROYED once vCenter is back', async () => {
+    // Prepare: vCenter goes away between the clone and the destroy
+    const { handle, requestDestroy, cloner, jobs } = await setup();
+    await handle({ version: '1', jobId, action: 'clone' }, context);
+    await requestDestroy(jobId);
+    cloner.destroyError = new VcenterUnavailableError('vCenter unreachable: connect ECONNREFUSED');
+    // Act
+    const failed = handle({ version: '1', jobId, action: 'destroy' }, context);
+    // Assess
+    await expect(failed).rejects.toMatchObject({ code: 'RETRY_SCHEDULED', afterSeconds: DESTROY_RETRY_SECONDS });
+    await expect(failed).rejects.toBeInstanceOf(RetryScheduledError);
+    expect((await jobs.get(jobId))?.status).toBe('DESTROYING');
+    cloner.destroyError = undefined;
+    expect((await handle({ version: '1', jobId, action: 'destroy' }, context))?.status).toBe('DESTROYED');
   });
 
   it('is harmless when repeated: a second DELETE and a second destroy message change nothing', async () => {
