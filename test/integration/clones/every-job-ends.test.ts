@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeLambdaContext } from '#local/lambda/lambda-context';
@@ -6,6 +5,7 @@ import type { LocalStack, LocalStackOptions } from '#local/stack';
 import type { CloneJobView } from '#shared/clones/model/clone-job';
 import { STORED_TEXT_LIMITS } from '#shared/clones/model/stored-text';
 import { apiClient } from '#test/support/api-client';
+import { closedPort } from '#test/support/closed-port';
 import { shiftedClock } from '#test/support/shifted-clock';
 import { startTestStack } from '#test/support/test-stack';
 
@@ -32,15 +32,6 @@ const submit = async (api: ReturnType<typeof apiClient>, body: Record<string, un
 
 const failedEvents = (s: LocalStack, jobId: string) =>
   s.bus.published.filter((e) => e['detail-type'] === 'Clone Failed' && e.detail.jobId === jobId);
-
-/** A loopback port nothing listens on: connecting to it is refused at once. */
-const closedPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-};
 
 describe('Every job ends, on time, and says why', () => {
   it('ends a job FAILED with RETRIES_EXHAUSTED and a fix when vCenter refuses connections', async () => {

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnTsx, type TsxChild } from '#local/chaos/child-process';
+import { closedPort } from '#test/support/closed-port';
 
 /** `npm start`'s entry, run as `npm start` runs it. */
 const RUN_ENTRY = fileURLToPath(new URL('../../../local/run.ts', import.meta.url));
@@ -36,14 +36,6 @@ const npmStart = async (env: Record<string, string> = {}): Promise<string> => {
   );
   started.push({ child, dataDir });
   return ready;
-};
-
-const closedPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 };
 
 describe('npm start: one vCenter login at start-up', () => {

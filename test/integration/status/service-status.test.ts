@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalStack, LocalStackOptions } from '#local/stack';
 import { PolicySchema } from '#shared/access/model/policy';
 import { type StatusReport, StatusReportSchema } from '#shared/status/model/status-report';
 import { apiClient } from '#test/support/api-client';
+import { closedPort } from '#test/support/closed-port';
 import { shiftedClock } from '#test/support/shifted-clock';
 import { startTestStack } from '#test/support/test-stack';
 
@@ -23,15 +23,6 @@ const start = async (options: LocalStackOptions = {}) => {
 const getStatus = async (s: LocalStack, token = s.apiToken) => {
   const res = await fetch(`${s.apiUrl}/v1/status`, { headers: { authorization: `Bearer ${token}` } });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
-};
-
-/** A loopback port nothing listens on: connecting to it is refused at once. */
-const closedPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 };
 
 describe('GET /v1/status: how the service is, for operators', () => {
