@@ -88,7 +88,19 @@ async function inStatusIndex(repo: DynamoDbJobRepository, jobId: string, status:
 }
 
 /** Fields of the stored job that tell why it was flagged (the API view hides the bookkeeping ones). */
-const EVIDENCE = ['status', 'version', 'task', 'error', 'announced', 'eventPublished', 'updatedAt'];
+const EVIDENCE = [
+  'status',
+  'version',
+  'task',
+  'vm',
+  'error',
+  'attempts',
+  'lastError',
+  'nextAttemptAt',
+  'cleanupPending',
+  'announced',
+  'updatedAt',
+];
 
 /** Adds the stored job row (straight from the table) to each example, so a report carries its own evidence. */
 async function explainExamples(audit: ChaosAudit, endpoint: string, tableName: string): Promise<void> {

@@ -19,7 +19,8 @@ type Stuck = { job: CloneJob; late: ReturnType<typeof overdue> };
  * a failed enqueue or a restart loses no job and no event. It never starts an attempt past a job's deadline or retry
  * budget: such a job (whenever it was last updated) is ended FAILED here (`DEADLINE_EXCEEDED`, `RETRIES_EXHAUSTED`)
  * and its message only makes the worker announce it and destroy a clone it may have. A job waiting for a scheduled
- * retry (`nextAttemptAt` ahead) is left to it. A job still being worked on gets a duplicate message, which the
+ * retry (`nextAttemptAt` ahead) is left to it, unless `olderThanMs` is 0 (every unsettled job then gets a message). A
+ * job still being worked on gets a duplicate message, which the
  * worker's state checks make harmless. Resolves with the re-driven job ids.
  */
 export const makeRedriveStuckJobs =
@@ -33,7 +34,10 @@ export const makeRedriveStuckJobs =
       const page = await jobs.listUnsettled({ limit: PAGE, ...(cursor && { cursor }) });
       for (const job of page.jobs) {
         const late = isCloneFinished(job.status) ? undefined : overdue(job, now);
-        const retryAhead = job.nextAttemptAt !== undefined && Date.parse(job.nextAttemptAt) > now.getTime();
+        // With olderThanMs 0 (a local start, whose in-memory queue lost every message) a job waiting for its retry
+        // needs a message too: the worker holds an early one until the retry is due.
+        const retryAhead =
+          olderThanMs > 0 && job.nextAttemptAt !== undefined && Date.parse(job.nextAttemptAt) > now.getTime();
         if (late || (Date.parse(job.updatedAt) <= cutoff && !retryAhead)) stuck.push({ job, late });
       }
       cursor = page.cursor;

@@ -89,6 +89,26 @@ describe('Use case: redriveStuckJobs', () => {
     expect(ids).toEqual(['leftover']);
   });
 
+  it('re-drives a job waiting for its retry too when told every message is gone (a local restart: olderThanMs 0)', async () => {
+    // Prepare
+    const jobs = new InMemoryJobRepository();
+    const sent: CloneMessageInput[] = [];
+    await jobs.create({
+      ...job('backing-off', 'RUNNING', '2026-11-25T11:59:50.000Z'),
+      nextAttemptAt: '2026-11-25T12:00:30.000Z',
+    });
+    const redrive = makeRedriveStuckJobs({
+      jobs,
+      queue: { enqueue: async (m) => void sent.push(m) },
+      clock: fixedClock(),
+    });
+    // Act
+    const ids = await redrive({ olderThanMs: 0 });
+    // Assess
+    expect(ids).toEqual(['backing-off']);
+    expect(sent).toEqual([{ version: '1', jobId: 'backing-off', action: 'clone' }]);
+  });
+
   it('walks every page of a long listing', async () => {
     // Prepare
     const jobs = new InMemoryJobRepository();
