@@ -46,6 +46,8 @@ export const JOB_TABLE_INDEX_READS = {
   reconciler: ['by-status', 'unsettled'],
   reaper: ['by-status'],
   hooksWarmRunners: ['by-status', 'by-pool'],
+  /** The status function's census: counts and the oldest job per status. */
+  status: ['by-status'],
 } as const satisfies Record<string, readonly string[]>;
 
 /**

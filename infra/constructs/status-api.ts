@@ -6,7 +6,7 @@ import { ENV } from '#shared/config/env-keys';
 import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import type { StageConfig } from '../stage-config.js';
-import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
+import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
 import { vcenterAccess } from './clone-worker.js';
 import { addManifestRoutes, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
@@ -55,7 +55,7 @@ export class StatusApi extends Construct {
     });
     this.function = this.nodeFunction.function;
     const role = this.nodeFunction.role;
-    grantJobTable(stateful.jobTable, role, [...JOB_TABLE_ACTIONS.status]);
+    grantJobTable(stateful.jobTable, role, [...JOB_TABLE_ACTIONS.status], JOB_TABLE_INDEX_READS.status);
     for (const queue of [stateful.cloneQueue, stateful.cloneDeadLetterQueue])
       queue.grant(role, 'sqs:GetQueueAttributes');
     stateful.vcenterSecret.grantRead(role);
