@@ -23,13 +23,15 @@ export type StagePolicy = { readonly jsonFile: string; readonly issuers: readonl
 export type StageIssuer = Issuer & { readonly name: string };
 
 /** The issuer's `name`, else its host (and path) in lower case with every other character a dash, cut to 32. */
-export const issuerNameOf = (issuer: Issuer): string =>
-  issuer.name ??
-  `${new URL(issuer.issuer).host}${new URL(issuer.issuer).pathname}`
+export const issuerNameOf = (issuer: Issuer): string => {
+  if (issuer.name !== undefined) return issuer.name;
+  const { host, pathname } = new URL(issuer.issuer);
+  return `${host}${pathname}`
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, 32)
     .replace(/^-+|-+$/g, '');
+};
 
 /**
  * The stage's access policy (`access.policyFile`), parsed and linted at synthesis so a bad policy never deploys, and

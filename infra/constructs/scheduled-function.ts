@@ -20,7 +20,7 @@ export type ScheduledFunctionProps = {
   readonly stateful: StatefulResources;
   readonly logRetention: RetentionDays;
   readonly logLevel: string;
-  /** The stage's policy (the reconciler repairs its quota ledger; the reaper ignores it). @default none */
+  /** The stage's policy, for the reconciler (it repairs the quota ledger). @default none */
   readonly accessPolicy?: StagePolicy | undefined;
 };
 
@@ -50,7 +50,7 @@ export class ScheduledFunction extends Construct {
         [ENV.JOBS_TABLE_NAME]: stateful.jobTable.tableName,
         [ENV.CLONE_QUEUE_URL]: stateful.cloneQueue.queueUrl,
       },
-      accessPolicy: props.name === 'reconciler' ? props.accessPolicy : undefined,
+      accessPolicy: props.accessPolicy,
     });
     grantJobTable(
       stateful.jobTable,

@@ -58,9 +58,10 @@ export class ServiceStack extends Stack {
     const entry = (name: FunctionName) => join(props.functionsDir ?? FUNCTIONS_DIR, name, 'handler.ts');
     // Validated against RetentionDays' values by the stage schema.
     const logRetention = config.logRetentionDays as RetentionDays;
-    // Checked here, before any construct: a policy that does not parse or lint stops the synthesis.
+    // Checked here, before any construct: a policy that does not parse or lint stops the synthesis. Only the functions
+    // that decide who may do what get it.
     const accessPolicy = loadStagePolicy(config);
-    const shared = { stateful, logRetention, accessPolicy };
+    const shared = { stateful, logRetention };
     // The optional functions' constructs take the stage's log level; the API and worker read it from `config`.
     const optional = { ...shared, logLevel: config.logLevel };
     const vcenterUrl = new URL(config.vcenter.url);
@@ -72,11 +73,12 @@ export class ServiceStack extends Stack {
     });
     this.worker = new CloneWorker(this, 'CloneWorker', {
       ...shared,
+      accessPolicy,
       entry: entry('clone-worker'),
       config,
       network,
     });
-    this.api = new CloneApi(this, 'CloneApi', { ...shared, entry: entry('clone-api'), config });
+    this.api = new CloneApi(this, 'CloneApi', { ...shared, accessPolicy, entry: entry('clone-api'), config });
     const consoleSite = new ConsoleSite(this, 'Console', {
       entry: entry('console'),
       gateways: this.api.gateways,
@@ -85,6 +87,7 @@ export class ServiceStack extends Stack {
     });
     const status = new StatusApi(this, 'StatusApi', {
       ...shared,
+      accessPolicy,
       entry: entry('status-api'),
       config,
       network,
@@ -96,6 +99,7 @@ export class ServiceStack extends Stack {
     if (on('pool-api')) {
       this.pools = new WarmPools(this, 'WarmPools', {
         ...optional,
+        accessPolicy,
         apiEntry: entry('pool-api'),
         scalerEntry: entry('pool-scaler'),
         gateways: this.api.gateways,
@@ -104,7 +108,12 @@ export class ServiceStack extends Stack {
       });
     }
     const reconciler = on('reconciler')
-      ? new ScheduledFunction(this, 'Reconciler', { ...optional, name: 'reconciler', entry: entry('reconciler') })
+      ? new ScheduledFunction(this, 'Reconciler', {
+          ...optional,
+          accessPolicy,
+          name: 'reconciler',
+          entry: entry('reconciler'),
+        })
       : undefined;
     const reaper = on('reaper')
       ? new ScheduledFunction(this, 'Reaper', {
@@ -126,6 +135,7 @@ export class ServiceStack extends Stack {
     const hooks = on('hooks')
       ? new HooksFunction(this, 'Hooks', {
           ...optional,
+          accessPolicy,
           entry: entry('hooks'),
           gateways: this.api.gateways,
           github: config.github,
