@@ -101,7 +101,8 @@ export async function runChaos(
   const apiToken = randomBytes(24).toString('base64url');
   const vcsim = await spawnVcsim([
     ...['--task-duration-ms', String(options.taskDurationMs), '--vms', String(options.sources)],
-    ...['--username', 'chaos', '--password', password],
+    // One argument: a base64url password may start with '-', which parseArgs would take for an option.
+    ...['--username', 'chaos', `--password=${password}`],
   ]);
   const admin = simAdmin(vcsim.admin);
   const supervisor = new StackSupervisor({

@@ -36,6 +36,13 @@ describe('vcsim CLI options', () => {
     });
   });
 
+  it('takes a password that starts with "-" in --password=… form (chaos runs generate such passwords)', () => {
+    // Act
+    const given = parseCli(['--password=-Xy_9']);
+    // Assess
+    expect(given).toMatchObject({ password: '-Xy_9' });
+  });
+
   it('answers help for -h and rejects bad numbers, bad listen addresses and unknown flags', () => {
     // Assess
     expect(parseCli(['-h'])).toBe('help');
