@@ -6,6 +6,7 @@ import { makeGetClone } from '#shared/clones/use-cases/get-clone';
 import { makeDestroyClone, makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { makeSubmitClone, makeSubmitCloneAs } from '#shared/clones/use-cases/submit-clone';
 import { makeSubmitOnce } from '#shared/clones/use-cases/submit-once';
+import { makeVerifyCloneVm } from '#shared/clones/use-cases/verify-clone-vm';
 import { accessFamily } from '#shared/composition/access-deps';
 import { awsFamily } from '#shared/composition/aws-deps';
 import { coreFamily } from '#shared/composition/core-deps';
@@ -16,6 +17,7 @@ import { macFamily } from '#shared/composition/mac-deps';
 import { poolFamily } from '#shared/composition/pool-deps';
 import { secretFamily } from '#shared/composition/secret-deps';
 import { serviceNameOf } from '#shared/composition/service-functions';
+import { vcenterFamily } from '#shared/composition/vcenter-deps';
 import { makeHookRoutes } from '#shared/hooks/api/hook-routes';
 import { HooksConfigSchema } from '#shared/hooks/config';
 import { dispatchRoute } from '#shared/http/dispatch-route';
@@ -38,6 +40,7 @@ export type HooksDeps = Pick<
   | 'clock'
   | 'ids'
   | 'macs'
+  | 'cloner'
   | 'logger'
   | 'accessFor'
 >;
@@ -53,20 +56,33 @@ export const buildDeps = composeFamilies(
   poolFamily,
   idempotencyFamily,
   secretFamily,
+  vcenterFamily,
   githubFamily,
   accessFamily,
 );
 
 /**
  * Warm runners need the bus (`Pool Claimed` makes the scaler replenish); without it every runner is cloned cold. A
- * warm claim only ever takes a ready spare (it never submits), so it needs no grant of its own.
+ * warm claim only ever takes a ready spare (it never submits), so it needs no grant of its own. It asks vCenter
+ * whether the spare's VM is still its own, so with warm runners the vCenter settings are required (a ConfigError at
+ * cold start otherwise).
  */
 const makeWarmClaims = (deps: HooksDeps) => {
   const { optionalEvents, runnerPools, jobs, queue, clock, ids, macs } = deps;
   if (!optionalEvents || !runnerPools.pools.some((p) => p.warmPool)) return undefined;
   const events = poolEventsVia(optionalEvents);
   const submitClone = makeSubmitClone({ jobs, queue, clock, ids, access: internalAccess('warm-pool'), macs });
-  return makeClaimSpare({ pools: deps.pools, jobs, claims: deps.claims, submitClone, events, clock, ids });
+  return makeClaimSpare({
+    pools: deps.pools,
+    jobs,
+    claims: deps.claims,
+    submitClone,
+    verifyVm: makeVerifyCloneVm({ cloner: deps.cloner }),
+    requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
+    events,
+    clock,
+    ids,
+  });
 };
 
 /**

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -24,10 +25,11 @@ export const VIM_WSDL_FOLDER = { source: 'shared/vsphere/wsdl', target: 'wsdl' }
 export const VCENTER_CA_BUNDLE_NAME = 'vcenter-ca.pem';
 
 /**
- * How a function in the worker's network reaches vCenter: the WSDL and CA bundle it needs on disk and the settings
- * that name them, the URL and the credentials secret (the worker and the status function share them).
+ * How a function reaches vCenter: the worker's subnets and security group, the WSDL and CA bundle it needs on disk,
+ * the settings that name them, the URL and the credentials secret, and read access to that secret (the worker, the
+ * status function, the pool API and, with warm runners, the hooks function share them).
  */
-export const vcenterAccess = (config: StageConfig, stateful: StatefulResources) => {
+export const vcenterAccess = (config: StageConfig, stateful: StatefulResources, network: WorkerNetwork) => {
   const { vcenter } = config;
   const bundledFiles: BundledFile[] = [
     VIM_WSDL_FOLDER,
@@ -40,8 +42,11 @@ export const vcenterAccess = (config: StageConfig, stateful: StatefulResources) 
     [ENV.VCENTER_MAX_CONCURRENCY]: String(vcenter.maxConcurrency),
     ...(vcenter.caBundleFile && { [ENV.VCENTER_CA_FILE]: `${TASK_ROOT}/${VCENTER_CA_BUNDLE_NAME}` }),
   };
-  return { bundledFiles, environment };
+  const vpc = { vpc: network.vpc, subnets: network.subnets, securityGroup: network.securityGroup };
+  const grantRead = (grantee: IGrantable) => stateful.vcenterSecret.grantRead(grantee);
+  return { vpc, bundledFiles, environment, grantRead };
 };
+export type VcenterAccess = ReturnType<typeof vcenterAccess>;
 
 export type CloneWorkerProps = {
   readonly entry: string;
@@ -69,7 +74,7 @@ export class CloneWorker extends Construct {
     super(scope, id);
     const { config, stateful } = props;
     const { vcenter } = config;
-    const access = vcenterAccess(config, stateful);
+    const access = vcenterAccess(config, stateful, props.network);
 
     this.nodeFunction = new NodeFunction(this, 'Worker', {
       entry: props.entry,
@@ -79,7 +84,7 @@ export class CloneWorker extends Construct {
       memorySize: config.worker.memorySizeMb,
       logRetention: props.logRetention,
       logLevel: config.logLevel,
-      vpc: { vpc: props.network.vpc, subnets: props.network.subnets, securityGroup: props.network.securityGroup },
+      vpc: access.vpc,
       bundledFiles: access.bundledFiles,
       accessPolicy: props.accessPolicy,
       environment: {
@@ -93,7 +98,7 @@ export class CloneWorker extends Construct {
     const role = this.nodeFunction.role;
     grantJobTable(stateful.jobTable, role, [...JOB_TABLE_ACTIONS.worker]);
     stateful.eventBus.grantPutEventsTo(role);
-    stateful.vcenterSecret.grantRead(role);
+    access.grantRead(role);
     this.nodeFunction.function.addEventSource(
       new SqsEventSource(stateful.cloneQueue, {
         batchSize: WORKER_BATCH_SIZE,

@@ -9,6 +9,7 @@ import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { macRangesEnv, runnerPoolsEnv, type StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
+import type { VcenterAccess } from './clone-worker.js';
 import { addManifestRoutes, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -30,6 +31,8 @@ export type HooksFunctionProps = {
   /** The stage's policy (Slack users and hooks are principals it decides on). @default none */
   readonly accessPolicy?: StagePolicy | undefined;
   readonly stateful: StatefulResources;
+  /** How a warm runner claim reaches vCenter (it reads the job id on the spare's VM); used only with warm runners. */
+  readonly vcenter: VcenterAccess;
   /** With `github.enabled`, the function gets the runner pools (otherwise every workflow job is ignored). */
   readonly github: StageConfig['github'];
   /** The stage's managed MAC ranges, for hook requests that allocate from one. */
@@ -44,8 +47,9 @@ export type HooksFunctionProps = {
  * over the raw body with that provider's secret (read on first use from Secrets Manager, by ARN).
  * Permissions: the job table (hooks actions: create, read and cancel jobs, GitHub delivery claims, idempotency
  * records), send to the clone queue, read of the generic-hook, GitHub-webhook and Slack-signing secrets only. With
- * a runner pool that names a `warmPool`, also Query (ready spares) and PutEvents (`Pool Claimed`) on the bus.
- * It calls only AWS APIs, so it runs outside the VPC.
+ * a runner pool that names a `warmPool`, also Query (ready spares) and PutEvents (`Pool Claimed`) on the bus, and
+ * then it runs next to vCenter as the worker does (a warm claim reads the job id on the spare's VM before handing it
+ * out); otherwise it calls only AWS APIs and runs outside the VPC.
  */
 export class HooksFunction extends Construct {
   readonly nodeFunction: NodeFunction;
@@ -72,10 +76,13 @@ export class HooksFunction extends Construct {
         ...(props.github.enabled && { [HOOKS_ENV.githubRunnerPools]: runnerPoolsEnv(props.github) }),
         ...(warmRunners && { [ENV.EVENT_BUS_NAME]: stateful.eventBus.eventBusName }),
         ...macRangesEnv(props.macRanges),
+        ...(warmRunners && props.vcenter.environment),
       },
+      ...(warmRunners && { vpc: props.vcenter.vpc, bundledFiles: props.vcenter.bundledFiles }),
       accessPolicy: props.accessPolicy,
     });
     const role = this.nodeFunction.role;
+    if (warmRunners) props.vcenter.grantRead(role);
     grantJobTable(
       stateful.jobTable,
       role,

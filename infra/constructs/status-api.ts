@@ -36,14 +36,14 @@ export class StatusApi extends Construct {
   constructor(scope: Construct, id: string, props: StatusApiProps) {
     super(scope, id);
     const { config, stateful } = props;
-    const vcenter = vcenterAccess(config, stateful);
+    const vcenter = vcenterAccess(config, stateful, props.network);
     this.nodeFunction = new NodeFunction(this, 'Handler', {
       entry: props.entry,
       serviceName: serviceNameOf('status-api'),
       description: 'instaclone status: vCenter login, queue depths, jobs per status',
       logRetention: props.logRetention,
       logLevel: config.logLevel,
-      vpc: { vpc: props.network.vpc, subnets: props.network.subnets, securityGroup: props.network.securityGroup },
+      vpc: vcenter.vpc,
       bundledFiles: vcenter.bundledFiles,
       accessPolicy: props.accessPolicy,
       environment: {
@@ -58,7 +58,7 @@ export class StatusApi extends Construct {
     grantJobTable(stateful.jobTable, role, [...JOB_TABLE_ACTIONS.status], JOB_TABLE_INDEX_READS.status);
     for (const queue of [stateful.cloneQueue, stateful.cloneDeadLetterQueue])
       queue.grant(role, 'sqs:GetQueueAttributes');
-    stateful.vcenterSecret.grantRead(role);
+    vcenter.grantRead(role);
     addManifestRoutes(this, props.gateways, 'status-api', this.function);
   }
 }

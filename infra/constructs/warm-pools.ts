@@ -9,6 +9,7 @@ import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { macRangesEnv, type StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
+import type { VcenterAccess } from './clone-worker.js';
 import { addManifestRoutes, addManifestRules, addManifestSchedule, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
 
@@ -28,6 +29,8 @@ export type WarmPoolsProps = {
   /** The stage's policy, for the pool API (it decides who may claim and manage which pools). @default none */
   readonly accessPolicy?: StagePolicy | undefined;
   readonly stateful: StatefulResources;
+  /** How the pool API reaches vCenter (a claim reads the job id on a spare's VM before handing it out). */
+  readonly vcenter: VcenterAccess;
   /** The vCenter concurrency cap: the scaler never lets more jobs be in flight. */
   readonly maxConcurrency: number;
   readonly logRetention: RetentionDays;
@@ -39,7 +42,9 @@ export type WarmPoolsProps = {
 /**
  * Warm pools: the pool API function behind the `/v1/pools*` routes, and the pool scaler, invoked by its rules on the
  * service bus (pool clone completions, claims, releases, `Pool Scale Requested` from any source) and on a schedule,
- * all as the service manifest lists them. Neither talks to vCenter (the worker does), so both run outside the VPC.
+ * all as the service manifest lists them. A claim asks vCenter whether a spare's VM is still its own, so the pool API
+ * runs next to vCenter as the worker does (its subnets, security group, settings and secret); the scaler never talks
+ * to vCenter and runs outside the VPC.
  */
 export class WarmPools extends Construct {
   readonly api: NodeFunction;
@@ -61,9 +66,12 @@ export class WarmPools extends Construct {
       entry: props.apiEntry,
       serviceName: serviceNameOf('pool-api'),
       description: 'instaclone pool API: pools, claims, releases',
-      environment,
+      vpc: props.vcenter.vpc,
+      bundledFiles: props.vcenter.bundledFiles,
+      environment: { ...environment, ...props.vcenter.environment },
       accessPolicy: props.accessPolicy,
     });
+    props.vcenter.grantRead(this.api.role);
     this.scaler = new NodeFunction(this, 'Scaler', {
       ...common,
       entry: props.scalerEntry,

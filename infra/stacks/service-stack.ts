@@ -8,7 +8,7 @@ import { ENV } from '#shared/config/env-keys';
 import { loadStagePolicy } from '../access-policy.js';
 import { CallbackNotifier } from '../constructs/callback-notifier.js';
 import { CloneApi } from '../constructs/clone-api.js';
-import { CloneWorker } from '../constructs/clone-worker.js';
+import { CloneWorker, vcenterAccess } from '../constructs/clone-worker.js';
 import { ConsoleSite } from '../constructs/console-site.js';
 import { GithubRunnerAccess } from '../constructs/github-runners.js';
 import { HooksFunction } from '../constructs/hooks-function.js';
@@ -94,6 +94,7 @@ export class ServiceStack extends Stack {
       gateways: this.api.gateways,
     });
 
+    const vcenter = vcenterAccess(config, stateful, network);
     const warmPools = props.warmPools ?? [true, 'true'].includes(this.node.tryGetContext(WARM_POOLS_CONTEXT));
     const on = (name: FunctionName) => isFunctionOn(name, { ...config.features, warmPools });
     if (on('pool-api')) {
@@ -103,6 +104,7 @@ export class ServiceStack extends Stack {
         apiEntry: entry('pool-api'),
         scalerEntry: entry('pool-scaler'),
         gateways: this.api.gateways,
+        vcenter,
         maxConcurrency: config.vcenter.maxConcurrency,
         macRanges: config.macRanges,
       });
@@ -140,6 +142,7 @@ export class ServiceStack extends Stack {
           gateways: this.api.gateways,
           github: config.github,
           macRanges: config.macRanges,
+          vcenter,
         })
       : undefined;
     const slackNotifier = on('slack-notifier')

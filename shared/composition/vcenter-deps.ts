@@ -12,7 +12,10 @@ import { serviceNameOf } from './service-functions.js';
 /** vCenter: the vim25 client (one session, one keep-alive agent per container) and the cloner over it. */
 export type VcenterDeps = { readonly vim: VimClient; readonly cloner: VmCloner };
 
-/** Only the worker (and a local stack) uses these, so `soap` is bundled into the worker alone. */
+/**
+ * The functions that run next to vCenter use these (the worker; the status function; the pool API and, with warm
+ * runners, the hooks function, whose claims read the job id on a spare's VM), so only they bundle `soap`.
+ */
 export const vcenterFamily = family<VcenterDeps, CoreDeps & SecretDeps>((config) => ({
   vim: (d) => {
     // The vim25 client's own log lines (retries, re-logins) are the worker's.

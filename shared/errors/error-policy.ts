@@ -23,7 +23,7 @@ export type ErrorPolicy = {
 };
 
 const answer = (status: number, log: ErrorPolicy['log'] = 'info'): ErrorPolicy => ({ status, disclose: 'all', log });
-/** A dependency (GitHub, a secret, a callback target) failed: the caller may see which, not why. */
+/** A dependency (vCenter, GitHub, a secret, a callback target) failed: the caller may see which, not why. */
 const dependencyFailed = (status: number): ErrorPolicy => ({ status, disclose: 'code', log: 'error' });
 const internal: ErrorPolicy = { status: 500, disclose: 'nothing', log: 'error' };
 /** The worker's own "not yet": the task, the guest or another delivery is still busy; look again in seconds. */
@@ -70,7 +70,11 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
       return answer(503, 'warn');
     case 'SECRET_UNAVAILABLE':
     case 'ISSUER_UNAVAILABLE':
+    case 'VCENTER_UNAVAILABLE':
       return dependencyFailed(503);
+    case 'VCENTER_FAULT':
+      // Only the pool claim answers a caller with vCenter's word (the worker retries on its own): name it, hide why.
+      return dependencyFailed(502);
     case 'GITHUB_NOT_FOUND':
     case 'GITHUB_REJECTED':
     case 'GITHUB_RATE_LIMITED':
@@ -93,8 +97,6 @@ export const policyFor = (code: AppErrorCode): ErrorPolicy => {
     case 'MALFORMED_MESSAGE':
       // It can never succeed: round again at once, so it reaches the DLQ after maxReceiveCount without a long loop.
       return { ...internal, redeliverAfterSeconds: 0 };
-    case 'VCENTER_FAULT':
-    case 'VCENTER_UNAVAILABLE':
     case 'GUEST_CONFIG_FAILED':
     case 'CONFIG_INVALID':
     case 'ILLEGAL_TRANSITION':

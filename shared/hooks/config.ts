@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { MacRangesSettingSchema } from '../clones/model/mac-ranges.js';
-import { FunctionBaseSchema } from '../config/service-config.js';
+import { FunctionBaseSchema, VCENTER_SETTINGS } from '../config/service-config.js';
 
 const optional = z.string().min(1).optional();
 
@@ -26,5 +26,10 @@ export const HooksConfigSchema = FunctionBaseSchema.extend({
   EVENT_BUS_NAME: optional,
   /** Managed MAC ranges a hook's clone request may allocate from (`"mac": "range:<name>"`). */
   INSTACLONE_MAC_RANGES: MacRangesSettingSchema,
+  /**
+   * vCenter as the worker reaches it: required only with a runner pool that names a `warmPool` (a warm claim reads the
+   * job id on the spare's VM before handing it out); the function refuses to start without it then.
+   */
+  ...z.object(VCENTER_SETTINGS).partial().shape,
 });
 export type HooksConfig = z.infer<typeof HooksConfigSchema>;

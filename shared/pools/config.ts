@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { MacRangesSettingSchema } from '../clones/model/mac-ranges.js';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY } from '../config/resources.js';
-import { FunctionBaseSchema } from '../config/service-config.js';
+import { FunctionBaseSchema, VCENTER_CREDENTIALS_GIVEN, VCENTER_SETTINGS } from '../config/service-config.js';
 
 const required = (hint: string) => z.string({ error: `is required (${hint})` }).min(1, `is required (${hint})`);
 
@@ -13,6 +13,12 @@ export const PoolApiConfigSchema = FunctionBaseSchema.extend({
   /** Managed MAC ranges a pool template's `"mac": "range:<name>"` allocates from. */
   INSTACLONE_MAC_RANGES: MacRangesSettingSchema,
 });
+
+/**
+ * Environment of the pool API function: the API's, and vCenter exactly as the worker reaches it (a claim reads the job
+ * id on a spare's VM before handing it out).
+ */
+export const PoolClaimConfigSchema = PoolApiConfigSchema.extend(VCENTER_SETTINGS).refine(...VCENTER_CREDENTIALS_GIVEN);
 
 /** Environment of the pool scaler: the API's, plus the vCenter concurrency cap and the back-off of degraded pools. */
 export const PoolScalerConfigSchema = PoolApiConfigSchema.extend({

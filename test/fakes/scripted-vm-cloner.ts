@@ -20,6 +20,8 @@ export class ScriptedVmCloner implements VmCloner {
   /** Runs inside startClone after vCenter has the task, before it is answered: something may happen meanwhile. */
   whileStarting?: () => Promise<void>;
   setExtraConfigError?: unknown;
+  /** Thrown by readExtraConfig (vCenter down, say) until cleared. */
+  readExtraConfigError?: unknown;
   /** Thrown by destroyClone (vCenter down, say) until cleared. */
   destroyError?: unknown;
   outcome?: (plan: ClonePlan) => CloneTaskOutcome;
@@ -77,6 +79,7 @@ export class ScriptedVmCloner implements VmCloner {
 
   async readExtraConfig(vmRef: string): Promise<Record<string, string> | undefined> {
     this.calls.push(`readExtraConfig ${vmRef}`);
+    if (this.readExtraConfigError) throw this.readExtraConfigError;
     const vm = this.vms.get(vmRef);
     return vm && { ...vm.extraConfig };
   }
@@ -93,7 +96,11 @@ export class ScriptedVmCloner implements VmCloner {
     if (this.destroyError) throw this.destroyError;
     const vm = this.vms.get(vmRef);
     if (!vm) return 'gone';
-    if ('task' in owner ? vm.task !== owner.task : vm.extraConfig[owner.key] !== owner.value) return 'foreign';
+    const owned =
+      'task' in owner
+        ? vm.task === owner.task && vm.extraConfig[owner.unmarked] === undefined
+        : vm.extraConfig[owner.key] === owner.value;
+    if (!owned) return 'foreign';
     this.vms.delete(vmRef);
     return 'destroyed';
   }

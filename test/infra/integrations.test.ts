@@ -100,7 +100,7 @@ describe('Integrations infrastructure (hooks, notifiers, GitHub runners)', () =>
     expect(parseRunnerPools(envOf(hooks)['GITHUB_RUNNER_POOLS']).pools.map((pool) => pool.name)).toEqual(['linux']);
   });
 
-  it('lets the hooks function claim warm spares (Query, PutEvents, bus) only when a runner pool has a warmPool', () => {
+  it('lets the hooks function claim warm spares (Query, PutEvents, bus, vCenter) only when a runner pool has a warmPool', () => {
     // Prepare
     const warm = devStageWith({
       features: { reconciler: false, reaper: true, callbackNotifier: false, hooks: true, slackNotifier: false },
@@ -123,6 +123,11 @@ describe('Integrations infrastructure (hooks, notifiers, GitHub runners)', () =>
     // Assess
     expect(hooksRole(warmTemplate)).toEqual(expect.arrayContaining(['dynamodb:Query', 'events:PutEvents']));
     expect(ownEnv(warmHooks ?? {})[ENV.EVENT_BUS_NAME]).toBe('import(EventBus)');
+    // A warm claim reads the job id on the spare's VM: the hooks function runs next to vCenter, as the worker does.
+    expect(ownEnv(warmHooks ?? {})[ENV.VCENTER_URL]).toBe(warm.vcenter.url);
+    expect(renderValue(warmHooks?.['VpcConfig'])).toEqual(renderValue(worker['VpcConfig']));
+    expect(hooks['VpcConfig']).toBeUndefined();
+    expect(ownEnv(hooks)[ENV.VCENTER_URL]).toBeUndefined();
     expect(hooksRole(template)).not.toContain('dynamodb:Query');
     expect(hooksRole(template)).not.toContain('events:PutEvents');
     expect(ownEnv(hooks)[ENV.EVENT_BUS_NAME]).toBeUndefined();

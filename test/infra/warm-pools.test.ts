@@ -32,10 +32,12 @@ describe('Warm pools infrastructure', () => {
     );
   });
 
-  it('deploys the pool API and the scaler outside the VPC, the scaler with the vCenter cap', () => {
+  it('deploys the pool API next to vCenter (claims read the VM) and the scaler outside the VPC with the cap', () => {
     // Assess
     expect(envOf(poolApi)).toMatchObject({
       [ENV.EVENT_BUS_NAME]: expect.anything(),
+      [ENV.VCENTER_URL]: config.vcenter.url,
+      [ENV.VCENTER_SECRET_ARN]: expect.anything(),
       POWERTOOLS_SERVICE_NAME: 'instaclone-pool-api',
     });
     expect(envOf(scaler)).toMatchObject({
@@ -46,7 +48,7 @@ describe('Warm pools infrastructure', () => {
     });
     expect(scaler['Timeout']).toBe(60);
     expect(scaler['VpcConfig']).toBeUndefined();
-    expect(poolApi['VpcConfig']).toBeUndefined();
+    expect(renderValue(poolApi['VpcConfig'])).toEqual(renderValue(fn('CloneWorker')[1]['VpcConfig']));
   });
 
   it('serves every pool route with IAM auth', () => {
@@ -77,15 +79,19 @@ describe('Warm pools infrastructure', () => {
     expect(rules.map(([, r]) => r['ScheduleExpression']).filter(Boolean)).toEqual(['rate(1 minute)']);
   });
 
-  it('lets both functions publish to the bus and queue clones, and neither read the vCenter secret', () => {
+  it('lets both functions publish to the bus and queue clones, and only the pool API read the vCenter secret', () => {
     // Act
-    const statements = resourcesOfType(template, 'AWS::IAM::Policy')
-      .filter(([id]) => id.startsWith('WarmPools'))
-      .flatMap(([, p]) => (p['PolicyDocument'] as { Statement: { Action: string | string[] }[] }).Statement)
-      .flatMap((s) => [s.Action].flat());
+    const actionsOf = (prefix: string) =>
+      resourcesOfType(template, 'AWS::IAM::Policy')
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, p]) => (p['PolicyDocument'] as { Statement: { Action: string | string[] }[] }).Statement)
+        .flatMap((s) => [s.Action].flat());
+    const [api, scalerActions] = [actionsOf('WarmPoolsApi'), actionsOf('WarmPoolsScaler')];
     // Assess
-    expect(statements).toEqual(expect.arrayContaining(['events:PutEvents', 'sqs:SendMessage', 'dynamodb:UpdateItem']));
-    expect(statements).not.toContainEqual(expect.stringMatching(/^secretsmanager:/));
+    for (const actions of [api, scalerActions])
+      expect(actions).toEqual(expect.arrayContaining(['events:PutEvents', 'sqs:SendMessage', 'dynamodb:UpdateItem']));
+    expect(api).toContain('secretsmanager:GetSecretValue');
+    expect(scalerActions).not.toContainEqual(expect.stringMatching(/^secretsmanager:/));
   });
 
   it('lets the reaper announce claims whose lease ran out, only when pools are on', () => {

@@ -195,9 +195,10 @@ export class VsphereVmCloner implements VmCloner {
     });
   }
 
-  /** Whether the VM is the owner's: by its extraConfig marker, or as the result of the owner's clone task. */
+  /** Whether the VM is the owner's: by its extraConfig marker, or as the unmarked result of the owner's clone task. */
   private async owns(facts: VmFacts, owner: VmOwner, options: VmCallOptions): Promise<boolean> {
     if ('key' in owner) return facts.extraConfig[owner.key] === owner.value;
+    if (facts.extraConfig[owner.unmarked] !== undefined) return false;
     const info = await this.vim.waitForTask({ type: 'Task', value: owner.task }, { ...options, deadline: 0 });
     return info.state === 'success' && info.result?.value === facts.moref.value;
   }

@@ -46,3 +46,16 @@ export type DestroyClone = (jobId: string, principal: Principal) => Promise<Clon
 
 /** Loads a job `principal` may read. Rejects JobNotFoundError, AccessDeniedError. */
 export type GetClone = (jobId: string, principal: Principal) => Promise<CloneJob>;
+
+/**
+ * What vCenter says now of the VM a finished job recorded: `ours` when its extraConfig carries the job's id, `gone`
+ * when no VM of that moref exists any more, `foreign` when the moref names a VM that is not this job's (vCenter
+ * re-used it after a restart or a restore, or someone re-pointed the marker), `none` when the job has no VM.
+ */
+export type CloneVmVerdict = 'ours' | 'gone' | 'foreign' | 'none';
+
+/**
+ * Reads the job id on a job's VM (one property read). Rejects with VcenterUnavailableError or VcenterFaultError when
+ * vCenter cannot say: the caller must not take an unanswered question for `ours`.
+ */
+export type VerifyCloneVm = (job: CloneJob, options?: { signal?: AbortSignal }) => Promise<CloneVmVerdict>;

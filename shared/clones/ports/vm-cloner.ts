@@ -36,8 +36,11 @@ export type CloneTaskOutcome =
   | { state: 'succeeded'; vm: FoundVm }
   | { state: 'failed'; error: unknown };
 
-/** How a VM is known to be a job's: its extraConfig marker, or the clone task that made it. */
-export type VmOwner = { key: string; value: string } | { task: string };
+/**
+ * How a VM is known to be a job's: its extraConfig marker (`key` = `value`), or the clone task that made it when it
+ * carries no marker at all (`unmarked`: a VM marked for another job is that job's, whoever made it).
+ */
+export type VmOwner = { key: string; value: string } | { task: string; unmarked: string };
 
 export type VmCallOptions = { signal?: AbortSignal; operationId?: string };
 export type GuestIdentity = { ipAddress?: string; hostName?: string };
@@ -80,7 +83,8 @@ export interface VmCloner {
   ): Promise<void>;
   /**
    * Powers off and destroys the VM, only if it is the job's: its extraConfig carries `owner.key = owner.value`, or
-   * (`owner.task`) it is the result of that clone task, for a clone whose marker vCenter did not apply.
+   * (`owner.task`) it is the result of that clone task and has no `owner.unmarked` key, for a clone whose marker
+   * vCenter did not apply.
    * `gone` when no such VM exists any more; `foreign` when the moref now names someone else's VM (untouched).
    */
   destroyClone(

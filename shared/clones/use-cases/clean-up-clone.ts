@@ -41,7 +41,8 @@ export const makeDestroyJobClone =
       const outcome = await destroy(job.vm.moref);
       if (outcome !== 'foreign' || !job.task) return outcome;
       // A clone vCenter made without our marker (SPEC_NOT_APPLIED) is still ours when our task made it.
-      const byTask = cloner.destroyClone(job.vm.moref, { task: job.task.moref }, { ...options, ...ctx });
+      const owner = { task: job.task.moref, unmarked: JOB_ID_EXTRA_CONFIG_KEY };
+      const byTask = cloner.destroyClone(job.vm.moref, owner, { ...options, ...ctx });
       return byTask.catch((err: unknown) => {
         if (isFaultOf(err, 'ManagedObjectNotFound')) return 'foreign' as const;
         throw err;

@@ -104,7 +104,13 @@ export const poolPaths = (json: Ref, jsonSchema: Schema, errors: Record<string, 
           '202': { description: 'No spare was ready: a fresh clone, still queued', ...claimed },
           ...errors,
           ...notFound,
-          '503': { description: 'No spare, and the pool is degraded (backing off)', ...json('Error') },
+          '502': { description: 'VCENTER_FAULT: vCenter refused to say whose VM a spare is', ...json('Error') },
+          '503': {
+            description:
+              'POOL_DEGRADED: no spare, and the pool is backing off; VCENTER_UNAVAILABLE: vCenter could not say ' +
+              'whose VM a spare is (nothing is handed out unverified)',
+            ...json('Error'),
+          },
         },
       },
     },

@@ -1,6 +1,9 @@
 import type { Principal } from '../../access/model/principal.js';
-import type { SubmitClone } from '../../clones/ports/clone-commands.js';
+import type { CloneJob } from '../../clones/model/clone-job.js';
+import { transition } from '../../clones/model/job-transition.js';
+import type { CloneVmVerdict, RequestDestroy, SubmitClone, VerifyCloneVm } from '../../clones/ports/clone-commands.js';
 import type { JobRepository } from '../../clones/ports/job-repository.js';
+import { StaleTransitionError } from '../../errors/app-error.js';
 import type { Clock, IdGenerator } from '../../runtime/runtime.js';
 import { type ClaimRequest, poolCloneRequest, sourcesOf } from '../model/pool.js';
 import { PoolDegradedError, PoolNotFoundError } from '../model/pool-errors.js';
@@ -21,20 +24,61 @@ export type ClaimFromPoolDeps = {
   claims: PoolClaims;
   /** Submits a fresh clone for the claimer (an internal grant: the claim itself was authorized). */
   submitClone: SubmitClone;
+  /** Asks vCenter whether a spare's VM still carries the spare's job id, before the spare is handed out. */
+  verifyVm: VerifyCloneVm;
+  /** Retires a spare whose VM is not its own any more. */
+  requestDestroy: RequestDestroy;
   events: PoolEventPublisher;
   clock: Clock;
   ids: IdGenerator;
 };
 
+/** Code recorded on a spare retired at claim because its VM is gone or carries another job's id. */
+export const VM_NOT_OURS = 'VM_NOT_OURS';
+
+const verdictText: Record<Exclude<CloneVmVerdict, 'ours'>, string> = {
+  gone: 'no longer exists',
+  foreign: "carries another job's id",
+  none: 'was never recorded',
+};
+
 /**
- * A claim on a pool. Takes the oldest ready spare with a conditional write (two claims never get the
- * same clone; a lost race moves on to the next spare), labels it with the claimer and starts its lease
- * (`ttlMinutes` of the pool). With no spare ready it submits a fresh clone, already claimed, and says so (or,
+ * Whether a ready spare may be handed out: only when vCenter says its VM is its own. One that is not (vCenter lost
+ * or re-used the moref) gets the reason on the job and a destroy request (its job ends DESTROYED; the worker destroys
+ * only a VM that carries the job's id, so another job's VM is left alone). Another claim retiring it at the same
+ * time is no error.
+ */
+const makeCheckSpare = ({ jobs, verifyVm, requestDestroy, clock }: ClaimFromPoolDeps) => {
+  const retire = async (spare: CloneJob, verdict: Exclude<CloneVmVerdict, 'ours'>): Promise<void> => {
+    const message = `At claim, the spare's VM ${spare.vm?.moref ?? ''} ${verdictText[verdict]}: retired, not handed out`;
+    const error = { code: VM_NOT_OURS, message, retryable: false };
+    try {
+      await jobs.save(transition(spare, { patch: { error }, now: clock.now() }));
+      await requestDestroy(spare.jobId);
+    } catch (err) {
+      if (!(err instanceof StaleTransitionError)) throw err;
+    }
+  };
+  return async (spare: CloneJob): Promise<boolean> => {
+    const verdict = await verifyVm(spare);
+    if (verdict === 'ours') return true;
+    await retire(spare, verdict);
+    return false;
+  };
+};
+
+/**
+ * A claim on a pool. Takes the oldest ready spare whose VM vCenter says is its own (see makeCheckSpare) with a
+ * conditional write (two claims never get the same clone; a lost race moves on to the next spare), labels it with the
+ * claimer and starts its lease (`ttlMinutes` of the pool). With no spare ready it submits a fresh clone, already claimed, and says so (or,
  * with `spareOnly`, resolves undefined and changes nothing). Then announces `Pool Claimed`, which makes the
  * scaler replenish. Rejects with PoolNotFoundError, PoolDegradedError (no spare, and the pool backs off after
- * repeated failures), or when the table, queue or bus fail (a claimed clone is then still released by its lease).
+ * repeated failures), VcenterUnavailableError or VcenterFaultError (vCenter could not vouch for a spare: nothing is
+ * handed out unverified), or when the table, queue or bus fail (a claimed clone is then still released by its lease).
  */
-function makeClaim({ pools, jobs, claims, submitClone, events, clock, ids }: ClaimFromPoolDeps) {
+function makeClaim(deps: ClaimFromPoolDeps) {
+  const { pools, jobs, claims, submitClone, events, clock, ids } = deps;
+  const isStillOurs = makeCheckSpare(deps);
   return async (
     name: string,
     request: ClaimRequest,
@@ -55,6 +99,7 @@ function makeClaim({ pools, jobs, claims, submitClone, events, clock, ids }: Cla
     };
     let result: ClaimResult | undefined;
     for (const spare of await readySpares(jobs, name)) {
+      if (!(await isStillOurs(spare))) continue;
       const job = await claims.claimSpare(spare.jobId, claim);
       if (job) {
         result = { pool: name, source: 'spare', job };

@@ -85,7 +85,8 @@ export const runnerCloneRequest = (pool: RunnerPool, payload: WorkflowJobPayload
  * 3. `queued` whose labels match a pool: with a `warmPool` that has a ready spare, the spare is claimed (labelled
  *    for this job) and a `configure` message asks the worker for its JIT config → claimed. Otherwise a QUEUED clone
  *    job with the deterministic id `github-job-<id>` (a job that exists already → duplicate, so nothing is queued
- *    twice even after the ledger forgot). A warm pool that does not exist counts as one without spares.
+ *    twice even after the ledger forgot). A warm pool that does not exist counts as one without spares, and so does
+ *    one whose spares vCenter cannot vouch for just now (the claim reads the job id on the spare's VM).
  * 4. `completed` → destroy the runner clone that ran it (found by its runner name, `instaclone-<jobId>`, and only
  *    if that job is a runner clone); a job cancelled before any runner took it destroys its own clone only while
  *    that clone is not up yet (an idle runner may have been given another job; its lease bounds it). A warm spare
@@ -107,7 +108,8 @@ export const makeHandleGithubWebhook = (deps: GithubWebhookDeps) => {
     try {
       claimed = await claimSpare(pool.warmPool, { version: '1', claimedBy }, principalOfDelivery(payload), { labels });
     } catch (err) {
-      if (err instanceof PoolNotFoundError) return undefined;
+      // No pool, or vCenter could not vouch for a spare: the job is cloned for itself (queued, retried, on a deadline).
+      if (err instanceof PoolNotFoundError || (isAppError(err) && err.code.startsWith('VCENTER_'))) return undefined;
       throw err;
     }
     if (!claimed) return undefined;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SecretUnavailableError, ValidationError, VcenterFaultError } from '#shared/errors/app-error';
+import {
+  SecretUnavailableError,
+  ValidationError,
+  VcenterFaultError,
+  VcenterUnavailableError,
+} from '#shared/errors/app-error';
 import { SignatureError } from '#shared/errors/signed-request-errors';
 import { toErrorResponse } from '#shared/http/error-response';
 import { PoolDegradedError } from '#shared/pools/model/pool-errors';
@@ -62,13 +67,19 @@ describe('Error policy: one mapping from code to answer', () => {
     });
   });
 
-  it('answers a vCenter fault and anything unexpected with 500 INTERNAL, leaking neither message', () => {
+  it('names vCenter as the dependency that failed a claim, by code only', () => {
     // Act
     const fault = answerOf(new VcenterFaultError('InvalidLogin', 'user svc-instaclone refused', 'terminal'));
+    const down = answerOf(new VcenterUnavailableError('connect ECONNREFUSED 10.0.0.5:443'));
+    // Assess
+    expect(fault).toEqual({ status: 502, body: { error: { code: 'VCENTER_FAULT', message: 'Try again later' } } });
+    expect(down).toEqual({ status: 503, body: { error: { code: 'VCENTER_UNAVAILABLE', message: 'Try again later' } } });
+  });
+
+  it('answers anything unexpected with 500 INTERNAL, leaking no message', () => {
+    // Act
     const bug = answerOf(new TypeError('cannot read properties of undefined (reading "token")'));
     // Assess
-    for (const answer of [fault, bug]) {
-      expect(answer).toEqual({ status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error' } } });
-    }
+    expect(bug).toEqual({ status: 500, body: { error: { code: 'INTERNAL', message: 'Internal error' } } });
   });
 });

@@ -7,6 +7,8 @@ import type { CloneMessageInput } from '#shared/clones/model/clone-message';
 import { CloneRequestSchema } from '#shared/clones/model/clone-request';
 import { makeRequestDestroy } from '#shared/clones/use-cases/request-destroy';
 import { makeSubmitCloneAs } from '#shared/clones/use-cases/submit-clone';
+import { makeVerifyCloneVm } from '#shared/clones/use-cases/verify-clone-vm';
+import { VcenterUnavailableError } from '#shared/errors/app-error';
 import { PoolSpecSchema } from '#shared/pools/model/pool';
 import { makeClaimSpare } from '#shared/pools/use-cases/claim-from-pool';
 import { parseRunnerPools } from '#shared/runners/model/runner-pools';
@@ -17,6 +19,7 @@ import { InMemoryJobRepository } from '#test/fakes/in-memory-job-repository';
 import { inMemoryJobMacs } from '#test/fakes/in-memory-mac-registry';
 import { InMemoryPoolClaims, RecordingPoolEvents } from '#test/fakes/in-memory-pool-claims';
 import { InMemoryPoolRepository } from '#test/fakes/in-memory-pool-repository';
+import { ScriptedVmCloner } from '#test/fakes/scripted-vm-cloner';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/github', `${name}.json`), 'utf8')) as {
@@ -46,6 +49,7 @@ const setup = async ({ spares = 1, warmPool = 'runners', failQueue = false } = {
   const pools = new InMemoryPoolRepository();
   const events = new RecordingPoolEvents();
   const sent: CloneMessageInput[] = [];
+  const cloner = new ScriptedVmCloner();
   await pools.put('runners', PoolSpecSchema.parse({ source: { path: '/DC0/vm/runner-golden' } }), clock.now());
   for (let i = 0; i < spares; i++) {
     const at = clock.now().toISOString();
@@ -62,6 +66,8 @@ const setup = async ({ spares = 1, warmPool = 'runners', failQueue = false } = {
     };
     spare.request.labels = { 'instaclone.pool': 'runners' };
     await jobs.create(spare);
+    const vm = { ...(spare.vm as NonNullable<CloneJob['vm']>), extraConfig: { 'instaclone.jobId': spare.jobId } };
+    cloner.vms.set(vm.moref, vm);
   }
   const queue = {
     enqueue: async (m: CloneMessageInput) => {
@@ -69,6 +75,7 @@ const setup = async ({ spares = 1, warmPool = 'runners', failQueue = false } = {
       sent.push(m);
     },
   };
+  const requestDestroy = makeRequestDestroy({ jobs, queue, clock });
   const claimSpare = makeClaimSpare({
     pools,
     jobs,
@@ -76,6 +83,8 @@ const setup = async ({ spares = 1, warmPool = 'runners', failQueue = false } = {
     submitClone: async () => {
       throw new Error('a warm claim never submits a clone');
     },
+    verifyVm: makeVerifyCloneVm({ cloner }),
+    requestDestroy,
     events,
     clock,
     ids: { jobId: () => 'unused' },
@@ -93,10 +102,10 @@ const setup = async ({ spares = 1, warmPool = 'runners', failQueue = false } = {
       access: internalAccess('test'),
       macs: inMemoryJobMacs(jobs, clock).macs,
     }),
-    requestDestroy: makeRequestDestroy({ jobs, queue, clock }),
+    requestDestroy,
     claimSpare,
   });
-  return { handle, jobs, sent, events };
+  return { handle, jobs, sent, events, cloner };
 };
 
 const queued = { event: 'workflow_job', deliveryId: 'd-1', payload: fixture('workflow-job-queued') };
@@ -134,6 +143,18 @@ describe('Use case: GitHub runners from a warm pool', () => {
     // Assess
     expect(outcome).toEqual({ outcome: 'submitted', jobId: 'github-job-2832853555', pool: 'linux' });
     expect(sent).toEqual([{ version: '1', jobId: 'github-job-2832853555' }]);
+  });
+
+  it('clones a runner for the job as usual when vCenter cannot vouch for the spare just now', async () => {
+    // Prepare
+    const { handle, jobs, sent, cloner } = await setup();
+    cloner.readExtraConfigError = new VcenterUnavailableError('connect ECONNREFUSED 10.0.0.5:443');
+    // Act
+    const outcome = await handle(queued);
+    // Assess
+    expect(outcome).toEqual({ outcome: 'submitted', jobId: 'github-job-2832853555', pool: 'linux' });
+    expect(sent).toEqual([{ version: '1', jobId: 'github-job-2832853555' }]);
+    expect((await jobs.get('spare-0000'))?.request.labels?.['instaclone.claimedBy']).toBeUndefined();
   });
 
   it('clones a runner as usual when the warm pool does not exist', async () => {
