@@ -50,7 +50,8 @@ const verdictText: Record<Exclude<CloneVmVerdict, 'ours'>, string> = {
  */
 const makeCheckSpare = ({ jobs, verifyVm, requestDestroy, clock }: ClaimFromPoolDeps) => {
   const retire = async (spare: CloneJob, verdict: Exclude<CloneVmVerdict, 'ours'>): Promise<void> => {
-    const message = `At claim, the spare's VM ${spare.vm?.moref ?? ''} ${verdictText[verdict]}: retired, not handed out`;
+    const vm = spare.vm?.moref ?? '';
+    const message = `At claim, the spare's VM ${vm} ${verdictText[verdict]}: retired, not handed out`;
     const error = { code: VM_NOT_OURS, message, retryable: false };
     try {
       await jobs.save(transition(spare, { patch: { error }, now: clock.now() }));
@@ -70,11 +71,12 @@ const makeCheckSpare = ({ jobs, verifyVm, requestDestroy, clock }: ClaimFromPool
 /**
  * A claim on a pool. Takes the oldest ready spare whose VM vCenter says is its own (see makeCheckSpare) with a
  * conditional write (two claims never get the same clone; a lost race moves on to the next spare), labels it with the
- * claimer and starts its lease (`ttlMinutes` of the pool). With no spare ready it submits a fresh clone, already claimed, and says so (or,
- * with `spareOnly`, resolves undefined and changes nothing). Then announces `Pool Claimed`, which makes the
- * scaler replenish. Rejects with PoolNotFoundError, PoolDegradedError (no spare, and the pool backs off after
- * repeated failures), VcenterUnavailableError or VcenterFaultError (vCenter could not vouch for a spare: nothing is
- * handed out unverified), or when the table, queue or bus fail (a claimed clone is then still released by its lease).
+ * claimer and starts its lease (`ttlMinutes` of the pool). With no spare ready it submits a fresh clone, already
+ * claimed, and says so (or, with `spareOnly`, resolves undefined and changes nothing). Then announces `Pool Claimed`,
+ * which makes the scaler replenish. Rejects with PoolNotFoundError, PoolDegradedError (no spare, and the pool backs
+ * off after repeated failures), VcenterUnavailableError or VcenterFaultError (vCenter could not vouch for a spare:
+ * nothing is handed out unverified), or when the table, queue or bus fail (a claimed clone is then still released by
+ * its lease).
  */
 function makeClaim(deps: ClaimFromPoolDeps) {
   const { pools, jobs, claims, submitClone, events, clock, ids } = deps;
