@@ -18,8 +18,8 @@ export type VcenterDeps = { readonly vim: VimClient; readonly cloner: VmCloner }
  */
 export const vcenterFamily = family<VcenterDeps, CoreDeps & SecretDeps>((config) => ({
   vim: (d) => {
-    // The vim25 client's own log lines (retries, re-logins) are the worker's.
-    const logger = d.logger(serviceNameOf('clone-worker'));
+    // The vim25 client's own log lines (retries, re-logins) are its function's; a local stack runs one client for all.
+    const logger = d.logger(config.POWERTOOLS_SERVICE_NAME ?? serviceNameOf('clone-worker'));
     return createVimClient({
       url: required(config.VCENTER_URL, 'VCENTER_URL'),
       credentials: vcenterCredentials(

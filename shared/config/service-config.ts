@@ -27,6 +27,8 @@ export const booleanFlag = z
  * `AWS_LAMBDA_FUNCTION_NAME` itself.
  */
 export const FunctionBaseSchema = AwsEndpointsSchema.extend({
+  /** The function's own service name (infra sets it on each), for the log lines of clients shared by several. */
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).optional(),
   POWERTOOLS_LOG_LEVEL: z
     .string()
     .transform((level) => level.toUpperCase())
