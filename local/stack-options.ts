@@ -2,6 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Policy } from '#shared/access/model/policy';
 import type { RetryPolicy } from '#shared/clones/model/retry-policy';
 import type { FunctionName } from '#shared/composition/service-functions';
+import type { ConsoleOidc } from '#shared/console/model/console-oidc';
 import type { Clock } from '#shared/runtime/runtime';
 import type { VcenterStatus } from '#shared/status/model/status-report';
 import type { DynamoDbEmulator } from './emulators/dynamodb-emulator.js';
@@ -36,6 +37,11 @@ export type LocalStackOptions = {
   policy?: Policy;
   /** More named bearer tokens, by name (`token:<name>`), besides `<dataDir>/tokens.json`. */
   tokens?: Record<string, string>;
+  /**
+   * The console's OIDC sign-in (`INSTACLONE_CONSOLE_OIDC`); absent: the token form. Its issuer must be one of the
+   * policy's `issuers` with the client id as audience, or the stack does not start.
+   */
+  consoleOidc?: ConsoleOidc;
   /** Use this vCenter; otherwise the embedded simulator is started with `simulator` options. */
   vcenter?: ExternalVcenter;
   simulator?: VcSimOptions;
@@ -90,8 +96,12 @@ export type LocalStackOptions = {
 
 export type LocalStack = {
   apiUrl: string;
-  /** The web console (`GET /`); it asks for `apiToken`, or takes it from the URL fragment `#token=…`. */
+  /**
+   * The web console (`GET /`); it asks for `apiToken`, or takes it from the URL fragment `#token=…`, or, with
+   * `consoleOidc`, signs in at the issuer and comes back here (so this URL is the redirect URI to register).
+   */
   consoleUrl: string;
+  consoleOidc?: ConsoleOidc;
   dataDir?: string;
   apiToken: string;
   vcenterUrl: string;

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { withMembers } from '#shared/composition/lazily';
 import { buildServiceDeps, type ServiceDeps } from '#shared/composition/service-deps';
 import type { FunctionName } from '#shared/composition/service-functions';
+import { ENV } from '#shared/config/env-keys';
 import { RESOURCE_NAMES, WORKER_BATCH_SIZE } from '#shared/config/resources';
 import { buildConsoleAssets } from '#shared/console/build/build-console';
+import { consoleIssuerProblem } from '#shared/console/model/console-oidc';
+import { ConfigError } from '#shared/errors/app-error';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import type { VcenterStatus } from '#shared/status/model/status-report';
 import { makeProbeVcenter } from '#shared/status/use-cases/report-status';
@@ -54,7 +57,16 @@ const loginOnce = async (deps: ServiceDeps, logger: LocalLogger): Promise<Vcente
   return login;
 };
 
+/** Refuses a console sign-in whose tokens the gateway would refuse, before anything starts. */
+const checkConsoleOidc = (options: LocalStackOptions): void => {
+  if (!options.consoleOidc) return;
+  const problem = consoleIssuerProblem(options.consoleOidc, options.policy?.issuers ?? []);
+  if (problem)
+    throw new ConfigError(`Invalid configuration: ${ENV.INSTACLONE_CONSOLE_OIDC}.${problem.field}: ${problem.message}`);
+};
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  checkConsoleOidc(options);
   const logger = options.logger ?? consoleLogger;
   const workerTimeoutMs = options.workerTimeoutMs ?? 60_000;
   const closers: Array<() => Promise<void>> = [];
@@ -112,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       VCENTER_MAX_CONCURRENCY: String(options.maxConcurrency ?? 8),
       ...(options.policy && { INSTACLONE_POLICY: JSON.stringify(options.policy) }),
       ...(options.macRanges && { INSTACLONE_MAC_RANGES: options.macRanges }),
+      ...(options.consoleOidc && { INSTACLONE_CONSOLE_OIDC: JSON.stringify(options.consoleOidc) }),
       CONSOLE_ASSETS_DIR: consoleDir,
     };
     let secretsManager: SecretsManagerStandIn | undefined;
@@ -169,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     return {
       apiUrl: gateway.url,
       consoleUrl: `${gateway.url}/`,
+      ...(options.consoleOidc && { consoleOidc: options.consoleOidc }),
       ...(options.dataDir && { dataDir: options.dataDir }),
       apiToken,
       vcenterUrl: vcenter.url,

@@ -7,9 +7,10 @@ import { composeFamilies } from '#shared/composition/family';
 import { serviceNameOf } from '#shared/composition/service-functions';
 import { makeConsoleRoutes } from '#shared/console/api/console-routes';
 import { ConsoleConfigSchema } from '#shared/console/config';
+import { issuerOriginsOf } from '#shared/console/model/console-oidc';
 import { dispatchRoute } from '#shared/http/dispatch-route';
 
-export type ConsoleSiteDeps = Pick<ReturnType<typeof buildDeps>, 'consoleAssets' | 'logger'>;
+export type ConsoleSiteDeps = Pick<ReturnType<typeof buildDeps>, 'consoleAssets' | 'consoleOidc' | 'logger'>;
 
 /** What this function reads from its environment (validated once, at cold start). */
 export const configSchema = ConsoleConfigSchema;
@@ -18,8 +19,8 @@ export const configSchema = ConsoleConfigSchema;
 export const buildDeps = composeFamilies(coreFamily, consoleFamily);
 
 /** The web console's page and files (`GET /`, `GET /console/{file}`); its data comes from the v1 API. */
-export const makeHandler = ({ consoleAssets, logger }: ConsoleSiteDeps) => {
-  const routes = makeConsoleRoutes(consoleAssets);
+export const makeHandler = ({ consoleAssets, consoleOidc, logger }: ConsoleSiteDeps) => {
+  const routes = makeConsoleRoutes(consoleAssets, issuerOriginsOf(consoleOidc));
   const log = logger(serviceNameOf('console'));
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { makeLoginEndpoints, type TestLogin } from './oidc-login.js';
 
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -36,7 +37,12 @@ export type TestOidcIssuer = {
   actions: { url: string; token: string };
   /** Claims of the tokens the Actions endpoint mints (mutable: tests switch repositories). */
   actionsClaims: Record<string, unknown>;
-  /** Requests served, by path (discovery, JWKS, Actions tokens). */
+  /**
+   * The authorization code flow (`/authorize`, `/token`, in discovery): the one public client it knows and the
+   * person it logs in at once. Mutable: tests register the console's redirect URI and switch people.
+   */
+  login: TestLogin;
+  /** Requests served, by path (discovery, JWKS, Actions tokens, authorize, token). */
   requests: string[];
   close(): Promise<void>;
 };
@@ -84,12 +90,16 @@ const defaults = (issuer: string, claims: Record<string, unknown>, options: Sign
   return all;
 };
 
+/** Who `/authorize` logs in unless a test says otherwise. */
+export const TEST_USER = { sub: 'alice', email: 'alice@example.test', name: 'Alice' } as const;
+
 /**
  * A loopback OIDC issuer for tests: makes an RS256 key pair at start, serves its discovery document and JWKS on
- * 127.0.0.1, signs tokens with it, and stands in for GitHub Actions' ID-token request endpoint.
+ * 127.0.0.1, signs tokens with it, runs the authorization code flow with PKCE for one public client (`login`), and
+ * stands in for GitHub Actions' ID-token request endpoint.
  */
 export async function startTestOidcIssuer(
-  options: { actionsClaims?: Record<string, unknown> } = {},
+  options: { actionsClaims?: Record<string, unknown>; login?: Partial<TestLogin> } = {},
 ): Promise<TestOidcIssuer> {
   const kid = randomBytes(6).toString('hex');
   const own = await generateKeyPair('RS256', { extractable: true });
@@ -101,18 +111,28 @@ export async function startTestOidcIssuer(
 
   const signWith = (key: SigningKey, all: Record<string, unknown>) =>
     new SignJWT(all).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key);
+  const login: TestLogin = {
+    clientId: 'instaclone-console',
+    redirectUris: [],
+    user: { ...TEST_USER },
+    idTokenSeconds: 300,
+    ...options.login,
+  };
+  const endpoints = makeLoginEndpoints(login, (claims, expiresInSeconds) =>
+    signWith(own.privateKey, defaults(issuer, claims, { expiresInSeconds })),
+  );
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', issuer);
     requests.push(url.pathname);
     const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...endpoints.cors });
       res.end(JSON.stringify(body));
     };
-    if (url.pathname === '/.well-known/openid-configuration') {
-      return send(200, { issuer, jwks_uri: `${issuer}/jwks`, id_token_signing_alg_values_supported: ['RS256'] });
-    }
+    if (url.pathname === '/.well-known/openid-configuration') return send(200, discovery(issuer));
     if (url.pathname === '/jwks') return send(200, { keys: [publicJwk] });
+    if (url.pathname === '/authorize') return endpoints.authorize(url, res);
+    if (url.pathname === '/token') return endpoints.token(req, res);
     if (url.pathname === '/actions/token') {
       if (req.headers.authorization !== `Bearer ${actionsToken}`) return send(401, { message: 'Bad credentials' });
       const aud =
@@ -142,6 +162,7 @@ export async function startTestOidcIssuer(
     },
     actions: { url: `${issuer}/actions/token?api-version=2.0`, token: actionsToken },
     actionsClaims: options.actionsClaims ?? githubActionsClaims('acme/app'),
+    login,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
@@ -151,6 +172,21 @@ export async function startTestOidcIssuer(
   };
   return self;
 }
+
+/** The discovery document: keys, and the authorization code flow with PKCE for public clients. */
+const discovery = (issuer: string) => ({
+  issuer,
+  jwks_uri: `${issuer}/jwks`,
+  authorization_endpoint: `${issuer}/authorize`,
+  token_endpoint: `${issuer}/token`,
+  response_types_supported: ['code'],
+  grant_types_supported: ['authorization_code'],
+  code_challenge_methods_supported: ['S256'],
+  token_endpoint_auth_methods_supported: ['none'],
+  subject_types_supported: ['public'],
+  scopes_supported: ['openid', 'email', 'profile'],
+  id_token_signing_alg_values_supported: ['RS256'],
+});
 
 const send500 = (res: ServerResponse) => {
   if (!res.headersSent) res.writeHead(500);

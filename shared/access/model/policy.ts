@@ -13,7 +13,7 @@ export const MAX_QUOTA_LIMIT = 1000;
 
 const isLoopback = (url: URL) => ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 /** https, or http on a loopback address (tests and `npm start` run their own issuer). */
-const SecureUrlSchema = z.url({ error: 'must be a URL' }).refine((s) => {
+export const SecureUrlSchema = z.url({ error: 'must be a URL' }).refine((s) => {
   const url = new URL(s);
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url));
 }, 'must be https (plain http only on a loopback address)');
