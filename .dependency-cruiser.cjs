@@ -146,11 +146,12 @@ module.exports = {
     {
       name: 'console-page-imports-little',
       comment:
-        "The console's browser code (shared/console/web and view) becomes the page's one script: only Preact, its " +
-        "own code and the features' models (types and small constants), never an SDK, a Node built-in or an adapter.",
+        "The console's browser code (shared/console/web and view) becomes the page's one script: only Preact, " +
+        "oauth4webapi (OIDC sign-in), its own code and the features' models (types and small constants), never an " +
+        'SDK, a Node built-in or an adapter.',
       severity: 'error',
       from: { path: '^shared/console/(web|view)/' },
-      to: { pathNot: ['^shared/console/(web|view)/', MODEL, '(^|/)node_modules/preact/'] },
+      to: { pathNot: ['^shared/console/(web|view)/', MODEL, '(^|/)node_modules/(preact|oauth4webapi)/'] },
     },
     {
       name: 'console-build-never-deployed',

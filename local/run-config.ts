@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { jsonSetting } from '#shared/config/json-setting';
 import { loadConfig } from '#shared/config/load-config';
+import { ConsoleOidcSchema } from '#shared/console/model/console-oidc';
 
 const flag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -18,6 +20,8 @@ export const RunConfigSchema = z
     INSTACLONE_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Who may clone what: a policy file, YAML or JSON. Absent: no policy, every token may do everything. */
     INSTACLONE_POLICY_FILE: z.string().min(1).optional(),
+    /** The console's OIDC sign-in (ConsoleOidcSchema JSON); its issuer must be one of the policy's issuers. */
+    INSTACLONE_CONSOLE_OIDC: jsonSetting(ConsoleOidcSchema),
     VCENTER_URL: z.url().optional(),
     VCENTER_USERNAME: z.string().min(1).optional(),
     VCENTER_PASSWORD: z.string().min(1).optional(),

@@ -21,6 +21,7 @@ const main = async (): Promise<void> => {
   const stack = await startLocalStack({
     dataDir,
     ...(policy && { policy: policy.policy }),
+    ...(config.INSTACLONE_CONSOLE_OIDC && { consoleOidc: config.INSTACLONE_CONSOLE_OIDC }),
     apiPort: config.PORT,
     apiToken: config.INSTACLONE_API_TOKEN ?? (await generatedToken(dataDir)),
     ...(config.VCENTER_URL && {
@@ -107,7 +108,7 @@ const printBanner = (
   });
   const lines = [
     'instaclone is running locally',
-    `  console      ${stack.consoleUrl}#token=${tokenFromEnv ? '<INSTACLONE_API_TOKEN>' : encodeURIComponent(stack.apiToken)}`,
+    consoleLine(stack, tokenFromEnv),
     `  API          ${stack.apiUrl}/v1`,
     `  token        ${tokenFromEnv ? '(from INSTACLONE_API_TOKEN)' : `${stack.apiToken}  (kept in ${stack.dataDir}/api-token)`}, token:default; more: npm run tokens -- add <name>`,
     `  vCenter      ${stack.vcenterUrl}${stack.vcsim ? '  (embedded simulator)' : ''}`,
@@ -128,6 +129,12 @@ const printBanner = (
   ];
   console.log(lines.join('\n'));
 };
+
+/** The console's URL: signed in by the fragment's token, or by OIDC (then the URL is the redirect URI to register). */
+const consoleLine = (stack: LocalStack, tokenFromEnv: boolean): string =>
+  stack.consoleOidc
+    ? `  console      ${stack.consoleUrl}  (sign in with ${stack.consoleOidc.issuer}; redirect URI to register there: ${stack.consoleUrl})`
+    : `  console      ${stack.consoleUrl}#token=${tokenFromEnv ? '<INSTACLONE_API_TOKEN>' : encodeURIComponent(stack.apiToken)}`;
 
 /** The start-up login to vCenter, as a banner line: ok with what answered, or why not (the fix where one is known). */
 const loginLine = (login: VcenterStatus): string =>

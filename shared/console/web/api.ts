@@ -1,4 +1,4 @@
-import type { Auth } from './auth.js';
+import type { ConsoleSettings } from '../model/console-oidc.js';
 
 /** An error as the API reports it (`{error: {code, message, details}}`), with the HTTP status. */
 export type ApiError = {
@@ -26,10 +26,10 @@ const asApiError = (status: number, body: unknown): ApiError => {
 
 /**
  * The page's adapter to the v1 API of its own origin (no CORS; the one file of web/ that biome lets call `fetch`):
- * JSON in and out, the auth headers on every request. Never throws: a network failure is an ApiError with status 0.
+ * JSON in and out, `headers()` (the sign-in's) on every request. Never throws: a network failure is an ApiError with status 0.
  * A 401 calls `onUnauthorized` (the console signs out).
  */
-export const makeApi = (auth: Auth, onUnauthorized: (error: ApiError) => void): Api => {
+export const makeApi = (headers: () => Record<string, string>, onUnauthorized: (error: ApiError) => void): Api => {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<ApiResult<T>> => {
     let response: Response;
     try {
@@ -38,7 +38,7 @@ export const makeApi = (auth: Auth, onUnauthorized: (error: ApiError) => void): 
         headers: {
           accept: 'application/json',
           ...(body !== undefined && { 'content-type': 'application/json' }),
-          ...auth.headers(),
+          ...headers(),
         },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });
@@ -52,4 +52,14 @@ export const makeApi = (auth: Auth, onUnauthorized: (error: ApiError) => void): 
     return { ok: false, error };
   };
   return { get: (path) => call('GET', path), send: (method, path, body) => call(method, path, body) };
+};
+
+/**
+ * The page's settings (`console/config.json`, served beside its script: how to sign in). Rejects when they cannot
+ * be read, so the page says so rather than guess a way to sign in.
+ */
+export const readSettings = async (): Promise<ConsoleSettings> => {
+  const response = await fetch('console/config.json', { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new Error(`console/config.json answered ${response.status}`);
+  return (await response.json()) as ConsoleSettings;
 };

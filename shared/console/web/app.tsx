@@ -35,17 +35,20 @@ const Page = ({ route, api }: { route: Route; api: ReturnType<typeof makeApi> })
   }
 };
 
-/** The console: a header (pages, last update, sign-out) over the current page; the sign-in form until signed in. */
-export const App = ({ auth }: { auth: Auth }) => {
+/**
+ * The console: a header (pages, last update, sign-out) over the current page; the sign-in page until signed in, and
+ * again (with the API's message) when the API answers 401. `refusal`: why the last sign-in failed, shown at first.
+ */
+export const App = ({ auth, refusal: first }: { auth: Auth; refusal?: ApiError | undefined }) => {
   const route = useRoute();
   const [signedIn, setSignedIn] = useState(auth.signedIn());
-  const [refusal, setRefusal] = useState<ApiError | undefined>();
+  const [refusal, setRefusal] = useState<ApiError | undefined>(first);
   const [updatedAt, setUpdatedAt] = useState<Date | undefined>();
   const api = useMemo(
     () =>
-      makeApi(auth, (error) => {
+      makeApi(auth.headers, (error) => {
+        setRefusal(auth.kind === 'oidc' ? auth.refusalOf(error) : error);
         auth.signOut();
-        setRefusal(error);
         setSignedIn(false);
       }),
     [auth],
@@ -74,6 +77,7 @@ export const App = ({ auth }: { auth: Auth }) => {
             class="link"
             onClick={() => {
               auth.signOut();
+              setRefusal(undefined);
               setSignedIn(false);
             }}
           >
