@@ -9,6 +9,7 @@ import {
   DEFAULT_VCENTER_MAX_CONCURRENCY,
   WORKER_TIMEOUT_SECONDS,
 } from '#shared/config/resources';
+import { ConsoleOidcSchema } from '#shared/console/model/console-oidc';
 import { RunnerPoolSchema } from '#shared/runners/model/runner-pools';
 import { REPO_ROOT } from './paths.js';
 
@@ -126,6 +127,14 @@ const AccessSchema = z
   .strict()
   .default({});
 
+/**
+ * The web console. `oidc` (a `ConsoleOidcSchema` document, the same as `INSTACLONE_CONSOLE_OIDC`): people sign in at
+ * that issuer, which `access.policyFile` must list under `issuers` with `clientId` as its `audience` (checked at
+ * synthesis); the console is then used from that issuer's API (`ConsoleUrl` output, the redirect URI to register).
+ * Absent: the console asks for a bearer token, which the v1 routes on AWS do not take (they want SigV4 or a JWT).
+ */
+const ConsoleSchema = z.object({ oidc: ConsoleOidcSchema.optional() }).strict().default({});
+
 /** GitHub's REST API; GitHub Enterprise Server is `https://<host>/api/v3`. */
 export const GITHUB_API_URL = 'https://api.github.com';
 /**
@@ -215,6 +224,7 @@ export const StageConfigSchema = z
     github: GithubSchema,
     macRanges: MacRangesStageSchema,
     access: AccessSchema,
+    console: ConsoleSchema,
   })
   .refine((config) => !(config.vcenter.insecure && config.vcenter.caBundleFile), {
     path: ['vcenter', 'insecure'],

@@ -106,6 +106,6 @@ export class CloneApi extends Construct {
       authorizerName: `instaclone-${issuer.name}`,
       jwtAudience: [issuer.audience],
     });
-    return { api, idPrefix: id, callers, main: false };
+    return { api, idPrefix: id, callers, main: false, issuer: issuer.issuer };
   }
 }

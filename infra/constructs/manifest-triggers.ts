@@ -35,6 +35,8 @@ export type Gateway = {
   readonly callers: IHttpRouteAuthorizer;
   /** Only the main API serves the public (`none`) and `signed` routes; an OIDC API serves the callers' routes. */
   readonly main: boolean;
+  /** The issuer whose JWTs an OIDC API takes; absent on the main API. */
+  readonly issuer?: string;
 };
 
 /**

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { type FunctionName, isFunctionOn } from '#shared/composition/service-functions';
 import { ENV } from '#shared/config/env-keys';
 import { loadStagePolicy } from '../access-policy.js';
+import { stageConsoleOidc } from '../console-oidc.js';
 import { CallbackNotifier } from '../constructs/callback-notifier.js';
 import { CloneApi } from '../constructs/clone-api.js';
 import { CloneWorker, vcenterAccess } from '../constructs/clone-worker.js';
@@ -61,6 +62,7 @@ export class ServiceStack extends Stack {
     // Checked here, before any construct: a policy that does not parse or lint stops the synthesis. Only the functions
     // that decide who may do what get it.
     const accessPolicy = loadStagePolicy(config);
+    const consoleOidc = stageConsoleOidc(config, accessPolicy);
     const shared = { stateful, logRetention };
     // The optional functions' constructs take the stage's log level; the API and worker read it from `config`.
     const optional = { ...shared, logLevel: config.logLevel };
@@ -84,6 +86,7 @@ export class ServiceStack extends Stack {
       gateways: this.api.gateways,
       logRetention,
       logLevel: config.logLevel,
+      ...(consoleOidc && { oidc: consoleOidc }),
     });
     const status = new StatusApi(this, 'StatusApi', {
       ...shared,
