@@ -1,6 +1,13 @@
 import * as z from 'zod';
-import { MacRangesSettingSchema } from '../clones/model/mac-ranges.js';
+import { type MacRange, MacRangesSchema } from '../clones/model/mac-ranges.js';
+import { jsonSetting } from './json-setting.js';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY } from './resources.js';
+
+/**
+ * The `INSTACLONE_MAC_RANGES` setting: a MacRangesSchema document as JSON, parsed into the ranges (none when absent or
+ * empty). An invalid document fails the function's configuration, naming each problem.
+ */
+export const MacRangesSettingSchema = jsonSetting(MacRangesSchema).transform((doc): MacRange[] => doc?.ranges ?? []);
 
 export const required = (hint: string) => z.string({ error: `is required (${hint})` }).min(1, `is required (${hint})`);
 const optionalUrl = z.url().optional();

@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { MacRangesSettingSchema } from '../clones/model/mac-ranges.js';
-import { FunctionBaseSchema, VCENTER_SETTINGS } from '../config/service-config.js';
+import { FunctionBaseSchema, MacRangesSettingSchema, VCENTER_SETTINGS } from '../config/service-config.js';
 
 const optional = z.string().min(1).optional();
 

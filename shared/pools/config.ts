@@ -1,7 +1,11 @@
 import * as z from 'zod';
-import { MacRangesSettingSchema } from '../clones/model/mac-ranges.js';
 import { DEFAULT_VCENTER_MAX_CONCURRENCY } from '../config/resources.js';
-import { FunctionBaseSchema, VCENTER_CREDENTIALS_GIVEN, VCENTER_SETTINGS } from '../config/service-config.js';
+import {
+  FunctionBaseSchema,
+  MacRangesSettingSchema,
+  VCENTER_CREDENTIALS_GIVEN,
+  VCENTER_SETTINGS,
+} from '../config/service-config.js';
 
 const required = (hint: string) => z.string({ error: `is required (${hint})` }).min(1, `is required (${hint})`);
 

@@ -69,28 +69,5 @@ export const macAt = (range: MacRange, offset: number): string =>
 export const rangeNameOf = (mac: string | undefined): string | undefined =>
   mac?.startsWith(MAC_RANGE_PREFIX) ? mac.slice(MAC_RANGE_PREFIX.length) : undefined;
 
-/**
- * The `INSTACLONE_MAC_RANGES` setting: a {@link MacRangesSchema} document as JSON, parsed into the ranges (none when
- * absent or empty). An invalid document fails the function's configuration, naming each problem.
- */
-export const MacRangesSettingSchema = z
-  .string()
-  .optional()
-  .transform((json, ctx): MacRange[] => {
-    if (!json) return [];
-    let value: unknown;
-    try {
-      value = JSON.parse(json);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'is not JSON' });
-      return z.NEVER;
-    }
-    const parsed = MacRangesSchema.safeParse(value);
-    if (parsed.success) return parsed.data.ranges;
-    for (const issue of parsed.error.issues)
-      ctx.addIssue({ code: 'custom', message: `${issue.path.join('.') || '(document)'}: ${issue.message}` });
-    return z.NEVER;
-  });
-
 /** The setting's value for a list of ranges (what infra puts in the functions' environment). */
 export const macRangesSetting = (ranges: readonly MacRange[]): string => JSON.stringify({ version: '1', ranges });
