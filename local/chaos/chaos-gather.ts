@@ -23,9 +23,11 @@ export async function countFinished(eventsFile: string): Promise<number> {
 
 /**
  * Accepted jobs that are neither announced nor terminal in the table (SUCCEEDED, FAILED, or DESTROYED after a
- * DELETE). Announced jobs (but `deleted` ones) are skipped without a request, so near the end only a handful are
- * asked about; a job that is terminal but never announced counts as finished here (the audit reports its missing
- * event), so the wait does not run out the clock on it.
+ * DELETE), and failed jobs whose clone is still to be destroyed (`cleanupPending`: a clean-up vCenter refused, e.g. in
+ * the outage, is tried again every minute; the audit would otherwise catch it half-way, FAILED with its VM still in
+ * vCenter). Announced jobs (but `deleted` and failed ones) are skipped without a request, so near the end only a
+ * handful are asked about; a job that is terminal but never announced counts as finished here (the audit reports its
+ * missing event), so the wait does not run out the clock on it.
  */
 export async function unfinishedJobs(
   supervisor: StackSupervisor,
@@ -34,7 +36,9 @@ export async function unfinishedJobs(
   apiToken: string,
   deleted: ReadonlySet<string> = new Set(),
 ): Promise<string[]> {
-  const announced = new Set((await readEvents(eventsFile)).map((e) => String(e.detail.jobId)));
+  const events = await readEvents(eventsFile);
+  const announced = new Set(events.map((e) => String(e.detail.jobId)));
+  const failed = events.filter((e) => e['detail-type'] === 'Clone Failed').map((e) => String(e.detail.jobId));
   // A deleted job may be announced SUCCEEDED and still be on its way to DESTROYED: always ask about those.
   const pending = accepted.filter((id) => !announced.has(id) || deleted.has(id));
   const statuses = await Promise.all(
@@ -47,7 +51,24 @@ export async function unfinishedJobs(
       }),
     ),
   );
-  return pending.filter((_, i) => !['SUCCEEDED', 'FAILED', 'DESTROYED'].includes(statuses[i] ?? ''));
+  const notTerminal = pending.filter((_, i) => !['SUCCEEDED', 'FAILED', 'DESTROYED'].includes(statuses[i] ?? ''));
+  return [...notTerminal, ...(await withCleanupPending(supervisor, failed))];
+}
+
+/** Those of `jobIds` whose stored row still has a clone to destroy (the API view does not show `cleanupPending`). */
+async function withCleanupPending(supervisor: StackSupervisor, jobIds: readonly string[]): Promise<string[]> {
+  if (jobIds.length === 0) return [];
+  return supervisor.use(async (ready) => {
+    const endpoint = ready.dynamoEndpoint;
+    const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    try {
+      const repo = new DynamoDbJobRepository(client, ready.tableName);
+      const jobs = await Promise.all(jobIds.map((jobId) => repo.get(jobId)));
+      return jobIds.filter((_, i) => jobs[i]?.cleanupPending === true);
+    } finally {
+      client.destroy();
+    }
+  });
 }
 
 /** Reads the three views (the API's jobs, the simulator's VMs, the events file) and audits them. */
