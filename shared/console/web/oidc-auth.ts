@@ -27,7 +27,7 @@ const expiryOf = (jwt: string): Date | undefined => {
 };
 
 /** What went wrong in a step of the flow, as the person should read it. */
-const describe = (err: unknown, settings: OidcSettings): ApiError => {
+const wordingOf = (err: unknown, settings: OidcSettings): ApiError => {
   const code = (err as { code?: unknown }).code;
   if (err instanceof oauth.AuthorizationResponseError || code === oauth.AUTHORIZATION_RESPONSE_ERROR) {
     const { error, error_description } = err as oauth.AuthorizationResponseError;
@@ -46,61 +46,95 @@ const describe = (err: unknown, settings: OidcSettings): ApiError => {
   return problem('SIGN_IN_INVALID', `${settings.name}'s answer was refused: ${(err as Error).message}`);
 };
 
+/** The issuer as oauth4webapi talks to it: discovery, the public client, plain http only for a loopback issuer. */
+type IssuerClient = {
+  client: oauth.Client;
+  options: { [oauth.allowInsecureRequests]?: true };
+  discover(): Promise<oauth.AuthorizationServer>;
+};
+
+const issuerClient = (settings: OidcSettings): IssuerClient => {
+  const issuer = new URL(settings.issuer);
+  // The setting allows http only on a loopback address (npm start, the tests' stand-in issuer).
+  const options = issuer.protocol === 'http:' ? { [oauth.allowInsecureRequests]: true as const } : {};
+  return {
+    client: { client_id: settings.clientId },
+    options,
+    discover: async () => oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, options)),
+  };
+};
+
+/** Where the browser goes to sign in: the issuer's authorization endpoint with the S256 challenge, state and nonce. */
+const authorizationUrl = async (
+  as: oauth.AuthorizationServer,
+  settings: OidcSettings,
+  pending: Pending,
+): Promise<URL> => {
+  if (!as.authorization_endpoint)
+    throw problem('SIGN_IN_INVALID', `${settings.issuer} names no authorization_endpoint`);
+  const url = new URL(as.authorization_endpoint);
+  url.search = new URLSearchParams({
+    client_id: settings.clientId,
+    redirect_uri: pending.redirectUri,
+    response_type: 'code',
+    scope: settings.scopes.join(' '),
+    code_challenge: await oauth.calculatePKCECodeChallenge(pending.verifier),
+    code_challenge_method: 'S256',
+    state: pending.state,
+    nonce: pending.nonce,
+  }).toString();
+  return url;
+};
+
+/** Trades the code of `answer` for the ID token, after oauth4webapi checked the state, the tokens and the nonce. */
+const tradeCode = async ({ client, options, discover }: IssuerClient, pending: Pending, answer: URL) => {
+  const as = await discover();
+  const params = oauth.validateAuthResponse(as, client, answer, pending.state);
+  const { redirectUri, verifier } = pending;
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    oauth.None(),
+    params,
+    redirectUri,
+    verifier,
+    options,
+  );
+  const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+    expectedNonce: pending.nonce,
+    requireIdToken: true,
+  });
+  return tokens.id_token ?? '';
+};
+
 /**
  * OIDC sign-in with the authorization code flow and PKCE (S256), `state` and `nonce`, by oauth4webapi: a public
  * client (no secret in the page). `signIn` discovers the issuer, keeps the verifier, state and nonce in
  * sessionStorage and sends the browser to the issuer; the issuer sends it back to the console's own URL (origin and
  * path: the redirect URI to register), where `completeSignIn` checks the state, trades the code for tokens and keeps
  * the ID token (its audience is the client id) in sessionStorage for `Authorization: Bearer`. sessionStorage: this
- * tab only, gone when it closes. Plain http only for a loopback issuer (`npm start`, tests).
+ * tab only, gone when it closes. `now` words an expired token's refusal.
  */
-export const oidcAuth = (settings: OidcSettings, storage: Storage, location: Location): OidcAuth => {
-  const issuer = new URL(settings.issuer);
-  const client: oauth.Client = { client_id: settings.clientId };
-  const http = issuer.protocol === 'http:' ? { [oauth.allowInsecureRequests]: true } : {};
-  const redirectUri = `${location.origin}${location.pathname}`;
-  const discover = async () => oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, http));
-
+export const oidcAuth = (
+  settings: OidcSettings,
+  storage: Storage,
+  location: Location,
+  now: () => number = Date.now,
+): OidcAuth => {
+  const issuer = issuerClient(settings);
   const signIn = async (): Promise<void> => {
-    const as = await discover().catch((err: unknown) => Promise.reject(describe(err, settings)));
     const pending: Pending = {
       state: oauth.generateRandomState(),
       nonce: oauth.generateRandomNonce(),
       verifier: oauth.generateRandomCodeVerifier(),
-      redirectUri,
+      redirectUri: `${location.origin}${location.pathname}`,
     };
-    const url = new URL(as.authorization_endpoint ?? `${settings.issuer}/authorize`);
-    url.search = new URLSearchParams({
-      client_id: settings.clientId,
-      redirect_uri: redirectUri,
-      response_type: 'code',
-      scope: settings.scopes.join(' '),
-      code_challenge: await oauth.calculatePKCECodeChallenge(pending.verifier),
-      code_challenge_method: 'S256',
-      state: pending.state,
-      nonce: pending.nonce,
-    }).toString();
+    const url = await issuer
+      .discover()
+      .then((as) => authorizationUrl(as, settings, pending))
+      .catch((err: unknown) => Promise.reject((err as ApiError).status === 0 ? err : wordingOf(err, settings)));
     storage.setItem(PENDING_KEY, JSON.stringify(pending));
     location.assign(url.href);
-  };
-
-  const exchange = async (pending: Pending, answer: URL): Promise<string> => {
-    const as = await discover();
-    const params = oauth.validateAuthResponse(as, client, answer, pending.state);
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.None(),
-      params,
-      pending.redirectUri,
-      pending.verifier,
-      http,
-    );
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
-      expectedNonce: pending.nonce,
-      requireIdToken: true,
-    });
-    return tokens.id_token ?? '';
   };
 
   const completeSignIn = async (answer: URL): Promise<ApiError | undefined> => {
@@ -117,10 +151,10 @@ export const oidcAuth = (settings: OidcSettings, storage: Storage, location: Loc
       );
     }
     try {
-      storage.setItem(TOKEN_KEY, await exchange(pending, answer));
+      storage.setItem(TOKEN_KEY, await tradeCode(issuer, pending, answer));
       return undefined;
     } catch (err) {
-      return describe(err, settings);
+      return wordingOf(err, settings);
     }
   };
 
@@ -137,7 +171,7 @@ export const oidcAuth = (settings: OidcSettings, storage: Storage, location: Loc
     completeSignIn,
     refusalOf: (error) => {
       const expiry = expiryOf(token() ?? '');
-      if (!expiry || expiry.getTime() > Date.now()) return error;
+      if (!expiry || expiry.getTime() > now()) return error;
       return {
         ...error,
         code: 'SIGN_IN_EXPIRED',

@@ -122,6 +122,24 @@ describe.skipIf(!chromium)('Console OIDC sign-in in headless Chromium, against n
     await page.close();
   });
 
+  it('shows the issuer’s own reason when it refuses the sign-in', async () => {
+    // Prepare: the person declines at the issuer, which sends the browser back with an error and the right state.
+    const page = await browser.newPage();
+    await page.route(`${oidc.issuer}/authorize**`, (route) => {
+      const state = new URL(route.request().url()).searchParams.get('state') ?? '';
+      const back = `${stack.consoleUrl}?error=access_denied&error_description=The+person+declined&state=${state}`;
+      return route.fulfill({ status: 302, headers: { location: back } });
+    });
+    await page.goto(stack.consoleUrl);
+    // Act
+    await page.getByRole('button', { name: 'Sign in with Test IdP' }).click();
+    // Assess
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('The sign-in did not finish: Test IdP refused the sign-in: The person declined');
+    await page.close();
+  });
+
   it('shows the API’s 403 to a person the policy does not admit', async () => {
     // Prepare
     oidc.login.user = { sub: 'mallory', email: 'mallory@elsewhere.test' };
@@ -148,5 +166,18 @@ describe.skipIf(!chromium)('Console OIDC sign-in in headless Chromium, against n
     await page.getByRole('button', { name: 'Sign in with Test IdP' }).waitFor();
     expect(await page.evaluate(`sessionStorage.getItem(${JSON.stringify(TOKEN_KEY)})`)).toBeNull();
     await page.close();
+  });
+});
+
+describe('A local stack whose console issuer the policy does not trust', () => {
+  it('does not start, naming the setting and the field', async () => {
+    // Act / Assess: refused before anything starts, so nothing is left running.
+    await expect(
+      startTestStack({
+        consoleOidc: { version: '1', issuer: 'https://sso.example.com', clientId: CLIENT_ID, scopes: ['openid'] },
+      }),
+    ).rejects.toThrow(
+      "INSTACLONE_CONSOLE_OIDC.issuer: https://sso.example.com is not among the access policy's issuers",
+    );
   });
 });
