@@ -22,6 +22,12 @@ const LIVE: readonly JobStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'DESTROYIN
 /** Statuses read only from the window's start: they grow with history. */
 const ENDED: readonly JobStatus[] = ['FAILED', 'DESTROYED'];
 const PAGE = 200;
+/**
+ * Readings kept at once: the console's four windows (5m, 15m, 1h, 6h). A caller may ask for any window from 5m to 6h,
+ * and each reading holds up to `maxJobs` jobs, so a cache without this bound grew in a warm container with every
+ * window ever asked for (356 of them).
+ */
+const CACHED_WINDOWS = 4;
 
 /**
  * `GET /v1/stats`: statistics of the last `windowMs` computed from job timestamps (computeJobStats). It reads every
@@ -30,11 +36,23 @@ const PAGE = 200;
  * grows with live clones plus jobs per window, not with history. Blind spot: a clone created before the window and
  * destroyed inside it is not seen (a pool's claim of an older spare that was also released inside the window).
  * The figures count only the jobs `principal` may read (as a listing shows them). The jobs read are reused for
- * `cacheMs`, for every caller. Rejects with AccessDeniedError (403) when the principal may not list at all, before
- * reading anything; rejects when the table fails.
+ * `cacheMs`, for every caller, for the last {@link CACHED_WINDOWS} windows read (older and expired readings are
+ * dropped, so a warm container keeps at most that many). Rejects with AccessDeniedError (403) when the principal may
+ * not list at all, before reading anything; rejects when the table fails.
  */
 export const makeGetStats = ({ jobs, clock, access, maxJobs = 5000, cacheMs = 10_000 }: GetStatsDeps) => {
-  const cache = new Map<string, { at: number; found: CloneJob[]; truncated: boolean }>();
+  type Reading = { at: number; found: CloneJob[]; truncated: boolean };
+  const cache = new Map<string, Reading>();
+  const fresh = (key: string, nowMs: number): Reading | undefined => {
+    for (const [window, reading] of cache) if (nowMs - reading.at >= cacheMs) cache.delete(window);
+    return cache.get(key);
+  };
+  const keep = (key: string, reading: Reading): void => {
+    cache.delete(key);
+    cache.set(key, reading);
+    // A Map iterates in insertion order: the first key is the window read longest ago.
+    if (cache.size > CACHED_WINDOWS) cache.delete(cache.keys().next().value ?? key);
+  };
 
   const read = async (since: string): Promise<{ found: CloneJob[]; truncated: boolean }> => {
     const found: CloneJob[] = [];
@@ -64,10 +82,10 @@ export const makeGetStats = ({ jobs, clock, access, maxJobs = 5000, cacheMs = 10
     const now = clock.now();
     const from = new Date(now.getTime() - windowMs);
     const key = String(windowMs);
-    let reading = cache.get(key);
-    if (!reading || now.getTime() - reading.at >= cacheMs) {
+    let reading = fresh(key, now.getTime());
+    if (!reading) {
       reading = { at: now.getTime(), ...(await read(from.toISOString())) };
-      cache.set(key, reading);
+      keep(key, reading);
     }
     const readable = reading.found.filter((job) => access.mayRead(principal, job));
     return computeJobStats(readable, { from, to: now, bucketMs }, { truncated: reading.truncated });

@@ -84,6 +84,21 @@ describe('Use case: getStats', () => {
     expect(reads).toHaveLength(12);
   });
 
+  it('keeps the readings of the last four windows only, however many windows callers ask for', async () => {
+    // Prepare: the hour read, then every other window a caller may ask for (5m to 6h), all within the cache's time.
+    const { getStats, reads } = await setup([]);
+    await getStats(query);
+    for (let minutes = 5; minutes <= 360; minutes++) {
+      if (minutes !== 60) await getStats({ windowMs: minutes * 60_000, bucketMs: minutes * 1_000 });
+    }
+    const readsBefore = reads.length;
+    // Act
+    await getStats(query);
+    await getStats({ windowMs: 360 * 60_000, bucketMs: 360_000 });
+    // Assess: the hour was dropped (read again), the last window read is still kept.
+    expect(reads.length - readsBefore).toBe(6);
+  });
+
   it('counts only the jobs the caller may read, and refuses a caller who may not list', async () => {
     // Prepare: alice may list and read her own jobs; carol has no grant.
     const repository = new InMemoryJobRepository();
