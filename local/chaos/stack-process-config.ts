@@ -39,3 +39,24 @@ export type StackReady = {
   eventsFile?: string;
   redriven: number;
 };
+
+/** The stdout line `stack-process.ts` prints after each SIGUSR2 (a full collection first, when allowed). */
+export const MEMORY_KIND = 'instaclone-stack-memory';
+
+/**
+ * What the stack process holds, in bytes (`process.memoryUsage()` after the collection), and the sizes of the
+ * stand-ins' stores that only grow (a deployment holds none of them in a function's process).
+ */
+export type StackMemory = {
+  kind: 'instaclone-stack-memory';
+  /** Whether a full collection ran first (node started with `--expose-gc`). */
+  collected: boolean;
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  /** Events the EventBridge stand-in recorded (`published`). */
+  busEvents: number;
+  /** VMs in the embedded simulator's inventory (absent with an external vCenter). */
+  simulatorVms?: number;
+};

@@ -7,10 +7,21 @@
  * Usage: `node --import tsx local/chaos/stack-process.ts '<StackProcessConfig as JSON>'`. It prints one JSON line
  * `{"kind":"instaclone-stack-ready",…}` on stdout (the API token is never printed: the parent chose it), logs the
  * runtime's own lines on stderr, and on SIGTERM closes the stack, forcing an exit after `closeGraceMs`. SIGUSR2 runs a
- * full garbage collection when node was started with `--expose-gc`.
+ * full garbage collection when node was started with `--expose-gc`, then prints one `StackMemory` line on stdout.
  */
 import { startLocalStack } from '../stack.js';
-import { READY_KIND, type StackProcessConfig } from './stack-process-config.js';
+import type { LocalStack } from '../stack-options.js';
+import { MEMORY_KIND, READY_KIND, type StackMemory, type StackProcessConfig } from './stack-process-config.js';
+
+/** Runs a full collection when node allows one, then measures what the process and the stand-ins hold. */
+const memoryOf = (stack: LocalStack): StackMemory => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  const simulatorVms = stack.vcsim?.sim.listVms().length;
+  const stores = { busEvents: stack.bus.published.length, ...(simulatorVms !== undefined && { simulatorVms }) };
+  return { kind: MEMORY_KIND, collected: gc !== undefined, rss, heapUsed, external, arrayBuffers, ...stores };
+};
 
 const main = async (): Promise<void> => {
   const config = JSON.parse(process.argv[2] ?? '{}') as StackProcessConfig;
@@ -32,6 +43,10 @@ const main = async (): Promise<void> => {
     // Events go to <dataDir>/events.ndjson; one printed line per event would only slow the child down.
     printEvent: () => {},
   });
+  // A memory measurement (the route fuzz) asks for a full collection before it reads the RSS: what the stack keeps,
+  // not what it has not yet collected (only when started with --expose-gc), and how much of it is the stand-ins'.
+  // Listening before the ready line: a SIGUSR2 sent on it must not find node's default action (exit).
+  process.on('SIGUSR2', () => process.stdout.write(`${JSON.stringify(memoryOf(stack))}\n`));
   process.stdout.write(
     `${JSON.stringify({
       kind: READY_KIND,
@@ -55,9 +70,6 @@ const main = async (): Promise<void> => {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  // A memory measurement (the route fuzz) asks for a full collection before it reads the RSS: what the stack keeps,
-  // not what it has not yet collected. Only when started with --expose-gc; otherwise the signal is ignored.
-  process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.());
 };
 
 main().catch((err: unknown) => {

@@ -6,6 +6,7 @@ import { RESOURCE_NAMES } from '#shared/config/resources';
 import { LOCAL_REGION } from '../local-aws.js';
 import { clientPool, once } from './client-pool.js';
 import { lockDirectory } from './directory-lock.js';
+import { closeDynaliteIterators } from './dynalite-iterators.js';
 import { ensureJobsTable } from './job-table-setup.js';
 
 /** dynalite ships no types; this is the part of its factory we use. */
@@ -47,6 +48,7 @@ export type DynamoDbEmulator = {
  * server is closed in those cases.
  */
 export async function startDynamoDbEmulator(options: DynamoDbEmulatorOptions = {}): Promise<DynamoDbEmulator> {
+  closeDynaliteIterators();
   const lock = options.path ? await lockDirectory(options.path) : { release: async () => {}, uncleanStop: false };
   const unlock = lock.release;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path });

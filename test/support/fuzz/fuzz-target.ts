@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { spawnStack } from '#local/chaos/spawn-stack';
+import { type StackChild, spawnStack } from '#local/chaos/spawn-stack';
+import { MEMORY_KIND, type StackMemory } from '#local/chaos/stack-process-config';
 import { startGithubStandIn } from '../github-stand-in.js';
 import { HOOK_SECRETS } from '../signed-requests.js';
 import { startTestStack } from '../test-stack.js';
 import { type Caller, FUZZ_GITHUB, FUZZ_TOKENS, startFuzzIdentities } from './fuzz-principals.js';
 import { tapProcessOutput } from './refusal-logs.js';
+import { type HeldMemory, mib } from './rss-probe.js';
 
 /** The labels of the fuzz stack's one GitHub runner pool. */
 export const FUZZ_RUNNER_LABELS = ['self-hosted', 'linux', 'x64'];
@@ -20,8 +22,11 @@ export type FuzzTarget = {
   process: 'this' | 'child';
   /** Resident set size of that process now, in bytes. */
   rssBytes(): number;
-  /** A full garbage collection in that process, when it allows one (the child does); resolves once it is done. */
-  collect(): Promise<void>;
+  /**
+   * A full garbage collection in that process, when it allows one (the child does); resolves once it is done, with
+   * what the process holds then (undefined if the child is gone).
+   */
+  collect(): Promise<HeldMemory | undefined>;
   /** Calls `read` with each line the stack's functions log from now on (info and up here, warn and up in a child). */
   onLogLine(read: (line: string) => void): void;
   close(): Promise<void>;
@@ -45,6 +50,32 @@ const integrationsFor = (outside: Awaited<ReturnType<typeof startGithubStandIn>>
     ],
   }),
 });
+
+const heldOf = (m: Omit<StackMemory, 'kind' | 'collected' | 'rss'>): HeldMemory => ({
+  heapUsedMb: mib(m.heapUsed),
+  externalMb: mib(m.external),
+  arrayBuffersMb: mib(m.arrayBuffers),
+  ...(m.busEvents !== undefined && { busEvents: m.busEvents }),
+  ...(m.simulatorVms !== undefined && { simulatorVms: m.simulatorVms }),
+});
+
+/** Signals the child stack to collect and resolves with the memory line it prints then (see `stack-process.ts`). */
+const collectIn = (child: StackChild): (() => Promise<HeldMemory | undefined>) => {
+  const stdout = child.process.stdout;
+  if (!stdout) return async () => undefined;
+  const lines = createInterface({ input: stdout });
+  return () =>
+    new Promise<HeldMemory | undefined>((resolve) => {
+      const onLine = (line: string) => {
+        if (!line.includes(`"kind":"${MEMORY_KIND}"`)) return;
+        lines.off('line', onLine);
+        resolve(heldOf(JSON.parse(line) as StackMemory));
+      };
+      lines.on('line', onLine);
+      void child.exited.then(() => resolve(undefined));
+      process.kill(child.ready.pid, 'SIGUSR2');
+    });
+};
 
 /** VmRSS of a Linux process, in bytes (0 once it is gone). */
 const rssOf = (pid: number): number => {
@@ -96,10 +127,7 @@ export const startFuzzTarget = async (where: 'this' | 'child' = 'this'): Promise
       apiUrl: child.ready.apiUrl,
       process: 'child',
       rssBytes: () => rssOf(child.ready.pid),
-      collect: async () => {
-        process.kill(child.ready.pid, 'SIGUSR2');
-        await new Promise((resolve) => setTimeout(resolve, 2_000));
-      },
+      collect: collectIn(child),
       onLogLine: (read) => {
         for (const stream of [child.process.stdout, child.process.stderr])
           if (stream) createInterface({ input: stream }).on('line', read);
@@ -124,7 +152,11 @@ export const startFuzzTarget = async (where: 'this' | 'child' = 'this'): Promise
     apiUrl: stack.apiUrl,
     process: 'this',
     rssBytes: () => process.memoryUsage.rss(),
-    collect: async () => (globalThis as { gc?: () => void }).gc?.(),
+    collect: async () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      const { heapUsed, external, arrayBuffers } = process.memoryUsage();
+      return heldOf({ heapUsed, external, arrayBuffers, busEvents: stack.bus.published.length });
+    },
     onLogLine: (read) => void readers.push(read),
     close: async () => {
       await stack.close();
