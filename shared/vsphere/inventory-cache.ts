@@ -51,6 +51,7 @@ const looksStale = (err: unknown): boolean => {
  */
 export class InventoryCache {
   private readonly entries = new Map<string, Entry>();
+  private nextSweep = 0;
   private readonly ttlMs: number;
   private readonly sourceTtlMs: number;
   private readonly now: () => number;
@@ -84,6 +85,21 @@ export class InventoryCache {
   /** Forgets everything (e.g. after the operator re-pointed the service at another vCenter). */
   clear(): void {
     this.entries.clear();
+  }
+
+  /** Answers held now, expired ones not yet swept included. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Drops expired answers, at most once per source TTL. An answer nobody asks for again (a retired golden image, a
+   * clone that was a source once, a folder no longer used) would otherwise stay for the life of a warm container.
+   */
+  private sweep(now: number): void {
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + Math.min(this.ttlMs, this.sourceTtlMs);
+    for (const [key, entry] of this.entries) if (entry.expires <= now) this.entries.delete(key);
   }
 
   private lookups(used: Set<string>): InventoryLookups {
@@ -122,6 +138,7 @@ export class InventoryCache {
 
   /** One shared load per key; a failed load is forgotten at once, so the next asker tries again. */
   private cached<T>(used: Set<string>, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    this.sweep(this.now());
     const entry = this.entries.get(key);
     if (entry && entry.expires > this.now()) {
       used.add(key);

@@ -113,4 +113,22 @@ describe('vim25 client: the inventory cache', () => {
     expect(vc.calls('RetrievePropertiesEx')).toHaveLength(1);
     expect(vc.calls('FindByInventoryPath')).toHaveLength(1);
   });
+
+  it('sweeps answers nobody asks for again once they expire, so a warm worker does not keep them for life', async () => {
+    // Prepare: 50 golden images looked up once each (a farm that rebuilds its images under new names).
+    vc = await startFakeVcenter();
+    let now = 1_000;
+    const vim = createVimClient({ url: vc.url, credentials: countingCredentials() });
+    const cache = new InventoryCache(vim, { ttlMs: 60_000, sourceTtlMs: 10_000, now: () => now });
+    for (let i = 0; i < 50; i++) await cache.run((at) => at.byPath(`/DC0/vm/golden-${i}`));
+    const held = cache.size;
+
+    // Act: past their TTL, one more lookup of a new image.
+    now += 60_001;
+    await cache.run((at) => at.byPath('/DC0/vm/golden-new'));
+
+    // Assess
+    expect(held).toBe(50);
+    expect(cache.size).toBe(1);
+  });
 });
