@@ -4,17 +4,15 @@ import { join, resolve } from 'node:path';
 import { policyFromText } from '#shared/access/adapters/policy-source';
 import type { LoadedPolicy } from '#shared/access/model/parse-policy';
 import type { Issuer } from '#shared/access/model/policy';
-import { REPO_ROOT } from './paths.js';
+import { LAMBDA_TASK_ROOT, REPO_ROOT } from './paths.js';
 import { type StageConfig, StageConfigError } from './stage-config.js';
 
-/** Lambda unpacks the bundle here (LAMBDA_TASK_ROOT). */
-const TASK_ROOT = '/var/task';
 /**
  * The stage's policy inside the bundle of each function that decides, as JSON (deployed code carries no YAML parser),
  * read through INSTACLONE_POLICY_FILE.
  */
 export const POLICY_BUNDLE_NAME = 'access-policy.json';
-export const POLICY_BUNDLE_PATH = `${TASK_ROOT}/${POLICY_BUNDLE_NAME}`;
+export const POLICY_BUNDLE_PATH = `${LAMBDA_TASK_ROOT}/${POLICY_BUNDLE_NAME}`;
 
 /** The stage's policy as the functions get it: the JSON file to bundle (written at synthesis) and its issuers. */
 export type StagePolicy = { readonly jsonFile: string; readonly issuers: readonly StageIssuer[] };

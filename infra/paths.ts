@@ -8,3 +8,6 @@ export const FUNCTIONS_DIR = fileURLToPath(new URL('../functions', import.meta.u
 
 /** Folder holding one committed `<stage>.json` settings file per stage. */
 export const STAGES_DIR = fileURLToPath(new URL('./stages', import.meta.url));
+
+/** Where Lambda unpacks a function's bundle (LAMBDA_TASK_ROOT): files bundled beside the code are read from here. */
+export const LAMBDA_TASK_ROOT = '/var/task';

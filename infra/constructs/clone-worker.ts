@@ -1,5 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -11,48 +10,15 @@ import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import type { StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS } from '../table-access.js';
-import { type BundledFile, NodeFunction } from './node-function.js';
-import type { WorkerNetwork } from './worker-network.js';
-
-/** Lambda unpacks the bundle here (LAMBDA_TASK_ROOT). */
-const TASK_ROOT = '/var/task';
-/**
- * The vim25 WSDL subset node-soap loads from disk; `defaultWsdlPath()` in shared/vsphere/soap/transport.ts looks
- * for it in a `wsdl/` folder next to the bundle.
- */
-export const VIM_WSDL_FOLDER = { source: 'shared/vsphere/wsdl', target: 'wsdl' } as const;
-/** File name of the vCenter CA bundle inside the worker's bundle. */
-export const VCENTER_CA_BUNDLE_NAME = 'vcenter-ca.pem';
-
-/**
- * How a function reaches vCenter: the worker's subnets and security group, the WSDL and CA bundle it needs on disk,
- * the settings that name them, the URL and the credentials secret, and read access to that secret (the worker, the
- * status function, the pool API and, with warm runners, the hooks function share them).
- */
-export const vcenterAccess = (config: StageConfig, stateful: StatefulResources, network: WorkerNetwork) => {
-  const { vcenter } = config;
-  const bundledFiles: BundledFile[] = [
-    VIM_WSDL_FOLDER,
-    ...(vcenter.caBundleFile ? [{ source: vcenter.caBundleFile, target: VCENTER_CA_BUNDLE_NAME }] : []),
-  ];
-  const environment = {
-    [ENV.VCENTER_URL]: vcenter.url,
-    [ENV.VCENTER_SECRET_ARN]: stateful.vcenterSecret.secretArn,
-    [ENV.VCENTER_INSECURE]: String(vcenter.insecure),
-    [ENV.VCENTER_MAX_CONCURRENCY]: String(vcenter.maxConcurrency),
-    ...(vcenter.caBundleFile && { [ENV.VCENTER_CA_FILE]: `${TASK_ROOT}/${VCENTER_CA_BUNDLE_NAME}` }),
-  };
-  const vpc = { vpc: network.vpc, subnets: network.subnets, securityGroup: network.securityGroup };
-  const grantRead = (grantee: IGrantable) => stateful.vcenterSecret.grantRead(grantee);
-  return { vpc, bundledFiles, environment, grantRead };
-};
-export type VcenterAccess = ReturnType<typeof vcenterAccess>;
+import { NodeFunction } from './node-function.js';
+import type { VcenterAccess } from './vcenter-access.js';
 
 export type CloneWorkerProps = {
   readonly entry: string;
   readonly config: StageConfig;
   readonly stateful: StatefulResources;
-  readonly network: WorkerNetwork;
+  /** How it reaches vCenter (its subnets, settings and secret). */
+  readonly vcenter: VcenterAccess;
   readonly logRetention: RetentionDays;
   /** The stage's policy (the worker settles its quota ledger when a job ends). @default none */
   readonly accessPolicy?: StagePolicy | undefined;
@@ -74,7 +40,7 @@ export class CloneWorker extends Construct {
     super(scope, id);
     const { config, stateful } = props;
     const { vcenter } = config;
-    const access = vcenterAccess(config, stateful, props.network);
+    const access = props.vcenter;
 
     this.nodeFunction = new NodeFunction(this, 'Worker', {
       entry: props.entry,

@@ -9,9 +9,9 @@ import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { macRangesEnv, runnerPoolsEnv, type StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
-import type { VcenterAccess } from './clone-worker.js';
 import { addManifestRoutes, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
+import type { VcenterAccess } from './vcenter-access.js';
 
 /** GitHub gives a webhook 10 s, Slack a slash command 3 s; anything slower has failed for the sender anyway. */
 export const HOOKS_TIMEOUT = Duration.seconds(10);

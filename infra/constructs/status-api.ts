@@ -7,16 +7,16 @@ import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import type { StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
-import { vcenterAccess } from './clone-worker.js';
 import { addManifestRoutes, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
-import type { WorkerNetwork } from './worker-network.js';
+import type { VcenterAccess } from './vcenter-access.js';
 
 export type StatusApiProps = {
   readonly entry: string;
   readonly config: StageConfig;
   readonly stateful: StatefulResources;
-  readonly network: WorkerNetwork;
+  /** How it reaches vCenter: as the worker does. */
+  readonly vcenter: VcenterAccess;
   /** The APIs its route is added to (the main one, and each OIDC issuer's). */
   readonly gateways: readonly Gateway[];
   readonly logRetention: RetentionDays;
@@ -36,7 +36,7 @@ export class StatusApi extends Construct {
   constructor(scope: Construct, id: string, props: StatusApiProps) {
     super(scope, id);
     const { config, stateful } = props;
-    const vcenter = vcenterAccess(config, stateful, props.network);
+    const { vcenter } = props;
     this.nodeFunction = new NodeFunction(this, 'Handler', {
       entry: props.entry,
       serviceName: serviceNameOf('status-api'),

@@ -9,9 +9,9 @@ import type { StagePolicy } from '../access-policy.js';
 import type { StatefulResources } from '../stacks/stateful-stack.js';
 import { macRangesEnv, type StageConfig } from '../stage-config.js';
 import { grantJobTable, JOB_TABLE_ACTIONS, JOB_TABLE_INDEX_READS } from '../table-access.js';
-import type { VcenterAccess } from './clone-worker.js';
 import { addManifestRoutes, addManifestRules, addManifestSchedule, type Gateway } from './manifest-triggers.js';
 import { NodeFunction } from './node-function.js';
+import type { VcenterAccess } from './vcenter-access.js';
 
 /** Below the scaling lease, so a lease never expires under a live run. */
 export const POOL_SCALER_TIMEOUT = Duration.seconds(60);

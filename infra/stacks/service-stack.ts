@@ -9,7 +9,7 @@ import { loadStagePolicy } from '../access-policy.js';
 import { stageConsoleOidc } from '../console-oidc.js';
 import { CallbackNotifier } from '../constructs/callback-notifier.js';
 import { CloneApi } from '../constructs/clone-api.js';
-import { CloneWorker, vcenterAccess } from '../constructs/clone-worker.js';
+import { CloneWorker } from '../constructs/clone-worker.js';
 import { ConsoleSite } from '../constructs/console-site.js';
 import { GithubRunnerAccess } from '../constructs/github-runners.js';
 import { HooksFunction } from '../constructs/hooks-function.js';
@@ -18,6 +18,7 @@ import { ServiceAlarms } from '../constructs/service-alarms.js';
 import { ServiceDashboard } from '../constructs/service-dashboard.js';
 import { SlackNotifier } from '../constructs/slack-notifier.js';
 import { StatusApi } from '../constructs/status-api.js';
+import { vcenterAccess } from '../constructs/vcenter-access.js';
 import { WarmPools } from '../constructs/warm-pools.js';
 import { WorkerNetwork } from '../constructs/worker-network.js';
 import { FUNCTIONS_DIR } from '../paths.js';
@@ -73,12 +74,14 @@ export class ServiceStack extends Stack {
       vcenterCidr: config.vcenter.cidr,
       vcenterPort: Number(vcenterUrl.port || 443),
     });
+    // Every function that talks to vCenter reaches it the same way: the worker's subnets, settings and secret.
+    const vcenter = vcenterAccess(config, stateful, network);
     this.worker = new CloneWorker(this, 'CloneWorker', {
       ...shared,
       accessPolicy,
       entry: entry('clone-worker'),
       config,
-      network,
+      vcenter,
     });
     this.api = new CloneApi(this, 'CloneApi', { ...shared, accessPolicy, entry: entry('clone-api'), config });
     const consoleSite = new ConsoleSite(this, 'Console', {
@@ -93,11 +96,10 @@ export class ServiceStack extends Stack {
       accessPolicy,
       entry: entry('status-api'),
       config,
-      network,
+      vcenter,
       gateways: this.api.gateways,
     });
 
-    const vcenter = vcenterAccess(config, stateful, network);
     const warmPools = props.warmPools ?? [true, 'true'].includes(this.node.tryGetContext(WARM_POOLS_CONTEXT));
     const on = (name: FunctionName) => isFunctionOn(name, { ...config.features, warmPools });
     if (on('pool-api')) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VCENTER_CA_BUNDLE_NAME } from '#infra/constructs/clone-worker';
+import { VCENTER_CA_BUNDLE_NAME } from '#infra/constructs/vcenter-access';
 import { ENV } from '#shared/config/env-keys';
 import { EVENT_RULES } from '#shared/events/event-rules';
 import { GITHUB_RUNNERS } from './helpers/github-stage.js';
