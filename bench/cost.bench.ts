@@ -17,7 +17,7 @@
  * Usage: `npm run bench cost` (env BENCH_COST_CLONES, default 50; BENCH_COST_SCENARIOS, default
  * `plain,warm,runner`).
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,11 +28,11 @@ import { startLocalStack } from '#local/stack';
 import { SERVICE_MANIFEST } from '#shared/composition/service-manifest';
 import { DEFAULT_FUNCTION_MEMORY_MB } from '#shared/config/resources';
 import { runnerNameFor } from '#shared/runners/model/github-webhook';
+import { startGithubStandIn } from '#test/support/github-stand-in';
 import { AWS_PRICES } from './aws-prices.js';
 import { BENCH_CLONE_REQUEST, submitClone } from './clone-api-client.js';
 import { closedLoop } from './closed-loop.js';
 import { watchCompletions } from './completion-waiter.js';
-import { startGithubStandIn } from './github-api-stand-in.js';
 import { invokeFunction } from './invoke-function.js';
 import { emit, machine } from './machine.js';
 
@@ -50,10 +50,7 @@ const fixture = JSON.parse(
   readFileSync(join(import.meta.dirname, '../test/fixtures/github/workflow-job-queued.json'), 'utf8'),
 ) as { workflow_job: Record<string, unknown> } & Record<string, unknown>;
 const webhookSecret = randomBytes(24).toString('hex');
-const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  .privateKey.export({ type: 'pkcs1', format: 'pem' })
-  .toString();
-const github = await startGithubStandIn();
+const github = await startGithubStandIn('BENCH-JIT-CONFIG');
 const meter = makeAwsMeter();
 const stack = await startLocalStack({
   meter,
@@ -67,9 +64,7 @@ const stack = await startLocalStack({
   poolScaleMs: 3_600_000,
   integrations: {
     githubWebhookSecret: webhookSecret,
-    githubAppId: '424242',
-    githubAppPrivateKey: privateKey,
-    githubApiUrl: github.url,
+    ...github.app,
     runnerPools: JSON.stringify({
       version: '1',
       pools: [

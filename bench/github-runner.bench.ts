@@ -18,16 +18,16 @@
  * Usage: `npm run bench github-runner` (env BENCH_GITHUB_JOBS, default 30; BENCH_GITHUB_CONCURRENCY, default 4;
  * BENCH_GITHUB_WARM_JOBS, default 20).
  */
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sign } from '@octokit/webhooks-methods';
 import { silentLogger } from '#local/local-logger';
 import { startLocalStack } from '#local/stack';
+import { jitRequests, startGithubStandIn, tokenRequests } from '#test/support/github-stand-in';
 import { closedLoop } from './closed-loop.js';
 import { watchCompletions } from './completion-waiter.js';
-import { startGithubStandIn } from './github-api-stand-in.js';
 import { summarise } from './latency-summary.js';
 import { emit, machine } from './machine.js';
 
@@ -56,18 +56,13 @@ watchdog.unref();
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 emit(machine());
 const webhookSecret = randomBytes(24).toString('hex');
-const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
-  .privateKey.export({ type: 'pkcs1', format: 'pem' })
-  .toString();
-const github = await startGithubStandIn();
+const github = await startGithubStandIn('BENCH-JIT-CONFIG');
 const stack = await startLocalStack({
   // simulator: default task time on purpose (the goal is stated for it).
   logger: silentLogger,
   integrations: {
     githubWebhookSecret: webhookSecret,
-    githubAppId: '424242',
-    githubAppPrivateKey: privateKey,
-    githubApiUrl: github.url,
+    ...github.app,
     runnerPools: JSON.stringify({
       version: '1',
       // The warm pool exists only once the warm figure starts (PUT below); until then every runner is cloned cold.
@@ -123,7 +118,7 @@ const poweredOn = async (workflowJobId: number, sent: Awaited<ReturnType<typeof 
     throw new Error(`runner ${sent.jobId} ended with ${done.detailType} ${done.fault ?? ''}`);
   }
   const vm = sim.findVmByName(`instaclone-${sent.jobId}`);
-  if (vm?.powerState !== 'poweredOn' || !vm.extraConfig[JIT_KEY]?.startsWith('BENCH-JIT-CONFIG-')) {
+  if (vm?.powerState !== 'poweredOn' || vm.extraConfig[JIT_KEY] !== 'BENCH-JIT-CONFIG') {
     throw new Error(`runner VM of ${sent.jobId} is not on with its JIT config`);
   }
   return { workflowJobId, jobId: sent.jobId, answeredMs: sent.answeredMs, poweredOnMs: done.at - sent.sentAt };
@@ -178,7 +173,7 @@ const warmFigure = async () => {
       const done = await configurations.completion(sent.jobId, runnerTimeoutMs);
       const { vmName } = (await api('GET', `/v1/clones/${sent.jobId}`)) as { vmName?: string };
       const vm = sim.findVmByName(vmName ?? '');
-      if (vm?.powerState !== 'poweredOn' || !vm.extraConfig[JIT_KEY]?.startsWith('BENCH-JIT-CONFIG-')) {
+      if (vm?.powerState !== 'poweredOn' || vm.extraConfig[JIT_KEY] !== 'BENCH-JIT-CONFIG') {
         throw new Error(`warm runner ${sent.jobId} is not on with its JIT config`);
       }
       if (i >= warmup) runs.push({ answeredMs: sent.answeredMs, configuredMs: done.at - sent.sentAt });
@@ -248,8 +243,8 @@ try {
     kind: 'note',
     bench: 'github-runner',
     githubApiCalls: {
-      jitConfigs: github.calls.filter((c) => c.path.endsWith('/generate-jitconfig')).length,
-      installationTokens: github.calls.filter((c) => c.path.endsWith('/access_tokens')).length,
+      jitConfigs: jitRequests(github).length,
+      installationTokens: tokenRequests(github).length,
       runnersCloned: warmup + 2 * jobs,
     },
   });

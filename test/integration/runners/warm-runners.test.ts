@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sign } from '@octokit/webhooks-methods';
@@ -7,8 +6,9 @@ import type { LocalStack } from '#local/stack';
 import type { CloneJobView } from '#shared/clones/model/clone-job';
 import type { PoolView } from '#shared/pools/model/pool-view';
 import { apiClient } from '#test/support/api-client';
+import { startGithubStandIn } from '#test/support/github-stand-in';
 import { startTestStack } from '#test/support/test-stack';
-import { startLoopbackServer } from '../../support/loopback-server.js';
+import { until } from '#test/support/until';
 
 const WEBHOOK_SECRET = 'github-secret-0123456789';
 const JIT_KEY = 'guestinfo.instaclone.runner.jitconfig';
@@ -19,23 +19,15 @@ const fixture = (name: string) =>
 
 let stack: LocalStack;
 let api: ReturnType<typeof apiClient>;
-let github: Awaited<ReturnType<typeof startLoopbackServer>>;
+let github: Awaited<ReturnType<typeof startGithubStandIn>>;
 
 beforeAll(async () => {
-  github = await startLoopbackServer((req) =>
-    req.url.startsWith('/app/')
-      ? { status: 201, body: { token: 'ghs_x', expires_at: new Date(Date.now() + 3_600_000).toISOString() } }
-      : { status: 201, body: { runner: { id: 7 }, encoded_jit_config: 'WARM-JIT-CONFIG' } },
-  );
+  github = await startGithubStandIn('WARM-JIT-CONFIG');
   stack = await startTestStack({
     poolScaleMs: 60_000,
     integrations: {
       githubWebhookSecret: WEBHOOK_SECRET,
-      githubAppId: '123',
-      githubAppPrivateKey: generateKeyPairSync('rsa', { modulusLength: 2048 })
-        .privateKey.export({ type: 'pkcs1', format: 'pem' })
-        .toString(),
-      githubApiUrl: github.url,
+      ...github.app,
       runnerPools: JSON.stringify({
         version: '1',
         pools: [
@@ -57,15 +49,6 @@ afterAll(async () => {
   await github?.close();
 });
 
-const until = async <T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 const pool = async () => (await api.call('GET', '/v1/pools/runners')).json as unknown as PoolView;
 const job = async (jobId: string) => (await api.call('GET', `/v1/clones/${jobId}`)).json as unknown as CloneJobView;
 const deliver = async (action: 'queued' | 'completed', deliveryId: string, runnerName?: string) => {
@@ -89,24 +72,36 @@ describe('GitHub runners from a warm pool, through npm start', () => {
   it('hands a queued job a running spare with its JIT config, destroys it on completed and replenishes', async () => {
     // Prepare: two spares of the golden runner VM, running before any job is queued.
     await api.call('PUT', '/v1/pools/runners', { source: { path: '/DC0/vm/DC0_H0_VM0' }, spare: 2, max: 4 });
-    await until(async () => ((await pool()).status.ready === 2 ? true : undefined), 'two ready spares');
+    await until(async () => ((await pool()).status.ready === 2 ? true : undefined), 10_000, 'two ready spares');
     // Act
     const claimed = await deliver('queued', 'warm-q-1');
-    const configured = await until(async () => {
-      const j = await job(claimed.jobId ?? '');
-      return j.configuredAt ? j : undefined;
-    }, 'the spare configured');
+    const configured = await until(
+      async () => {
+        const j = await job(claimed.jobId ?? '');
+        return j.configuredAt ? j : undefined;
+      },
+      10_000,
+      'the spare configured',
+    );
     // A copy: the simulator's record changes when the VM is destroyed below.
     const vm = structuredClone(stack.vcsim?.sim.findVmByName(configured.vmName));
     const event = stack.bus.published.find(
       (e) => e['detail-type'] === 'Clone Configured' && e.detail.jobId === claimed.jobId,
     );
     const done = await deliver('completed', 'warm-c-1', `instaclone-${claimed.jobId}`);
-    await until(async () => ((await job(claimed.jobId ?? '')).status === 'DESTROYED' ? true : undefined), 'destroy');
-    const replenished = await until(async () => {
-      const p = await pool();
-      return p.status.ready === 2 && p.status.claimed === 0 ? p : undefined;
-    }, 'two ready spares again');
+    await until(
+      async () => ((await job(claimed.jobId ?? '')).status === 'DESTROYED' ? true : undefined),
+      10_000,
+      'destroy',
+    );
+    const replenished = await until(
+      async () => {
+        const p = await pool();
+        return p.status.ready === 2 && p.status.claimed === 0 ? p : undefined;
+      },
+      10_000,
+      'two ready spares again',
+    );
     // Assess
     expect(claimed).toMatchObject({ outcome: 'claimed', pool: 'linux', warmPool: 'runners' });
     expect(configured.labels).toMatchObject({ 'github.pool': 'linux', 'github.job-id': '2832853555' });
@@ -124,7 +119,7 @@ describe('GitHub runners from a warm pool, through npm start', () => {
   it('clones a runner for the job when the warm pool has no spare ready', async () => {
     // Prepare
     await api.call('PUT', '/v1/pools/runners', { source: { path: '/DC0/vm/DC0_H0_VM0' }, spare: 0, max: 4 });
-    await until(async () => ((await pool()).status.ready === 0 ? true : undefined), 'no spares', 15_000);
+    await until(async () => ((await pool()).status.ready === 0 ? true : undefined), 15_000, 'no spares');
     // Act
     const outcome = await deliver('queued', 'warm-q-2');
     // Assess
